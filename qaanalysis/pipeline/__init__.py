@@ -1,0 +1,311 @@
+"""The pack runner: load once, execute the report's notebooks, render, write atomically.
+
+``run_pack`` loads and validates the evidence once, caches it for the notebooks (keyed by the hashes
+of the inputs and the configuration), executes the report's notebooks in parallel with papermill
+under the suite's named kernel, collects what they showed, renders ``report.html``, ``report.docx``
+and ``tables.xlsx``, and writes ``figures.json`` and ``manifest.json``. Everything is written into a
+temporary folder that replaces the earlier pack only when complete; a failure keeps the earlier pack
+and names the failing notebook and cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import platform
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+
+from ..config import Config, load_config
+from ..disclosure import check_audience
+from ..periods import parse_period
+from ..session import EVIDENCE_CACHE_ENV
+from ..sources import Evidence, load_evidence
+from .collect import cited_ids, figures_of, tables_of
+from .render import render_docx, render_html, write_xlsx
+
+KERNEL_NAME = "qaanalysis"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
+# The notebooks of each report, in reading order. The first is the report's own narrative.
+REPORTS = {
+    "quarterly": [
+        "90_quarterly_report",
+        "10_audits",
+        "20_performance",
+        "30_voice",
+        "00_data_quality",
+    ],
+    "annual": ["95_self_assessment", "10_audits", "20_performance", "30_voice", "00_data_quality"],
+    "monthly": ["91_monthly_clinic", "10_audits", "20_performance", "00_data_quality"],
+}
+PERIOD_KINDS = {"quarterly": "quarter", "annual": "year", "monthly": "month"}
+REPORT_TITLES = {
+    "quarterly": "Quarterly performance and quality assurance report",
+    "annual": "Annual self-assessment",
+    "monthly": "Monthly quality assurance and performance clinic pack",
+}
+
+
+class PackError(Exception):
+    """A pack could not be built; the message says which part failed."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class PackResult:
+    folder: Path
+    figures: list[dict]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def pack_folder(config: Config, period: str, report: str, audience: str, out: Path) -> Path:
+    """``<out>/<authority>/<period>/<report>``; other audiences get ``<report>-<audience>``."""
+    name = report if audience == "internal" else f"{report}-{audience}"
+    return out / config.authority.slug / period / name
+
+
+def notebooks_for(report: str, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The notebooks a report runs (those present; the report's own narrative first)."""
+    if report not in REPORTS:
+        raise PackError(f"report {report!r} is not one of {', '.join(REPORTS)}", 2)
+    paths = [notebook_dir / f"{name}.ipynb" for name in REPORTS[report]]
+    return [p for p in paths if p.is_file()]
+
+
+def _kernel_name() -> str:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    return KERNEL_NAME if KERNEL_NAME in specs else "python3"
+
+
+def evidence_cache(config: Config, evidence_loader=load_evidence, cache_dir: Path | None = None
+                   ) -> tuple[Evidence, Path, float]:  # fmt: skip
+    """Load the evidence, or reuse a cached copy made from identical inputs.
+
+    The key is the SHA-256 of the configuration and of every configured input file, so any edit
+    to an export or to ``la.yaml`` gives a fresh load.
+    """
+    digest = hashlib.sha256(config.model_dump_json().encode())
+    package = Path(__file__).resolve().parents[1]
+    for code in sorted([package / "config.py", *(package / "sources").glob("*.py")]):
+        digest.update(code.read_bytes())  # a changed loader must not reuse an old load
+    for name, source in sorted(config.sources.items()):
+        for file in [source.file, *source.files.values()]:
+            if file and config.path(file).is_file():
+                digest.update(name.encode())
+                digest.update(config.path(file).read_bytes())
+    cache_dir = cache_dir or Path(tempfile.gettempdir()) / "qaanalysis-cache"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"evidence-{digest.hexdigest()[:20]}.pkl"
+    started = time.perf_counter()
+    if path.is_file():
+        with path.open("rb") as handle:
+            return pickle.load(handle), path, time.perf_counter() - started
+    evidence = evidence_loader(config)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
+        pickle.dump(evidence, handle)
+    partial.replace(path)
+    return evidence, path, time.perf_counter() - started
+
+
+def _execute(notebook: Path, target: Path, parameters: dict, kernel: str, timeout: int) -> Path:
+    import papermill as pm
+
+    pm.execute_notebook(
+        str(notebook), str(target), parameters=parameters, kernel_name=kernel,
+        cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout,
+    )  # fmt: skip
+    return target
+
+
+def _failure_message(name: str, exc: Exception) -> str:
+    import papermill as pm
+
+    if isinstance(exc, pm.PapermillExecutionError):
+        return (
+            f"notebook {name} failed at cell {exc.cell_index + 1} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
+        )
+    return f"notebook {name} failed: {type(exc).__name__}: {exc}"
+
+
+def run_pack(
+    config_path: str | Path,
+    *,
+    period: str,
+    report: str = "quarterly",
+    audience: str = "internal",
+    out: str | Path = "outputs",
+    notebook_dir: Path = NOTEBOOK_DIR,
+    timeout: int = 600,
+    workers: int | None = None,
+    log=print,
+) -> PackResult:
+    """Build one pack. See the module docstring.
+
+    Raises:
+        PackError: with ``exit_code`` 2 for bad configuration or missing inputs, 1 when a notebook
+            or a renderer failed. The earlier pack, if any, is untouched.
+    """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        config = load_config(config_path)
+        parsed = parse_period(period)
+        check_audience(audience)
+    except Exception as exc:  # configuration and argument errors are the user's to fix
+        raise PackError(str(exc), 2) from None
+    if report not in REPORTS:
+        raise PackError(f"report {report!r} is not one of {', '.join(REPORTS)}", 2)
+    if parsed.kind != PERIOD_KINDS[report]:
+        raise PackError(
+            f"a {report} report needs a {PERIOD_KINDS[report]} period "
+            f"(e.g. {'2026-27-Q2' if report == 'quarterly' else '2025-26' if report == 'annual' else '2026-09'}), "
+            f"not {period!r}",
+            2,
+        )
+    notebooks = notebooks_for(report, notebook_dir)
+    if not notebooks:
+        raise PackError(f"no notebooks found for the {report} report in {notebook_dir}", 2)
+
+    evidence, cache_path, load_seconds = evidence_cache(config)
+    timings["evidence_load_s"] = round(load_seconds, 3)
+    if evidence.report.fatal:
+        raise PackError("cannot build the pack: " + "; ".join(evidence.report.fatal), 2)
+    log(f"Evidence loaded ({load_seconds:.1f} s); running {len(notebooks)} notebooks")
+
+    out = Path(out)
+    final = pack_folder(config, period, report, audience, out)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    try:
+        (work / "notebooks").mkdir()
+        parameters = {"config": str(Path(config_path).resolve()), "period": period,
+                      "audience": audience}  # fmt: skip
+        os.environ[EVIDENCE_CACHE_ENV] = str(cache_path)
+        kernel = _kernel_name()
+        executed: dict[str, Path] = {}
+        failures: list[str] = []
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=workers or min(4, len(notebooks))) as pool:
+            futures = {
+                nb.name: pool.submit(
+                    _execute, nb, work / "notebooks" / nb.name, parameters, kernel, timeout
+                )  # fmt: skip
+                for nb in notebooks
+            }
+            for name, future in futures.items():
+                try:
+                    executed[name] = future.result()
+                    log(f"  ran {name}")
+                except Exception as exc:  # noqa: BLE001 - every failure is reported by name
+                    failures.append(_failure_message(name, exc))
+        timings["notebooks_s"] = round(time.perf_counter() - t0, 3)
+        if failures:
+            raise PackError("the pack was not written: " + "; ".join(failures), 1)
+
+        t0 = time.perf_counter()
+        ordered = [(nb.name, nbformat.read(executed[nb.name], as_version=4)) for nb in notebooks]
+        nodes = [node for _, node in ordered]
+        figures = figures_of(nodes)
+        missing = cited_ids(nodes) - {f["id"] for f in figures}
+        if missing:
+            raise PackError(
+                f"the narrative cites Figures that were not produced: {sorted(missing)}", 1
+            )
+        title = f"{config.authority.name}: {REPORT_TITLES[report]}"
+        subtitle = f"{parsed.label}. Draft for review; generated by qaanalysis from the authority's own data."
+        (work / "report.html").write_text(
+            render_html(
+                ordered, title=title, subtitle=subtitle, audience=audience, figures=figures
+            ),
+            encoding="utf-8",
+        )
+        template = config.path(config.word_template) if config.word_template else None
+        render_docx(ordered, title=title, subtitle=subtitle, template=template).save(
+            work / "report.docx"
+        )
+        write_xlsx(work / "tables.xlsx", tables_of(nodes), figures)
+        (work / "figures.json").write_text(json.dumps(figures, indent=1, sort_keys=True),
+                                           encoding="utf-8")  # fmt: skip
+        if audience == "internal":
+            evidence.report.rejected_rows.to_csv(work / "rejected_rows.csv", index=False)
+        timings["render_s"] = round(time.perf_counter() - t0, 3)
+        timings["total_s"] = round(time.perf_counter() - started, 3)
+        manifest = _manifest(config, evidence, period=period, report=report, audience=audience,
+                             notebooks=notebooks, timings=timings, kernel=kernel)  # fmt: skip
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        _replace(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    log(f"Pack written to {final}")
+    return PackResult(final, figures, timings)
+
+
+def _replace(work: Path, final: Path) -> None:
+    """Move the finished pack into place; the earlier one is removed only after the move."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        final.rename(old)
+    work.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("qaanalysis")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _manifest(config: Config, evidence: Evidence, *, period: str, report: str, audience: str,
+              notebooks: list[Path], timings: dict, kernel: str) -> dict:  # fmt: skip
+    load = evidence.report
+    return {
+        "authority": config.authority.model_dump(),
+        "period": period,
+        "report": report,
+        "audience": audience,
+        "package_version": _version(),
+        "python": platform.python_version(),
+        "kernel": kernel,
+        "extract_date": evidence.extract_date.strftime("%Y-%m-%d"),
+        "notebooks": [nb.name for nb in notebooks],
+        "inputs": [
+            {
+                "source": name,
+                "file": Path(file).name if audience != "internal" else file,
+                "sha256": load.file_hashes.get(file),
+            }
+            for name, source_report in load.sources.items()
+            for file in source_report.files
+        ],  # fmt: skip
+        "row_accounting": {
+            name: {
+                "rows_read": r.rows_read,
+                "rows_accepted": r.rows_accepted,
+                "rows_rejected": r.rows_rejected,
+                "values_blanked": len(r.warnings),
+            }
+            for name, r in load.sources.items()
+        },  # fmt: skip
+        "timings": timings,
+    }

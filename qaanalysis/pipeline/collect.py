@@ -1,0 +1,117 @@
+"""Reading what executed notebooks showed: Figures, tables, charts and text, in order.
+
+The Session tags each displayed output with a machine-readable copy (see ``qaanalysis.session``);
+this module walks an executed notebook and yields its content as blocks for the renderers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import nbformat
+import pandas as pd
+
+from ..session import FIGURES_MIME, TABLE_MIME
+
+
+@dataclass
+class Block:
+    """One piece of report content: ``markdown``, ``figures``, ``table`` or ``image``."""
+
+    kind: str
+    content: Any
+    meta: dict
+
+
+def blocks(notebook: nbformat.NotebookNode) -> list[Block]:
+    """The report content of an executed notebook, in reading order.
+
+    Markdown cells are kept (except a cell tagged ``hide``); code is never shown; of each code
+    cell's outputs, the tagged Figures, tables and charts, and Markdown text, are kept. Errors
+    and stray printed text are not report content.
+    """
+    out: list[Block] = []
+    for cell in notebook.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "hide" in tags or "parameters" in tags or "injected-parameters" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            out.append(Block("markdown", cell.source, {}))
+            continue
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            meta = output.get("metadata", {})
+            if FIGURES_MIME in data:
+                out.append(Block("figures", data[FIGURES_MIME], {}))
+            elif TABLE_MIME in data:
+                payload = data[TABLE_MIME]
+                frame = pd.DataFrame(payload["data"]["data"], columns=payload["data"]["columns"])
+                out.append(Block("table", frame, payload))
+            elif "image/png" in data:
+                info = meta.get("qaanalysis", {})
+                alt = info.get("alt") or data.get("text/plain", "chart")
+                out.append(Block("image", data["image/png"], {"alt": alt, **info}))
+            elif "text/markdown" in data:
+                out.append(Block("markdown", data["text/markdown"], {}))
+    return out
+
+
+def figures_of(notebooks: list[nbformat.NotebookNode]) -> list[dict]:
+    """Every Figure shown in the notebooks, once per id (first shown wins), in order shown.
+
+    Raises:
+        ValueError: two notebooks showed the same Figure id with different values, which would
+            make the pack contradict itself.
+    """
+    seen: dict[str, dict] = {}
+    for notebook in notebooks:
+        for block in blocks(notebook):
+            if block.kind != "figures":
+                continue
+            for figure in block.content:
+                previous = seen.get(figure["id"])
+                if previous is None:
+                    seen[figure["id"]] = figure
+                elif _key(previous) != _key(figure):
+                    raise ValueError(
+                        f"Figure {figure['id']} was shown with two different values: "
+                        f"{previous['value']!r} and {figure['value']!r}"
+                    )
+    return list(seen.values())
+
+
+def _key(figure: dict) -> tuple:
+    return (figure.get("value"), figure.get("numerator"), figure.get("denominator"))
+
+
+def tables_of(notebooks: list[nbformat.NotebookNode]) -> list[tuple[str, str, pd.DataFrame]]:
+    """Every table shown, as (name, title, frame), names made unique."""
+    tables, names = [], set()
+    for notebook in notebooks:
+        for block in blocks(notebook):
+            if block.kind != "table":
+                continue
+            name = block.meta["name"]
+            base, i = name, 2
+            while name in names:
+                name, i = f"{base}_{i}", i + 1
+            names.add(name)
+            tables.append((name, block.meta["title"], block.content))
+    return tables
+
+
+_CITATION = re.compile(r"\[([^\]]+)\]\(#figure-([^)]+)\)")
+
+
+def cited_ids(notebooks: list[nbformat.NotebookNode]) -> set[str]:
+    """Every Figure id cited by a Markdown link ``[text](#figure-<id>)``."""
+    ids = set()
+    for notebook in notebooks:
+        for block in blocks(notebook):
+            if block.kind == "markdown":
+                ids |= {m[1] for m in _CITATION.finditer(block.content)}
+    return ids

@@ -1,0 +1,198 @@
+"""The notebooks' handle on the suite: load once, show tables, charts, Figures and text.
+
+A notebook opens a :class:`Session` with its parameters and shows everything through it. The session
+applies the audience's disclosure rules before anything is displayed, and tags each output with a
+machine-readable copy (Figures, tables, chart alt text) that the pipeline collects from the executed
+notebook to write ``figures.json``, ``tables.xlsx`` and the Word draft. Notebooks therefore never
+write files, and an analyst in JupyterLab sees exactly what the pack shows.
+
+Example (a notebook cell)::
+
+    s = Session(config="../data_samples/la.yaml", period="2026-27-Q2", audience="internal")
+    s.figures(audit_figures(s.evidence, s.period))
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import pickle
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from . import disclosure
+from .config import Config, load_config
+from .figures import Figure, format_value
+from .periods import Period, parse_period
+from .sources import Evidence, load_evidence
+
+FIGURES_MIME = "application/vnd.qaanalysis.figures+json"
+TABLE_MIME = "application/vnd.qaanalysis.table+json"
+EVIDENCE_CACHE_ENV = "QAANALYSIS_EVIDENCE"
+
+WITHHELD = "Withheld for this audience: child-level and identifiable detail appears in the internal pack only."
+
+
+def _display(bundle: dict, metadata: dict | None = None) -> None:
+    from IPython.display import display
+
+    display(bundle, raw=True, metadata=metadata or {})
+
+
+class Session:
+    """One notebook's view of a run: configuration, period, audience and the evidence.
+
+    Args:
+        config: path to ``la.yaml`` (or a loaded Config).
+        period: ``2026-27-Q2``, ``2025-26`` or ``2026-09``.
+        audience: ``internal``, ``leadership`` or ``public``.
+        evidence_cache: a pickled Evidence written by the runner; default the environment
+            variable ``QAANALYSIS_EVIDENCE``, else the evidence is loaded from the exports.
+    """
+
+    def __init__(self, config: str | Path | Config, period: str, audience: str = "internal",
+                 evidence_cache: str | None = None) -> None:  # fmt: skip
+        self.config = config if isinstance(config, Config) else load_config(config)
+        self.period: Period = parse_period(period)
+        self.audience = disclosure.check_audience(audience)
+        self._cache = evidence_cache or os.environ.get(EVIDENCE_CACHE_ENV) or None
+        self._evidence: Evidence | None = None
+
+    @property
+    def evidence(self) -> Evidence:
+        """The validated evidence set (loaded once)."""
+        if self._evidence is None:
+            if self._cache and Path(self._cache).is_file():
+                with open(self._cache, "rb") as handle:
+                    self._evidence = pickle.load(handle)
+            else:
+                self._evidence = load_evidence(self.config)
+        return self._evidence
+
+    @property
+    def internal(self) -> bool:
+        return disclosure.shows_identifiers(self.audience)
+
+    # ------------------------------------------------------------------ showing things
+
+    def say(self, text: str) -> None:
+        """A paragraph of narrative (Markdown)."""
+        _display({"text/markdown": text, "text/plain": text})
+
+    def figures(self, figures: list[Figure], *, title: str | None = None) -> list[Figure]:
+        """Show Figures as a small table (value with count, interval, change) and record them.
+
+        Returns the Figures as shown (suppressed where the audience requires it).
+        """
+        shown = [self._disclose_figure(f) for f in figures]
+        rows = "".join(
+            f"<tr id='figure-{html.escape(f.id)}'><td>{html.escape(f.label)}</td>"
+            f"<td>{html.escape(format_value(f))}</td><td>{_interval(f)}</td>"
+            f"<td>{html.escape(_change(f))}</td></tr>"
+            for f in shown
+        )
+        caption = f"<caption>{html.escape(title)}</caption>" if title else ""
+        table = (
+            f"<table class='qa-figures'>{caption}<thead><tr><th>Measure</th><th>Value</th>"
+            f"<th>95% interval</th><th>Change</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        text = "\n".join(f"{f.label}: {format_value(f)}" for f in shown)
+        _display({FIGURES_MIME: [f.as_dict() for f in shown], "text/html": table,
+                  "text/plain": text})  # fmt: skip
+        return shown
+
+    def table(self, frame: pd.DataFrame, *, name: str, title: str, count_columns: list[str] = (),
+              percent_columns: list[str] = (), percent_of: dict[str, str] | None = None,
+              child_level: bool = False, rollup: pd.DataFrame | None = None,
+              note: str = "") -> None:  # fmt: skip
+        """Show a table and record it for ``tables.xlsx`` and the Word draft.
+
+        Args:
+            name: the sheet name in ``tables.xlsx`` (short, unique in the report).
+            count_columns: counts, suppressed for the public audience.
+            percent_columns: fractions shown as percentages.
+            percent_of: percentage column -> the count column it is built on (suppressed with it).
+            child_level: one row per child or record: shown to the internal audience only.
+            rollup: for the public audience, a less detailed table (e.g. by service rather than
+                team) to show when any cell of this one would be suppressed.
+        """
+        if child_level and not self.internal:
+            self.say(f"**{title}.** {WITHHELD}")
+            return
+        shown = frame if self.internal else disclosure.drop_identifiers(frame)
+        if self.audience == "public" and count_columns:
+            rule = self.config.suppression
+            small = (
+                shown[list(count_columns)]
+                .apply(pd.to_numeric, errors="coerce")
+                .map(lambda v: disclosure.is_small(v, rule))
+            )
+            if rollup is not None and small.to_numpy().any():
+                return self.table(rollup, name=name, title=title + " (by service)",
+                                  count_columns=count_columns, percent_columns=percent_columns,
+                                  percent_of=percent_of, note=note)  # fmt: skip
+            shown = disclosure.suppress_table(shown, count_columns=list(count_columns), rule=rule,
+                                              percent_of=percent_of)  # fmt: skip
+        formatted = shown.copy()
+        for column in percent_columns:
+            if column in formatted:
+                formatted[column] = formatted[column].map(_percent)
+        html_table = formatted.to_html(index=False, na_rep="", classes="qa-table", border=0)
+        caption = f"<p class='qa-caption'><strong>{html.escape(title)}</strong></p>"
+        note_html = f"<p class='qa-note'>{html.escape(note)}</p>" if note else ""
+        payload = {"name": name, "title": title, "note": note,
+                   "percent_columns": [c for c in percent_columns if c in shown],
+                   "data": _json_frame(shown)}  # fmt: skip
+        _display({TABLE_MIME: payload, "text/html": caption + html_table + note_html,
+                  "text/plain": title})  # fmt: skip
+
+    def chart(self, fig: plt.Figure, *, name: str, alt: str) -> None:
+        """Show a chart as an embedded PNG with alternative text (kept for the Word draft)."""
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        plt.close(fig)
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        _display({"image/png": data, "text/plain": alt},
+                 metadata={"image/png": {"alt": alt}, "qaanalysis": {"name": name, "alt": alt}})  # fmt: skip
+
+    def no_data(self, what: str) -> None:
+        """Say plainly that a section has no data for the period."""
+        self.say(f"*No data: {what}.*")
+
+    def _disclose_figure(self, figure: Figure) -> Figure:
+        if self.audience == "public":
+            return disclosure.suppress_figure(figure, self.config.suppression)
+        return figure
+
+
+def _percent(value) -> str:
+    try:
+        return f"{100 * float(value):.0f}%"
+    except (TypeError, ValueError):
+        return "" if value is None or pd.isna(value) else str(value)
+
+
+def _interval(figure: Figure) -> str:
+    if figure.ci_low is None or figure.ci_high is None or figure.unit != "percent":
+        return ""
+    return f"{100 * figure.ci_low:.0f}% to {100 * figure.ci_high:.0f}%"
+
+
+def _change(figure: Figure) -> str:
+    comp = figure.comparison
+    if not comp or comp.get("value") is None:
+        return ""
+    words = {"improving": "improving", "declining": "declining", "stable": "broadly stable",
+             "not_judged": "not judged"}  # fmt: skip
+    was = _percent(comp["value"]) if figure.unit == "percent" else f"{comp['value']:,.0f}"
+    return f"{words.get(figure.direction, figure.direction)} (was {was}, {comp.get('label', '')})"
+
+
+def _json_frame(frame: pd.DataFrame) -> dict:
+    split = json.loads(frame.to_json(orient="split", index=False, date_format="iso"))
+    return {"columns": [str(c) for c in split["columns"]], "data": split["data"]}
