@@ -191,7 +191,11 @@ def working_days_between(*, start, end):
     e, e_missing = _as_days(end)
     hol = _bank_holidays()
     # busday_count counts [begin, end): shifting both by one day counts (start, end].
-    counts = np.busday_count(s + 1, e + 1, holidays=hol).astype(float)
+    # numpy's own count for reversed ranges is not the mirror image, so reverse by hand.
+    forward = e >= s
+    lo, hi = np.where(forward, s, e), np.where(forward, e, s)
+    counts = np.busday_count(lo + 1, hi + 1, holidays=hol).astype(float)
+    counts = np.where(forward, counts, -counts)
     counts[s_missing | e_missing] = np.nan
     if scalar:
         return float(counts[0])

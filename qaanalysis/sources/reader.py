@@ -134,7 +134,7 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
                 f"{path}: sheet '{sheet}' not found; sheets found: {', '.join(book.sheet_names)}"
                 + (f" (closest match: '{match}')" if match else "")
             )
-        grid = book.parse(sheet, header=None, dtype=object)
+        grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
         grid = grid.map(_tidy) if not grid.empty else grid
         rows = grid.values.tolist()
         label = f"{path.name} [{sheet}]"
@@ -425,6 +425,8 @@ def read_source(name: str, columns: tuple[Column, ...], config: SourceConfig, *,
                 rejected_reason[row] = reason_text
 
     is_rejected = rejected_reason != ""
+    # A rejected row's blanked optional values are moot: report only the row's rejection.
+    report.warnings = [w for w in report.warnings if not is_rejected[w.row]]
     report.rows_rejected = int(is_rejected.sum())
     report.rows_accepted = report.rows_read - report.rows_rejected
     rejected = raw[is_rejected].copy()

@@ -1,0 +1,153 @@
+"""Loading exports: every row accepted or rejected with file, row, column, value and reason."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from qaanalysis.config import load_config
+from qaanalysis.sources import load_evidence
+
+HEADER = "Audit Ref,Child ID,Date of Audit,Service Area,Team,Overall Grade,Assessment\n"
+CONFIG = """authority: {name: Testshire, slug: testshire}
+extract_date: 2025-09-30
+sources:
+  audits:
+    file: %s
+    columns: {audit_id: Audit Ref, child_id: Child ID, audit_date: Date of Audit, service: Service Area}
+domains: [{id: assessment, label: Assessment}]
+themes:
+  planning_review: {label: Planning, audit_domains: []}
+  relationships_visits: {label: Visits, audit_domains: []}
+  multi_agency: {label: Multi-agency, audit_domains: []}
+  recording: {label: Recording, audit_domains: []}
+  management_oversight: {label: Oversight, audit_domains: []}
+  permanence_stability: {label: Permanence, audit_domains: []}
+  impact_outcomes: {label: Impact, audit_domains: []}
+"""
+
+
+def load(tmp_path: Path, body: str | bytes, *, name="audits.csv", extra: str = ""):
+    data = body if isinstance(body, bytes) else body.encode("utf-8")
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "la.yaml").write_text(CONFIG % name + extra, encoding="utf-8")
+    return load_evidence(load_config(tmp_path / "la.yaml"))
+
+
+def rejections(evidence) -> list[tuple[int, str, str, str]]:
+    report = evidence.report.sources["audits"]
+    return sorted((p.row, p.column, p.value, p.reason) for p in report.rejections)
+
+
+def test_good_rows_are_read_into_canonical_columns(tmp_path):
+    evidence = load(tmp_path, HEADER
+        + "A1,C1,31/03/2025,Assessment,Team 1,Good,RI\n"  # UK day-first; RI is Requires Improvement
+        + "A2,C2,2025-04-01,Assessment,Team 1,requires improvement to be good,Outstanding\n"  # ISO
+        + "A3,C3,01/04/2025,Assessment,Team 1, Req Imp ,\n")  # fmt: skip
+    audits = evidence.audits
+    assert audits["overall_grade"].tolist() == ["Good", "Requires Improvement", "Requires Improvement"]
+    assert audits["assessment"].tolist()[:2] == ["Requires Improvement", "Outstanding"]
+    assert pd.isna(audits["assessment"].iloc[2])  # blank = not assessed
+    assert audits["audit_date"].tolist() == [pd.Timestamp("2025-03-31"), pd.Timestamp("2025-04-01"),
+                                             pd.Timestamp("2025-04-01")]  # fmt: skip
+    assert audits.index.tolist() == [2, 3, 4]  # row numbers as the user sees them (header = 1)
+
+
+def test_bad_rows_are_rejected_with_reasons_and_accounted_for(tmp_path):
+    evidence = load(tmp_path, HEADER
+        + "A1,C1,31/02/2025,Assessment,Team 1,Good,Good\n"  # row 2: no 31 February
+        + "A2,C2,03/31/2025,Assessment,Team 1,Good,Good\n"  # row 3: month-first, never guessed
+        + "A3,C3,01/10/2025,Assessment,Team 1,Good,Good\n"  # row 4: after the extract date
+        + "A4,C4,01/04/2025,Assessment,Team 1,Gd,Good\n"  # row 5: not a grade
+        + "A5,C5,01/04/2025,Assessment,Team 1,Good,Good\n"  # row 6: fine
+        + "A5,C6,02/04/2025,Assessment,Team 1,Good,Good\n"  # row 7: duplicate audit id
+        + "A7,,02/04/2025,Assessment,Team 1,Good,Gd\n"  # row 8: child id blank
+        + "A8,C8,02/04/2025,Assessment,Team 1,Good,Gd\n")  # row 9: bad optional grade: blanked
+    report = evidence.report.sources["audits"]
+    assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (8, 2, 6)
+    assert rejections(evidence) == [
+        (2, "Date of Audit", "31/02/2025", "not a valid date (no such day)"),
+        (3, "Date of Audit", "03/31/2025",
+         "not a valid date: looks month-first; dates must be day-first (31/03/2025) or ISO"),
+        (4, "Date of Audit", "01/10/2025", "date after the extract date (30/09/2025)"),
+        (5, "Overall Grade", "Gd",
+         "not a grade on the configured scale (Outstanding, Good, Requires Improvement, Inadequate)"),
+        (7, "Audit Ref", "A5", "duplicate audit_id (first seen at row 6)"),
+        (8, "Child ID", "", "required value is blank"),
+    ]  # fmt: skip
+    assert all(p.file == "audits.csv" for p in report.rejections)
+    (warning,) = report.warnings
+    assert (warning.row, warning.column, warning.value) == (9, "Assessment", "Gd")
+    assert evidence.audits.loc[9, "assessment"] is None or pd.isna(evidence.audits.loc[9, "assessment"])
+    assert len(evidence.report.rejected_rows) == 6
+
+
+def test_missing_required_column_is_fatal_and_names_what_was_found(tmp_path):
+    body = "Audit Ref,Child ID,Date of Audit,Service Area,Team,Overall Grading\nA1,C1,01/04/2025,S,T,Good\n"
+    evidence = load(tmp_path, body)
+    (message,) = evidence.report.fatal
+    assert "audits.csv" in message
+    assert "required column 'overall_grade' not found" in message
+    assert "'Overall Grading'" in message  # listed among the columns found
+    assert "closest match: 'Overall Grading'" in message
+
+
+def test_missing_file_is_fatal(tmp_path):
+    (tmp_path / "la.yaml").write_text(CONFIG % "nowhere.csv", encoding="utf-8")
+    evidence = load_evidence(load_config(tmp_path / "la.yaml"))
+    assert evidence.report.fatal == [f"{tmp_path / 'nowhere.csv'}: file not found"]
+
+
+def test_empty_file_is_fatal_for_audits(tmp_path):
+    evidence = load(tmp_path, "")
+    assert "the file is empty" in evidence.report.fatal[0]
+
+
+def test_windows_1252_with_pound_sign_and_curly_quotes(tmp_path):
+    text = HEADER + "A1,C1,01/04/2025,Assessment,Team \u201cNorth\u201d \u00a3,Good,Good\n"
+    evidence = load(tmp_path, text.encode("cp1252"))
+    assert evidence.audits["team"].iloc[0] == "Team \u201cNorth\u201d \u00a3"
+
+
+def test_numeric_grades_follow_the_configured_end(tmp_path):
+    body = HEADER + "A1,C1,01/04/2025,S,T,1,4\n"
+    assert load(tmp_path, body).audits[["overall_grade", "assessment"]].iloc[0].tolist() == [
+        "Outstanding", "Inadequate"]  # fmt: skip
+    reversed_scale = "grades: {numeric_best: high}\n"
+    assert load(tmp_path, body, extra=reversed_scale).audits["overall_grade"].iloc[0] == "Inadequate"
+
+
+def test_xlsx_with_blank_leading_rows_and_excel_dates(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append([])
+    sheet.append(["Audit export, produced by the audit tool"])  # a title above the header
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["A1", 1234, pd.Timestamp("2025-04-01").to_pydatetime(), "S", "T", "Good", None])
+    sheet.append(["A2", 1235.0, "02/04/2025", "S", "T", "Outstandin", None])  # row 5: misspelt
+    book.save(tmp_path / "audits.xlsx")
+    (tmp_path / "la.yaml").write_text(CONFIG % "audits.xlsx", encoding="utf-8")
+    evidence = load_evidence(load_config(tmp_path / "la.yaml"))
+    assert evidence.audits["child_id"].tolist() == ["1234"]  # Excel integer, not "1234.0"
+    assert evidence.audits.index.tolist() == [4]  # the row number Excel shows
+    assert rejections(evidence)[0][:3] == (5, "Overall Grade", "Outstandin")
+
+
+def test_unconfigured_sources_are_present_and_empty(tmp_path):
+    evidence = load(tmp_path, HEADER + "A1,C1,01/04/2025,S,T,Good,Good\n")
+    as_json = evidence.report.as_dict()
+    assert set(as_json["sources"]) >= {"complaints", "feedback", "escalations", "annex_a"}
+    assert as_json["sources"]["complaints"]["rows_read"] == 0
+    assert not evidence.has("complaints") and evidence.complaints.empty
+
+
+@pytest.mark.parametrize("label", ["a) Yes", "Y", "yes", "TRUE"])
+def test_yes_no_values_with_letter_prefixes(tmp_path, label):
+    extra = "    file: audits.csv\n"  # same file; the column mapping below adds immediate_response
+    body = HEADER.strip() + ",IR\n" + f"A1,C1,01/04/2025,S,T,Good,Good,{label}\n"
+    cfg = CONFIG.replace("service: Service Area}", "service: Service Area, immediate_response: IR}")
+    (tmp_path / "audits.csv").write_text(body, encoding="utf-8")
+    (tmp_path / "la.yaml").write_text(cfg % "audits.csv", encoding="utf-8")
+    assert extra
+    assert bool(load_evidence(load_config(tmp_path / "la.yaml")).audits["immediate_response"].iloc[0])
