@@ -25,7 +25,10 @@ def test_defaults_hold_the_national_rules(tmp_path):
 
 
 def test_an_authority_overrides_only_what_differs(tmp_path):
-    text = MINIMAL + "timescales: {cp_visit_working_days: 15}\nthemes:\n  workforce: {label: Our people}\n"
+    text = (
+        MINIMAL
+        + "timescales: {cp_visit_working_days: 15}\nthemes:\n  workforce: {label: Our people}\n"
+    )
     config = load_config(write(tmp_path, text))
     assert config.timescales.cp_visit_working_days == 15
     assert config.timescales.icpc_working_days == 15  # default kept

@@ -38,7 +38,11 @@ def test_previous_and_last_year():
     assert parse_period("2025-26").previous().code == "2024-25"
     assert parse_period("2026-01").previous().code == "2025-12"
     assert parse_period("2025-26-Q2").same_period_last_year().code == "2024-25-Q2"
-    assert [m.code for m in parse_period("2025-26-Q4").months()] == ["2026-01", "2026-02", "2026-03"]
+    assert [m.code for m in parse_period("2025-26-Q4").months()] == [
+        "2026-01",
+        "2026-02",
+        "2026-03",
+    ]
 
 
 def test_period_of_a_date():
@@ -48,7 +52,9 @@ def test_period_of_a_date():
 
 def test_contains_is_inclusive_of_the_last_day():
     q = parse_period("2025-26-Q2")
-    dates = pd.Series([T("2025-06-30"), T("2025-07-01"), T("2025-09-30 23:00"), T("2025-10-01"), pd.NaT])
+    dates = pd.Series(
+        [T("2025-06-30"), T("2025-07-01"), T("2025-09-30 23:00"), T("2025-10-01"), pd.NaT]
+    )
     assert q.contains(dates).tolist() == [False, True, True, False, False]
 
 
@@ -59,7 +65,11 @@ def test_contains_is_inclusive_of_the_last_day():
         ("2025-03-07", "2025-03-10", 1),  # Friday to Monday: the weekend does not count
         ("2025-03-08", "2025-03-10", 1),  # Saturday to Monday
         ("2023-05-05", "2023-05-09", 1),  # Friday to Tuesday over the coronation (Mon 8 May 2023)
-        ("2022-09-16", "2022-09-20", 1),  # Friday to Tuesday over the state funeral (Mon 19 Sep 2022)
+        (
+            "2022-09-16",
+            "2022-09-20",
+            1,
+        ),  # Friday to Tuesday over the state funeral (Mon 19 Sep 2022)
         # 20 Dec 2024 (Fri) to 3 Jan 2025 (Fri): 23, 24, 27, 30, 31 Dec and 2, 3 Jan = 7 working days
         # (25, 26 Dec and 1 Jan are bank holidays).
         ("2024-12-20", "2025-01-03", 7),

@@ -46,7 +46,11 @@ def test_good_rows_are_read_into_canonical_columns(tmp_path):
         + "A2,C2,2025-04-01,Assessment,Team 1,requires improvement to be good,Outstanding\n"  # ISO
         + "A3,C3,01/04/2025,Assessment,Team 1, Req Imp ,\n")  # fmt: skip
     audits = evidence.audits
-    assert audits["overall_grade"].tolist() == ["Good", "Requires Improvement", "Requires Improvement"]
+    assert audits["overall_grade"].tolist() == [
+        "Good",
+        "Requires Improvement",
+        "Requires Improvement",
+    ]
     assert audits["assessment"].tolist()[:2] == ["Requires Improvement", "Outstanding"]
     assert pd.isna(audits["assessment"].iloc[2])  # blank = not assessed
     assert audits["audit_date"].tolist() == [pd.Timestamp("2025-03-31"), pd.Timestamp("2025-04-01"),
@@ -55,7 +59,9 @@ def test_good_rows_are_read_into_canonical_columns(tmp_path):
 
 
 def test_bad_rows_are_rejected_with_reasons_and_accounted_for(tmp_path):
-    evidence = load(tmp_path, HEADER
+    evidence = load(
+        tmp_path,
+        HEADER
         + "A1,C1,31/02/2025,Assessment,Team 1,Good,Good\n"  # row 2: no 31 February
         + "A2,C2,03/31/2025,Assessment,Team 1,Good,Good\n"  # row 3: month-first, never guessed
         + "A3,C3,01/10/2025,Assessment,Team 1,Good,Good\n"  # row 4: after the extract date
@@ -63,7 +69,8 @@ def test_bad_rows_are_rejected_with_reasons_and_accounted_for(tmp_path):
         + "A5,C5,01/04/2025,Assessment,Team 1,Good,Good\n"  # row 6: fine
         + "A5,C6,02/04/2025,Assessment,Team 1,Good,Good\n"  # row 7: duplicate audit id
         + "A7,,02/04/2025,Assessment,Team 1,Good,Gd\n"  # row 8: child id blank
-        + "A8,C8,02/04/2025,Assessment,Team 1,Good,Gd\n")  # row 9: bad optional grade: blanked
+        + "A8,C8,02/04/2025,Assessment,Team 1,Good,Gd\n",
+    )  # row 9: bad optional grade: blanked
     report = evidence.report.sources["audits"]
     assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (8, 2, 6)
     assert rejections(evidence) == [
@@ -79,7 +86,9 @@ def test_bad_rows_are_rejected_with_reasons_and_accounted_for(tmp_path):
     assert all(p.file == "audits.csv" for p in report.rejections)
     (warning,) = report.warnings
     assert (warning.row, warning.column, warning.value) == (9, "Assessment", "Gd")
-    assert evidence.audits.loc[9, "assessment"] is None or pd.isna(evidence.audits.loc[9, "assessment"])
+    assert evidence.audits.loc[9, "assessment"] is None or pd.isna(
+        evidence.audits.loc[9, "assessment"]
+    )
     assert len(evidence.report.rejected_rows) == 6
 
 
@@ -115,7 +124,9 @@ def test_numeric_grades_follow_the_configured_end(tmp_path):
     assert load(tmp_path, body).audits[["overall_grade", "assessment"]].iloc[0].tolist() == [
         "Outstanding", "Inadequate"]  # fmt: skip
     reversed_scale = "grades: {numeric_best: high}\n"
-    assert load(tmp_path, body, extra=reversed_scale).audits["overall_grade"].iloc[0] == "Inadequate"
+    assert (
+        load(tmp_path, body, extra=reversed_scale).audits["overall_grade"].iloc[0] == "Inadequate"
+    )
 
 
 def test_xlsx_with_blank_leading_rows_and_excel_dates(tmp_path):
@@ -150,4 +161,6 @@ def test_yes_no_values_with_letter_prefixes(tmp_path, label):
     (tmp_path / "audits.csv").write_text(body, encoding="utf-8")
     (tmp_path / "la.yaml").write_text(cfg % "audits.csv", encoding="utf-8")
     assert extra
-    assert bool(load_evidence(load_config(tmp_path / "la.yaml")).audits["immediate_response"].iloc[0])
+    assert bool(
+        load_evidence(load_config(tmp_path / "la.yaml")).audits["immediate_response"].iloc[0]
+    )

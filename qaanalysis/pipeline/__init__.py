@@ -128,19 +128,24 @@ def _execute(notebook: Path, target: Path, parameters: dict, kernel: str, timeou
 
     pm.execute_notebook(
         str(notebook), str(target), parameters=parameters, kernel_name=kernel,
-        cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout,
+        cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout, language="python",
     )  # fmt: skip
     return target
 
 
-def _failure_message(name: str, exc: Exception) -> str:
+def _failure_message(name: str, exc: Exception, executed: Path) -> str:
     import papermill as pm
 
     if isinstance(exc, pm.PapermillExecutionError):
-        return (
-            f"notebook {name} failed at cell {exc.cell_index + 1} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
-        )
+        cell = exc.cell_index + 1
+        if executed.is_file():  # papermill inserts a parameters cell: count cells as written
+            nb = nbformat.read(executed, as_version=4)
+            injected = [
+                i for i, c in enumerate(nb.cells)
+                if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+            ]  # fmt: skip
+            cell -= sum(1 for i in injected if i < exc.cell_index)
+        return f"notebook {name} failed at cell {cell}: {exc.ename}: {exc.evalue}"
     return f"notebook {name} failed: {type(exc).__name__}: {exc}"
 
 
@@ -214,7 +219,7 @@ def run_pack(
                     executed[name] = future.result()
                     log(f"  ran {name}")
                 except Exception as exc:  # noqa: BLE001 - every failure is reported by name
-                    failures.append(_failure_message(name, exc))
+                    failures.append(_failure_message(name, exc, work / "notebooks" / name))
         timings["notebooks_s"] = round(time.perf_counter() - t0, 3)
         if failures:
             raise PackError("the pack was not written: " + "; ".join(failures), 1)
