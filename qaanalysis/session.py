@@ -84,14 +84,14 @@ class Session:
         """A paragraph of narrative (Markdown)."""
         _display({"text/markdown": text, "text/plain": text})
 
-    def figures(self, figures: list[Figure], *, title: str | None = None) -> list[Figure]:
+    def figures(self, figures: list[Figure], *, title: str | None = None) -> None:
         """Show Figures as a small table (value with count, interval, change) and record them.
 
-        Returns the Figures as shown (suppressed where the audience requires it).
+        For the public audience, Figures resting on small counts are shown suppressed.
         """
         shown = [self._disclose_figure(f) for f in figures]
         rows = "".join(
-            f"<tr id='figure-{html.escape(f.id)}'><td>{html.escape(f.label)}</td>"
+            f"<tr><td>{html.escape(f.label)}</td>"
             f"<td>{html.escape(format_value(f))}</td><td>{_interval(f)}</td>"
             f"<td>{html.escape(_change(f))}</td></tr>"
             for f in shown
@@ -104,7 +104,6 @@ class Session:
         text = "\n".join(f"{f.label}: {format_value(f)}" for f in shown)
         _display({FIGURES_MIME: [f.as_dict() for f in shown], "text/html": table,
                   "text/plain": text})  # fmt: skip
-        return shown
 
     def table(self, frame: pd.DataFrame, *, name: str, title: str, count_columns: list[str] = (),
               percent_columns: list[str] = (), percent_of: dict[str, str] | None = None,
@@ -142,6 +141,7 @@ class Session:
         for column in percent_columns:
             if column in formatted:
                 formatted[column] = formatted[column].map(_percent)
+        formatted.columns = [humanise(c) for c in formatted.columns]
         html_table = formatted.to_html(index=False, na_rep="", classes="qa-table", border=0)
         caption = f"<p class='qa-caption'><strong>{html.escape(title)}</strong></p>"
         note_html = f"<p class='qa-note'>{html.escape(note)}</p>" if note else ""
@@ -170,11 +170,21 @@ class Session:
         return figure
 
 
+def humanise(column: str) -> str:
+    """A canonical column name as a table heading: ``rows_read`` -> "Rows read"."""
+    text = str(column)
+    text = text[:-4] + " (%)" if text.endswith("_pct") else text
+    text = text.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 def _percent(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
     try:
         return f"{100 * float(value):.0f}%"
     except (TypeError, ValueError):
-        return "" if value is None or pd.isna(value) else str(value)
+        return str(value)
 
 
 def _interval(figure: Figure) -> str:

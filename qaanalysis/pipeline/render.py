@@ -20,6 +20,7 @@ from docx.shared import Cm, Pt
 from nbconvert import HTMLExporter
 
 from ..figures import Figure, format_value
+from ..session import humanise
 from .collect import blocks
 
 CSS = """
@@ -65,13 +66,18 @@ def _strip_hidden(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if {"parameters", "injected-parameters", "hide"} & set(tags):
             continue
         if cell.cell_type == "code":
-            cell.outputs = [
-                o for o in cell.get("outputs", [])
-                if o.get("output_type") in ("display_data", "execute_result")
-            ]  # fmt: skip
+            cell.outputs = [o for o in cell.get("outputs", []) if _is_content(o)]
         kept.append(cell)
     nb.cells = kept
     return nb
+
+
+def _is_content(output: dict) -> bool:
+    """Displayed content only: not errors, printed text or a cell's bare return value."""
+    kind = output.get("output_type")
+    if kind == "display_data":
+        return True
+    return kind == "execute_result" and set(output.get("data", {})) - {"text/plain"} != set()
 
 
 def _title_of(notebook: nbformat.NotebookNode, fallback: str) -> str:
@@ -247,7 +253,7 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
             elif block.kind == "table":
                 document.add_paragraph().add_run(block.meta.get("title", "")).bold = True
                 frame = block.content
-                _word_table(document, [str(c) for c in frame.columns],
+                _word_table(document, [humanise(c) for c in frame.columns],
                             _frame_rows(frame, block.meta.get("percent_columns", [])))  # fmt: skip
                 if block.meta.get("note"):
                     document.add_paragraph(block.meta["note"]).italic = True

@@ -1,0 +1,222 @@
+"""Plain-English paragraphs from Figures and theme assessments, each citing its Figures.
+
+The rules of honest reporting (DOMAIN.md) are built in, not left to the templates:
+
+- every percentage is written with its count, "68% (32 of 47)", and links to its Figure;
+- a change is "improved" or "declined" only when the Figure's test said so; otherwise "broadly
+  stable", or "too few to judge" for small samples;
+- small samples are named as such, with their interval;
+- where sources disagree, the disagreement is named.
+
+Wording comes from ``templates/narrative.yaml``; an authority can override any template with its own
+file (``narrative_templates`` in ``la.yaml``). :func:`check_honesty` enforces the count rule on
+every paragraph this module writes.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import yaml
+
+from .config import Config
+from .figures import Figure, format_count, format_percent, format_value
+from .triangulate import SOURCE_LABELS, STATUS_LABELS, ThemeAssessment
+
+DIRECTION_WORDS = {"improving": "improved", "declining": "declined"}
+
+
+class HonestyError(ValueError):
+    """A drafted paragraph broke a rule of honest reporting."""
+
+
+def templates(config: Config | None = None) -> dict[str, str]:
+    """The narrative templates: the package's, overridden by the authority's own file."""
+    text = resources.files("qaanalysis").joinpath("templates/narrative.yaml").read_text("utf-8")
+    found = yaml.safe_load(text)
+    if config is not None and config.narrative_templates:
+        own = yaml.safe_load(config.path(config.narrative_templates).read_text("utf-8")) or {}
+        unknown = set(own) - set(found)
+        if unknown:
+            raise ValueError(f"{config.narrative_templates}: unknown template(s) {sorted(unknown)}")
+        found.update(own)
+    return found
+
+
+def cite(figure: Figure, text: str | None = None) -> str:
+    """A Figure's value as a link to its row in the evidence appendix."""
+    return f"[{text or format_value(figure)}](#figure-{figure.id})"
+
+
+def change_phrase(figure: Figure, *, small_sample: int = 30) -> str:
+    """How a Figure compares with the previous period, in words that respect the test.
+
+    Examples: "improved from 55% (22 of 40) in the previous period";
+    "broadly stable (55% (22 of 40) in the previous period)"; "too few to judge a change".
+    """
+    comparison = figure.comparison or {}
+    if comparison.get("value") is None or figure.value is None:
+        return "with no previous period to compare"
+    if figure.unit == "percent":
+        before = (
+            f"{format_percent(comparison['value'])} ({format_count(comparison.get('numerator'))} of "
+            f"{format_count(comparison.get('denominator'))})"
+        )
+    else:
+        before = format_count(comparison["value"])
+    when = (
+        f"in the previous period ({comparison['period']})"
+        if comparison.get("period")
+        else ("in the previous period")
+    )
+    if figure.direction in DIRECTION_WORDS and figure.significant:
+        return f"{DIRECTION_WORDS[figure.direction]} from {before} {when}"
+    n_now, n_then = figure.denominator or 0, comparison.get("denominator") or 0
+    if figure.direction == "not_judged" and figure.unit == "percent" and not figure.significant:
+        if min(n_now, n_then) < small_sample and (
+            n_now == 0 or n_then == 0 or min(n_now, n_then) < 10
+        ):
+            return f"too few to judge a change ({before} {when})"
+    if figure.direction == "not_judged" and figure.significant:
+        return f"a real change from {before} {when}, which this measure does not judge good or bad"
+    return f"broadly stable ({before} {when})"
+
+
+def small_sample_note(figure: Figure, *, small_sample: int) -> str:
+    """ " (a small sample: the 95% interval runs from 27% to 81%)" when n is small."""
+    if figure.unit != "percent" or not figure.denominator or figure.denominator >= small_sample:
+        return ""
+    if figure.ci_low is None or figure.ci_high is None:
+        return ""
+    return (
+        f" (a small sample of {format_count(figure.denominator)}: the 95% interval runs from "
+        f"{format_percent(figure.ci_low)} to {format_percent(figure.ci_high)})"
+    )
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+_WITH_COUNT = re.compile(r"^ \([\d,.]+ of [\d,.]+\)")
+_RANGE = re.compile(r"^ to \d+(?:\.\d+)?%")
+_STANDARD_WORDS = ("aspiration", "target", "standard", "threshold", "expectation", "tolerance")
+_STANDARD_AFTER = re.compile(r"^ (" + "|".join(_STANDARD_WORDS) + ")")
+_STANDARD_BEFORE = re.compile(r"(" + "|".join(_STANDARD_WORDS) + r")( of)? $")
+
+
+def check_honesty(text: str) -> str:
+    """Return ``text``, or raise :class:`HonestyError` if a percentage appears without its count.
+
+    A percentage passes when followed by its count, "68% (32 of 47)"; when it is an end of an
+    interval, "27% to 81%"; or when it is a configured standard rather than a measurement, "the
+    70% aspiration", "a target of 85%".
+    """
+    for match in _PERCENT.finditer(text):
+        after, before = text[match.end() :], text[: match.start()]
+        if (
+            _WITH_COUNT.match(after)
+            or _RANGE.match(after)
+            or before.endswith(" to ")
+            or _STANDARD_AFTER.match(after)
+            or _STANDARD_BEFORE.search(before)
+        ):
+            continue
+        context = text[max(0, match.start() - 60) : match.end() + 20]
+        raise HonestyError(f"percentage without its count: ...{context}...")
+    return text
+
+
+def standard_phrase(value: float | None) -> str:
+    """A standard (aspiration, target, expectation): "a 25% expectation" style words."""
+    return "none set" if value is None else f"{format_percent(value)}"
+
+
+def _fill(template: str, **values) -> str:
+    return check_honesty(" ".join(template.format(**values).split()))
+
+
+def headline(figures: dict[str, Figure], *, config: Config, period_label: str) -> list[str]:
+    """The summary paragraphs of a report: audits, moderation, actions and the voice sources.
+
+    Only paragraphs whose Figures exist are written; each cites its Figures.
+    """
+    t = templates(config)
+    small = config.thresholds.small_sample
+    out = []
+    count = figures.get("audits.count")
+    if count is None or not count.value:
+        out.append(_fill(t["audits_none"], period=period_label))
+    else:
+        good = figures["audits.overall.good_or_better"]
+        out.append(_fill(
+            t["audits"], count=cite(count), period=period_label,
+            good=cite(good) + small_sample_note(good, small_sample=small),
+            good_change=change_phrase(good, small_sample=small),
+            inadequate=cite(figures["audits.overall.inadequate"]),
+        ))  # fmt: skip
+    if figures.get("moderation.count") and figures["moderation.count"].value:
+        f = figures
+        text = t["moderation"].format(
+            count=cite(f["moderation.count"]), rate=cite(f["moderation.rate"]),
+            expected=standard_phrase(config.moderation.expected_rate),
+            agreement=cite(f["moderation.agreement"]), downgraded=cite(f["moderation.downgraded"]),
+            upgraded=cite(f["moderation.upgraded"]), kappa=_kappa(f.get("moderation.kappa")),
+        )  # fmt: skip
+        if f["moderation.count"].value < small:
+            text += t["moderation_small"].format(small=small)
+        out.append(check_honesty(" ".join(text.split())))
+    if figures.get("actions.due") is not None:
+        out.append(_fill(
+            t["actions"], due=cite(figures["actions.due"]), period=period_label,
+            closed_on_time=cite(figures["actions.closed_on_time"]),
+            overdue=cite(figures["actions.overdue_open"]),
+        ))  # fmt: skip
+    if "complaints.count" in figures and "complaints.stage1.within_timescale" in figures:
+        out.append(_fill(
+            t["complaints"], complaints=cite(figures["complaints.count"]),
+            compliments=cite(figures["compliments.count"]) if "compliments.count" in figures else "no",
+            period=period_label, stage1=cite(figures["complaints.stage1.within_timescale"]),
+            upheld=cite(figures["complaints.upheld"]),
+        ))  # fmt: skip
+    if "feedback.count" in figures and "feedback.positive" in figures:
+        out.append(_fill(t["feedback"], count=cite(figures["feedback.count"]),
+                         positive=cite(figures["feedback.positive"])))  # fmt: skip
+    if "escalations.count" in figures:
+        out.append(_fill(t["escalations"], count=cite(figures["escalations.count"]),
+                         period=period_label))  # fmt: skip
+    return out
+
+
+def _kappa(figure: Figure | None) -> str:
+    if figure is None or figure.value is None:
+        return "not calculable"
+    interval = ""
+    if figure.ci_low is not None and figure.ci_high is not None:
+        interval = f", 95% interval {figure.ci_low:.2f} to {figure.ci_high:.2f}"
+    return cite(figure, f"{figure.value:.2f}") + interval
+
+
+def theme_paragraph(assessment: ThemeAssessment, *, config: Config, period_label: str) -> str:
+    """A theme's status and the reading of each source, each reading citing its Figures."""
+    t = templates(config)
+    readings = []
+    for s in assessment.signals:
+        if s.signal == "absent":
+            continue
+        links = ", ".join(f"[{i}](#figure-{i})" for i in s.figure_ids)
+        source = SOURCE_LABELS[s.source]
+        readings.append(f"{source[0].upper()}{source[1:]} ({s.signal}): {s.reason}" +
+                        (f" ({links})." if links else "."))  # fmt: skip
+    detail = " ".join(readings) or t["theme_none"].format(period=period_label)
+    if assessment.status == "mixed":
+        detail = t["theme_mixed"].format(disagreement=assessment.disagreement, detail=detail)
+    return _fill(t["theme"], label=assessment.label, status=STATUS_LABELS[assessment.status],
+                 detail=detail)  # fmt: skip
+
+
+def next_steps(candidates: list[ThemeAssessment], *, config: Config) -> str:
+    """The recommended themes for next quarter's themed audits, with why."""
+    t = templates(config)
+    if not candidates:
+        return _fill(t["next_steps_none"])
+    themes = "; ".join(f"{a.label} ({a.status_label})" for a in candidates)
+    return _fill(t["next_steps"], themes=themes)

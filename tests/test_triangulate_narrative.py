@@ -1,0 +1,140 @@
+"""Triangulation rules and the rules of honest reporting in drafted paragraphs."""
+
+import re
+
+import pytest
+
+from qaanalysis import figures as fig
+from qaanalysis.config import load_config
+from qaanalysis.findings import Signal
+from qaanalysis.narrative import (
+    HonestyError,
+    change_phrase,
+    check_honesty,
+    headline,
+    next_steps,
+    theme_paragraph,
+)
+from qaanalysis.periods import parse_period
+from qaanalysis.triangulate import (
+    assess_themes,
+    candidate_audit_themes,
+    signal_matrix,
+    theme_status,
+)
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cfg") / "la.yaml"
+    path.write_text(
+        "authority: {name: Testshire, slug: testshire}\nsources: {audits: {file: a.csv}}\n"
+    )
+    return load_config(path)
+
+
+def sig(source, signal, theme="assessment", ids=()):
+    return Signal(theme, source, signal, f"{source} reads {signal}", tuple(ids))
+
+
+@pytest.mark.parametrize(
+    ("signals", "expected"),
+    [
+        ([sig("audits", "positive"), sig("performance", "positive")], "corroborated_strength"),
+        ([sig("audits", "positive"), sig("feedback", "positive"), sig("complaints", "neutral")],
+         "corroborated_strength"),
+        ([sig("audits", "negative"), sig("escalations", "negative")], "corroborated_concern"),
+        # timely but poor-quality assessments: the sources disagree
+        ([sig("performance", "positive"), sig("audits", "negative")], "mixed"),
+        ([sig("audits", "negative"), sig("performance", "neutral")], "single_source"),
+        # two positive readings from one source (two KPIs) are still one source
+        ([sig("performance", "positive"), sig("performance", "positive")], "single_source"),
+        ([sig("audits", "neutral"), sig("feedback", "absent")], "no_evidence"),
+        ([], "no_evidence"),
+    ],
+)  # fmt: skip
+def test_theme_status(signals, expected):
+    assert theme_status(signals) == expected
+
+
+def test_mixed_evidence_names_the_disagreement(config):
+    signals = [sig("performance", "positive"), sig("audits", "negative"),
+               sig("audits", "negative", theme="management_oversight"),
+               sig("performance", "negative", theme="management_oversight")]  # fmt: skip
+    by_theme = {a.theme: a for a in assess_themes(signals, config)}
+    assessment = by_theme["assessment"]
+    assert assessment.status == "mixed"
+    assert assessment.disagreement == "performance data positive but case-file audits negative"
+    candidates = [a.theme for a in candidate_audit_themes(list(by_theme.values()))]
+    assert candidates[:2] == ["management_oversight", "assessment"]  # concern before mixed
+    matrix = signal_matrix(list(by_theme.values()))
+    assert matrix.loc["Assessment", "audits"] == "negative"
+    assert matrix.loc["Workforce", "feedback"] == "absent"
+
+
+def share(direction, significant, k=40, n=50, k0=30, n0=50):
+    return fig.Figure(
+        id="audits.overall.good_or_better", label="Good or better", value=k / n, unit="percent",
+        numerator=k, denominator=n, ci_low=0.67, ci_high=0.89, period="2026-27-Q2",
+        comparison={"kind": "previous_period", "label": "previous period", "period": "2026-27-Q1",
+                    "value": k0 / n0, "numerator": k0, "denominator": n0},
+        direction=direction, significant=significant, source="audits",
+    )  # fmt: skip
+
+
+def test_improvement_words_only_when_significant():
+    assert change_phrase(share("improving", True)).startswith("improved from 60% (30 of 50)")
+    stable = change_phrase(share("stable", False))
+    assert stable.startswith("broadly stable") and "improv" not in stable
+    # Not significant with small samples: too few to judge, never "improved".
+    few = change_phrase(share("not_judged", False, k=5, n=6, k0=2, n0=5))
+    assert few.startswith("too few to judge") and "improv" not in few
+    assert change_phrase(share("declining", True, k=20, n=50)).startswith("declined from")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Good or better in 68% of audits.", "Up from 55% last quarter (22 of 40)."],
+)
+def test_percentages_without_counts_are_refused(text):
+    with pytest.raises(HonestyError):
+        check_honesty(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["68% (32 of 47) were good", "the interval runs from 27% to 81%", "below the 70% aspiration",
+     "against a target of 85%"],
+)  # fmt: skip
+def test_percentages_with_counts_intervals_or_standards_pass(text):
+    assert check_honesty(text) == text
+
+
+def test_headline_cites_figures_with_counts(config):
+    period = parse_period("2026-27-Q2")
+    figures = {
+        "audits.count": fig.count("audits.count", "Audits", 50, period=period.code, source="audits"),
+        "audits.overall.good_or_better": share("stable", False),
+        "audits.overall.inadequate": fig.proportion(
+            "audits.overall.inadequate", "Inadequate", k=3, n=50, period=period.code, source="audits"),
+    }  # fmt: skip
+    (paragraph,) = headline(figures, config=config, period_label=period.label)
+    assert "[50](#figure-audits.count)" in paragraph
+    assert "[80% (40 of 50)](#figure-audits.overall.good_or_better)" in paragraph
+    assert "[6% (3 of 50)](#figure-audits.overall.inadequate)" in paragraph
+    assert "broadly stable" in paragraph and "improv" not in paragraph
+    cited = set(re.findall(r"#figure-([\w.]+)", paragraph))
+    assert cited == set(figures)
+
+
+def test_theme_paragraph_and_next_steps(config):
+    signals = [Signal("assessment", "performance", "positive", "91% (200 of 220) within 45 working days",
+                      ("kpi.assessments_within_45wd",)),
+               Signal("assessment", "audits", "negative", "good or better in 40% (12 of 30), below the 70% aspiration",
+                      ("audits.domain.assessment.good_or_better",))]  # fmt: skip
+    assessment = next(a for a in assess_themes(signals, config) if a.theme == "assessment")
+    text = theme_paragraph(assessment, config=config, period_label="2026-27 Q2")
+    assert text.startswith("**Assessment: mixed evidence.**")
+    assert "performance data positive but case-file audits negative" in text
+    assert "(#figure-kpi.assessments_within_45wd)" in text
+    assert "Assessment (mixed evidence)" in next_steps([assessment], config=config)
