@@ -99,6 +99,7 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 _WITH_COUNT = re.compile(r"^ \([\d,.]+ of [\d,.]+\)")
 _RANGE = re.compile(r"^ to \d+(?:\.\d+)?%")
 _STANDARD_WORDS = ("aspiration", "target", "standard", "threshold", "expectation", "tolerance")
+_CONFIDENCE = re.compile(r"^ (confidence )?interval")
 _STANDARD_AFTER = re.compile(r"^ (" + "|".join(_STANDARD_WORDS) + ")")
 _STANDARD_BEFORE = re.compile(r"(" + "|".join(_STANDARD_WORDS) + r")( of)? $")
 
@@ -117,6 +118,7 @@ def check_honesty(text: str) -> str:
             or _RANGE.match(after)
             or before.endswith(" to ")
             or _STANDARD_AFTER.match(after)
+            or _CONFIDENCE.match(after)
             or _STANDARD_BEFORE.search(before)
         ):
             continue
