@@ -22,7 +22,6 @@ import pandas as pd
 from ..config import GradeScale, SourceConfig
 from .schema import Column
 
-
 try:  # 2026-11: calamine reads XLSX about ten times faster than openpyxl
     import python_calamine  # noqa: F401
 
