@@ -184,6 +184,8 @@ def spc(points: pd.DataFrame, *, title: str, percent: bool = True, target: float
     if "special_cause" in points:
         for cause in ("improvement", "concern", "neither"):
             hit = points["special_cause"] == cause
+            if not hit.any():
+                continue
             ax.scatter(x[hit.to_numpy()], points.loc[hit, "value"], color=STATUS_COLOURS[cause],
                        zorder=3, s=30, label=f"special cause: {cause}")  # fmt: skip
     for column, style in (("mean", "-"), ("upper_limit", ":"), ("lower_limit", ":")):
@@ -200,7 +202,7 @@ def spc(points: pd.DataFrame, *, title: str, percent: bool = True, target: float
     ax.set_title(title)
     handles, _ = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 0.6))
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig

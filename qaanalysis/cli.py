@@ -55,7 +55,8 @@ def _sample(args) -> int:
 
     evidence = load_evidence(load_config(args.config))
     try:
-        sample = sample_audits(evidence, month=args.month, theme=args.theme, seed=args.seed)
+        sample = sample_audits(evidence, month=args.month, theme=args.theme, seed=args.seed,
+                               size=args.size)  # fmt: skip
     except SamplingError as exc:
         print(f"qaanalysis sample-audits: {exc}", file=sys.stderr)
         return 2
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="the month to audit, e.g. 2025-11")
     p.add_argument("--theme", default=None, help="a themed cohort (a theme id)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--size", type=int, default=None, help="children to sample (default: the quotas)")
     p.add_argument("--out", default=None, help="CSV to write (default audit_sample_<month>.csv)")
     p.set_defaults(func=_sample)
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -46,15 +47,27 @@ def is_small(value, rule: Suppression) -> bool:
 
 
 def suppress_figure(figure: Figure, rule: Suppression) -> Figure:
-    """Withhold a Figure whose count, denominator or complement is small."""
-    if figure.unit == "percent":
-        k, n = figure.numerator, figure.denominator
-        small = any(is_small(x, rule) for x in (k, n, None if k is None or n is None else n - k))
-    elif figure.unit == "count":
-        small = is_small(figure.value, rule)
-    else:
-        small = False
-    return with_suppression(figure, small)
+    """Withhold a Figure resting on a small count, and any small count in its comparison.
+
+    A Figure is withheld when its count (a count Figure's value), numerator, denominator or, for a
+    share, the complement (denominator - numerator) is small: any of them would let a reader
+    recover a small number. A comparison resting on small counts is dropped from a Figure that is
+    otherwise shown.
+    """
+    k, n = figure.numerator, figure.denominator
+    parts = [k, n, None if k is None or n is None else n - k]
+    if figure.unit == "count":
+        parts.append(figure.value)
+    if any(is_small(x, rule) for x in parts):
+        return with_suppression(figure, True)
+    comp = figure.comparison or {}
+    k0, n0 = comp.get("numerator"), comp.get("denominator")
+    previous = [k0, n0, None if k0 is None or n0 is None else n0 - k0]
+    if figure.unit == "count":
+        previous.append(comp.get("value"))
+    if any(is_small(x, rule) for x in previous):
+        return replace(figure, comparison=None, direction="not_judged", significant=False)
+    return figure
 
 
 def suppress_table(
@@ -108,14 +121,43 @@ def drop_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\w)(\+44\s?|0)(\d[\s-]?){9,10}(?!\w)")
+# UK numbers: 0 and 9 or 10 digits, or +44 with an optional (0), spaces, dashes and brackets between.
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s)-]*\d){8,9}(?!\d)")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
 _DATE = re.compile(
-    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
-    r"|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b(\s+\d{4})?",
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"  # 31/03/2025, 3-1-25
+    r"|\b\d{4}-\d{1,2}-\d{1,2}\b"  # 2025-03-31, 2015-3-1
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}(?:,?\s+\d{{4}})?"  # 3rd of March 2015
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?",  # March 12, 2015
     re.IGNORECASE,
 )
+_TOKEN = re.compile(r"[\w][\w/.-]*[\w]|\w")
 REMOVED = "[removed]"
+MAX_ID_WORDS = 4  # multi-word identifiers (a worker's name in an Annex A list) up to four words
+
+
+def _identifier_spans(text: str, identifiers: set[str]) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are a known identifier, ignoring case; longest match first."""
+    tokens = list(_TOKEN.finditer(text))
+    spans, i = [], 0
+    while i < len(tokens):
+        for width in range(min(MAX_ID_WORDS, len(tokens) - i), 0, -1):
+            window = tokens[i : i + width]
+            gaps = [text[a.end() : b.start()] for a, b in zip(window, window[1:], strict=False)]
+            if any(g.strip() for g in gaps):
+                continue
+            candidate = " ".join(t.group() for t in window).lower()
+            if candidate in identifiers:
+                spans.append((window[0].start(), window[-1].end()))
+                i += width
+                break
+        else:
+            i += 1
+    return spans
 
 
 def scrub_quote(text: str, *, identifiers: frozenset[str] | set[str] = frozenset()) -> str:
@@ -123,20 +165,19 @@ def scrub_quote(text: str, *, identifiers: frozenset[str] | set[str] = frozenset
 
     Args:
         text: the free-text comment.
-        identifiers: every child, practitioner and record id found in the inputs; any that appears
-            in the text as a whole word is removed.
+        identifiers: every child, practitioner and record id (and worker name) found in the
+            inputs. Any that appears in the text, in any case, is removed; ids shorter than four
+            characters (Annex A integer ids) are ignored, as they would strike ordinary numbers.
 
     Examples:
         >>> scrub_quote("Ring me on 07700 900123 or a@b.org", identifiers={"C000123"})
         'Ring me on [removed] or [removed]'
     """
-    out = _EMAIL.sub(REMOVED, text)
-    out = _PHONE.sub(REMOVED, out)
-    out = _POSTCODE.sub(REMOVED, out)
-    out = _DATE.sub(REMOVED, out)
-    if identifiers:
-        words = set(re.findall(r"[A-Za-z0-9_-]+", out))
-        # Ids shorter than four characters (Annex A integer ids) would strike ordinary numbers.
-        for ident in words & {i for i in identifiers if len(i) >= 4}:
-            out = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", REMOVED, out)
+    known = {" ".join(i.lower().split()) for i in identifiers if len(i.strip()) >= 4}
+    out = text
+    if known:
+        for start, end in reversed(_identifier_spans(out, known)):
+            out = out[:start] + REMOVED + out[end:]
+    for pattern in (_EMAIL, _PHONE, _POSTCODE, _DATE):
+        out = pattern.sub(REMOVED, out)
     return out

@@ -72,8 +72,10 @@ def format_value(figure: Figure) -> str:
     if figure.suppressed:
         return "c (fewer than 6, suppressed)"
     if figure.unit == "percent":
-        if figure.denominator in (None, 0) or figure.value is None:
+        if figure.value is None:
             return "no data"
+        if figure.denominator in (None, 0):  # a share supplied without its counts
+            return format_percent(figure.value)
         return (
             f"{format_percent(figure.value)} ({format_count(figure.numerator)} of "
             f"{format_count(figure.denominator)})"

@@ -113,5 +113,5 @@ def cited_ids(notebooks: list[nbformat.NotebookNode]) -> set[str]:
     for notebook in notebooks:
         for block in blocks(notebook):
             if block.kind == "markdown":
-                ids |= {m[1] for m in _CITATION.finditer(block.content)}
+                ids |= {m[2] for m in _CITATION.finditer(block.content)}
     return ids

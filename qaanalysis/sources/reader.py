@@ -153,7 +153,9 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
                 continue
         else:
             raise SourceError(f"{path}: not readable as UTF-8 or Windows-1252 text")
-        grid = pd.DataFrame(list(csv.reader(io.StringIO(text, newline=""))), dtype=object)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
         label = path.name
     grid = grid.apply(lambda column: map_unique(column, _tidy)) if len(grid) else grid
     rows = grid.head(50).values.tolist()
@@ -414,7 +416,7 @@ def read_source(name: str, columns: tuple[Column, ...], config: SourceConfig, *,
     rejected_reason = pd.Series("", index=raw.index, dtype=object)
     for column in columns:
         if column.name not in found:
-            out[column.name] = pd.Series(pd.NA, index=raw.index, dtype=_empty_dtype(column))
+            out[column.name] = pd.Series(index=raw.index, dtype=_empty_dtype(column))
             continue
         header = found[column.name]
         text = raw[header].astype(str)

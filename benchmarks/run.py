@@ -1,0 +1,129 @@
+"""Speed and memory of the suite on the sample authority and on a large synthetic one.
+
+Each stage runs in its own process so its peak memory is its own:
+
+- raw read: every input file read with pandas and nothing else (the reference);
+- evidence load: reading, mapping, validating and row accounting (``load_evidence``);
+- analysis layer: every Figure and Signal of the quarter, triangulated (``reports.gather``);
+- quarterly pack: the whole ``qaanalysis run`` (notebooks, HTML, Word, Excel).
+
+Targets (issue 7, on a 2-core machine): large authority analysis under 10 s and 2 GB; full
+quarterly pack under 60 s; evidence load within 3 times the raw read. Results are printed as a table
+and written to ``benchmarks/results/results.md``.
+
+Usage: ``python benchmarks/run.py [--skip-large] [--skip-pack]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PERIOD = "2026-27-Q2"
+
+STAGES = {
+    "raw read": """
+        import pandas as pd
+        from qaanalysis.config import load_config
+        config = load_config(CONFIG)
+        for source in config.sources.values():
+            for file in [source.file, *source.files.values()]:
+                if not file:
+                    continue
+                path = config.path(file)
+                if path.suffix.lower() == ".xlsx":
+                    pd.read_excel(path, sheet_name=None, dtype=str)
+                else:
+                    data = path.read_bytes()
+                    try:
+                        data.decode("utf-8")
+                        encoding = "utf-8-sig"
+                    except UnicodeDecodeError:
+                        encoding = "cp1252"
+                    pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+    """,
+    "evidence load": """
+        from qaanalysis.config import load_config
+        from qaanalysis.sources import load_evidence
+        load_evidence(load_config(CONFIG))
+    """,
+    "analysis layer": """
+        import time
+        from qaanalysis.config import load_config
+        from qaanalysis.periods import parse_period
+        from qaanalysis.sources import load_evidence
+        from qaanalysis import reports
+        evidence = load_evidence(load_config(CONFIG))
+        START = time.perf_counter()
+        reports.gather(evidence, parse_period(PERIOD))
+    """,
+    "quarterly pack": """
+        import tempfile
+        from qaanalysis.pipeline import run_pack
+        run_pack(CONFIG, period=PERIOD, out=tempfile.mkdtemp(), log=lambda *a: None)
+    """,
+}
+
+HARNESS = """
+import json, resource, sys, time
+CONFIG, PERIOD = sys.argv[1], sys.argv[2]
+START = time.perf_counter()
+{body}
+elapsed = time.perf_counter() - START
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({{"seconds": elapsed, "peak_mb": max(peak_kb, children_kb) / 1024}}))
+"""
+
+
+def measure(stage: str, config: Path) -> dict:
+    code = HARNESS.format(body=textwrap.dedent(STAGES[stage]))
+    done = subprocess.run([sys.executable, "-c", code, str(config), PERIOD], capture_output=True,
+                          text=True, cwd=ROOT)  # fmt: skip
+    if done.returncode:
+        raise SystemExit(f"{stage} failed on {config}:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--skip-pack", action="store_true")
+    args = parser.parse_args()
+    authorities = [("sample", ROOT / "data_samples" / "la.yaml")]
+    if not args.skip_large:
+        large = Path(tempfile.mkdtemp(prefix="qaanalysis-large-"))
+        subprocess.run([sys.executable, "-m", "qaanalysis.cli", "synth", "--out", str(large),
+                        "--scale", "large", "--seed", "2026"], check=True, cwd=ROOT)  # fmt: skip
+        authorities.append(("large", large / "la.yaml"))
+    rows = []
+    for name, config in authorities:
+        results = {}
+        for stage in STAGES:
+            if stage == "quarterly pack" and args.skip_pack:
+                continue
+            results[stage] = measure(stage, config)
+            print(f"{name:>7} {stage:<15} {results[stage]['seconds']:8.2f} s "
+                  f"{results[stage]['peak_mb']:8.0f} MB", flush=True)  # fmt: skip
+        ratio = results["evidence load"]["seconds"] / max(results["raw read"]["seconds"], 1e-9)
+        for stage, r in results.items():
+            rows.append((name, stage, r["seconds"], r["peak_mb"],
+                         f"{ratio:.1f}x raw read" if stage == "evidence load" else ""))  # fmt: skip
+    lines = ["| authority | stage | wall time (s) | peak memory (MB) | note |", "|---|---|---|---|---|"]
+    lines += [f"| {a} | {s} | {t:.2f} | {m:.0f} | {n} |" for a, s, t, m, n in rows]
+    table = "\n".join(lines)
+    print("\n" + table)
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "results.md").write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

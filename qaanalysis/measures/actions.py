@@ -1,0 +1,202 @@
+"""Audit actions: due, closed on time, overdue and still open (Sefton: closed within 31 days).
+
+An action's due date is its own ``due_date``, or, where the export leaves it blank, the raised date
+plus ``timescales.action_due_days`` calendar days (filled by the loader; ``is_due_date_default``
+marks those rows). An action's team is its ``owner_team``, else the team of the audit that raised it.
+
+- *Due in the period*: ``due_date`` falls in the period.
+- *Closed on time*: of those, ``completed_date`` on or before ``due_date``.
+- *Overdue and open at period end*: ``due_date`` on or before the period's last day and not
+  completed by the end of that day; its age is days from raised to the period end, its lateness
+  days from due to the period end.
+- *Open at period end*: raised by the period end and not completed by then, due or not.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import figures as fig
+from ..figures import Figure
+from ..periods import Period
+from ..sources import Evidence
+from .audits import PERCENT_SUFFIXES, disclosed, share_columns
+
+SOURCE = "audit_actions"
+
+#: Declared measures of this module (the methods appendix reads these).
+MEASURES = {
+    "actions.due": {
+        "label": "Audit actions due in the period",
+        "numerator": "actions whose due date (raised + timescales.action_due_days unless given) "
+        "falls in the period",
+        "denominator": None,
+    },
+    "actions.closed_on_time": {
+        "label": "Actions due in the period closed by their due date",
+        "numerator": "of those, actions completed on or before the due date",
+        "denominator": "actions due in the period",
+    },
+    "actions.overdue_open": {
+        "label": "Actions overdue and still open at the period end",
+        "numerator": "actions due on or before the period's last day, not completed by then",
+        "denominator": None,
+    },
+    "actions.open": {
+        "label": "Actions open at the period end",
+        "numerator": "actions raised by the period end and not completed by then",
+        "denominator": None,
+    },
+    "actions.overdue_open.median_days": {
+        "label": "Median days overdue of actions overdue at the period end",
+        "numerator": "median of (period end - due date) over overdue open actions",
+        "denominator": None,
+    },
+}
+
+
+def _with_team(evidence: Evidence) -> pd.DataFrame:
+    """Actions with ``team``: the owner team, else the team of the audit that raised them."""
+    actions = evidence.audit_actions
+    audits = evidence.audits[["audit_id", "team", "service"]].drop_duplicates("audit_id")
+    merged = actions.merge(audits, on="audit_id", how="left", validate="many_to_one")
+    merged.index = actions.index
+    merged["team"] = merged["owner_team"].where(merged["owner_team"].notna(), merged["team"])
+    merged["team"] = merged["team"].astype(object).where(merged["team"].notna(), "not recorded")
+    return merged
+
+
+def _open_at(actions: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Raised by ``day`` and not completed by the end of it."""
+    done = actions["completed_date"].notna() & (actions["completed_date"] <= day)
+    return (actions["raised_date"] <= day) & ~done
+
+
+def action_status(evidence: Evidence, period: Period) -> pd.DataFrame:
+    """Every action with its standing for the period (one row per action; internal detail).
+
+    Adds to the canonical columns ``team``, ``is_due_in_period``, ``is_closed_on_time`` (for
+    actions due in the period), ``is_open_at_end``, ``is_overdue_open``, ``age_days`` (raised to
+    period end, open actions) and ``days_overdue`` (due to period end, overdue open actions).
+    """
+    actions = _with_team(evidence)
+    end = period.end
+    due = period.contains(actions["due_date"])
+    on_time = actions["completed_date"].notna() & (actions["completed_date"] <= actions["due_date"])
+    is_open = _open_at(actions, end)
+    overdue = is_open & (actions["due_date"] <= end)
+    return actions.assign(
+        is_due_in_period=due,
+        is_closed_on_time=due & on_time,
+        is_open_at_end=is_open,
+        is_overdue_open=overdue,
+        age_days=(end - actions["raised_date"]).dt.days.where(is_open).astype("Int64"),
+        days_overdue=(end - actions["due_date"]).dt.days.where(overdue).astype("Int64"),
+    )
+
+
+def actions_by_team(evidence: Evidence, period: Period, *, by: str = "team") -> pd.DataFrame:
+    """Actions due, closed on time, overdue and open, by team (or ``service``).
+
+    Columns: the group, ``due`` (due in the period), ``closed_on_time_count``/``_pct`` with its
+    Wilson interval (of those due), ``overdue_open`` and ``open`` at the period end, and
+    ``median_age_days`` of the open actions (days since raised) at the period end. A final row
+    "All" gives the authority.
+    """
+    config = evidence.config
+    status = action_status(evidence, period)
+    alpha = config.thresholds.significance_alpha
+    groups = status[by].astype(object).where(status[by].notna(), "not recorded")
+    rows = []
+    parts = [(value, part) for value, part in status.groupby(groups, sort=True)]
+    parts.append(("All", status))
+    for value, part in parts:
+        due = int(part["is_due_in_period"].sum())
+        if not (due or part["is_open_at_end"].any()):
+            continue
+        rows.append({by: value, "due": due,
+                     **share_columns("closed_on_time", int(part["is_closed_on_time"].sum()), due,
+                                     alpha),
+                     "overdue_open": int(part["is_overdue_open"].sum()),
+                     "open": int(part["is_open_at_end"].sum()),
+                     "median_age_days": part["age_days"].dropna().astype(float).median()})  # fmt: skip
+    columns = [by, "due"] + [f"closed_on_time{s}" for s in ("_count", *PERCENT_SUFFIXES)] + [
+        "overdue_open", "open", "median_age_days"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)
+    counts = ["due", "closed_on_time_count", "overdue_open", "open"]
+    out[counts] = out[counts].astype("int64")
+    out["median_age_days"] = out["median_age_days"].astype(float)
+    return out
+
+
+def overdue_actions(evidence: Evidence, period: Period) -> pd.DataFrame:
+    """Actions overdue and still open at the period end, longest overdue first (internal)."""
+    status = action_status(evidence, period)
+    overdue = status[status["is_overdue_open"]]
+    columns = ["action_id", "audit_id", "team", "raised_date", "due_date", "is_due_date_default",
+               "age_days", "days_overdue"]  # fmt: skip
+    columns = [c for c in columns if c in overdue.columns]
+    return overdue.sort_values(["days_overdue", "action_id"], ascending=[False, True])[
+        columns
+    ].reset_index(drop=True)
+
+
+def action_figures(evidence: Evidence, period: Period) -> list[Figure]:
+    """Every action Figure of the period (ids in :data:`MEASURES` and DESIGN.md).
+
+    ``actions.due``, ``actions.closed_on_time`` (when any action was due),
+    ``actions.overdue_open``, ``actions.open`` and ``actions.overdue_open.median_days`` (when
+    any is overdue). Empty when no action is recorded.
+    """
+    if not evidence.has(SOURCE):
+        return []
+    config = evidence.config
+    previous_period = period.previous()
+    now = action_status(evidence, period)
+    before = action_status(evidence, previous_period)
+    common = {"period": period.code, "source": SOURCE, "previous_period": previous_period.code}
+    due, due_before = int(now["is_due_in_period"].sum()), int(before["is_due_in_period"].sum())
+    days = config.timescales.action_due_days
+    out = [fig.count("actions.due", "Audit actions due in the period", due, previous=due_before,
+                     note=f"due date as recorded, else {days} days after raised", **common)]  # fmt: skip
+    if due:
+        out.append(fig.proportion(
+            "actions.closed_on_time", "Actions due in the period closed by their due date",
+            k=int(now["is_closed_on_time"].sum()), n=due,
+            previous=(int(before["is_closed_on_time"].sum()), due_before), polarity="higher",
+            alpha=config.thresholds.significance_alpha, min_n=config.thresholds.min_n_compare,
+            **common,
+        ))  # fmt: skip
+    overdue = int(now["is_overdue_open"].sum())
+    out += [
+        fig.count("actions.overdue_open", "Actions overdue and still open at the period end",
+                  overdue, previous=int(before["is_overdue_open"].sum()), **common),
+        fig.count("actions.open", "Actions open at the period end", int(now["is_open_at_end"].sum()),
+                  previous=int(before["is_open_at_end"].sum()), **common),
+    ]  # fmt: skip
+    if overdue:
+        median = float(now["days_overdue"].dropna().median())
+        out.append(fig.count("actions.overdue_open.median_days",
+                             "Median days overdue (actions overdue at the period end)", median,
+                             unit="days", period=period.code, source=SOURCE))  # fmt: skip
+    return out
+
+
+def actions_reading(evidence: Evidence, period: Period, *, audience: str = "internal") -> str:
+    """Plain-English reading of the period's audit actions (small counts withheld for the public)."""
+    figures = {f.id: f for f in disclosed(action_figures(evidence, period), config=evidence.config,
+                                          audience=audience)}  # fmt: skip
+    if not figures:
+        return "No audit actions are recorded."
+    words = {"improving": "improving", "declining": "declining", "stable": "broadly stable",
+             "not_judged": "too few to judge a change"}  # fmt: skip
+    parts = [f"{figures['actions.due'].text} actions fell due in the period."]
+    if "actions.closed_on_time" in figures:
+        f = figures["actions.closed_on_time"]
+        parts.append(f"{f.text} were closed by their due date ({words[f.direction]} against the "
+                     "previous period).")  # fmt: skip
+    overdue = figures["actions.overdue_open"]
+    median = figures.get("actions.overdue_open.median_days")
+    parts.append(f"At the period end {overdue.text} actions were overdue and still open"
+                 + (f", by a median of {median.text}" if median is not None else "") + ".")  # fmt: skip
+    return " ".join(parts)

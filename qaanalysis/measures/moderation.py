@@ -1,0 +1,402 @@
+"""Moderation: how consistently audits are graded (METHODS.md, moderation).
+
+A moderated audit is one with a ``moderated_grade``: a second person re-graded the overall grade.
+Period rule: an audit's moderation belongs to the period of its ``audit_date`` (the audits source
+carries no moderation date), so the moderation rate is moderated / completed among the same audits.
+
+Grades are ordered best first. An *upgrade* is a moderated grade better than the auditor's; a
+*downgrade* one worse (the auditor was too generous). Chance-corrected agreement is Cohen's kappa
+with linear weights (headline), quadratic weights and Krippendorff's ordinal alpha (secondary), on
+the full grade-by-grade table (every grade of the scale, used or not). Bowker's test asks whether
+disagreements lean one way (systematically harsh or lenient auditors).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .. import figures as fig
+from .. import stats
+from ..figures import Figure
+from ..periods import Period, period_of
+from ..sources import Evidence
+from .audits import audits_in_period, count_text, share_columns, share_text, window
+
+SOURCE = "audits"
+
+#: Declared measures of this module (the methods appendix reads these).
+MEASURES = {
+    "moderation.count": {
+        "label": "Audits moderated",
+        "numerator": "audits in the period with a moderated grade",
+        "denominator": None,
+    },
+    "moderation.rate": {
+        "label": "Audits moderated (share of completed)",
+        "numerator": "audits in the period with a moderated grade",
+        "denominator": "audits in the period; the expectation is moderation.expected_rate",
+    },
+    "moderation.always_moderated": {
+        "label": "Audits with a must-moderate grade that were moderated",
+        "numerator": "of those, audits with a moderated grade",
+        "denominator": "audits in the period whose overall grade is in moderation.always_moderate",
+    },
+    "moderation.agreement": {
+        "label": "Moderated audits whose grade was unchanged",
+        "numerator": "moderated audits with moderated grade = overall grade",
+        "denominator": "moderated audits in the period",
+    },
+    "moderation.within_one": {
+        "label": "Moderated audits within one grade",
+        "numerator": "moderated audits whose grades differ by at most one step of the scale",
+        "denominator": "moderated audits in the period",
+    },
+    "moderation.downgraded": {
+        "label": "Moderated audits downgraded",
+        "numerator": "moderated audits whose moderated grade is worse than the auditor's",
+        "denominator": "moderated audits in the period",
+    },
+    "moderation.upgraded": {
+        "label": "Moderated audits upgraded",
+        "numerator": "moderated audits whose moderated grade is better than the auditor's",
+        "denominator": "moderated audits in the period",
+    },
+    "moderation.kappa": {
+        "label": "Agreement beyond chance (Cohen's kappa, linear weights)",
+        "numerator": "statsmodels cohens_kappa(table, wt='linear') on the full grade table",
+        "denominator": "moderated audits in the period",
+    },
+    "moderation.kappa_quadratic": {
+        "label": "Agreement beyond chance (Cohen's kappa, quadratic weights)",
+        "numerator": "statsmodels cohens_kappa(table, wt='quadratic')",
+        "denominator": "moderated audits in the period",
+    },
+    "moderation.krippendorff_alpha": {
+        "label": "Krippendorff's alpha (ordinal)",
+        "numerator": "Krippendorff (2011), ordinal metric, two coders",
+        "denominator": "moderated audits in the period",
+    },
+    "moderation.bowker": {
+        "label": "Bowker's symmetry test (p-value)",
+        "numerator": "chi-square over pairs of grades of (n_ij - n_ji)^2 / (n_ij + n_ji)",
+        "denominator": "moderated audits in the period",
+    },
+}
+
+
+def moderated_audits(
+    evidence: Evidence, period: Period, *, months: int | None = None
+) -> pd.DataFrame:
+    """The period's audits that were moderated (a moderated grade is recorded)."""
+    audits = audits_in_period(evidence, period, months=months)
+    return audits[audits["moderated_grade"].notna()]
+
+
+def grade_table(evidence: Evidence, period: Period, *, months: int | None = None) -> pd.DataFrame:
+    """The full grade-by-grade moderation table, with totals.
+
+    Rows are the auditor's overall grade, columns the moderated grade, every grade of the scale
+    in order (best first) even when unused; a ``Total`` row and column are added. Read the
+    diagonal as agreement, cells right of it as downgrades, left of it as upgrades.
+    """
+    labels = evidence.config.grades.labels
+    moderated = moderated_audits(evidence, period, months=months)
+    table = stats.agreement_table(moderated["overall_grade"].tolist(),
+                                  moderated["moderated_grade"].tolist(), categories=labels)  # fmt: skip
+    table["Total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum(axis=0)
+    table.index.name = "auditor's grade"
+    table.columns.name = "moderated grade"
+    return table.astype("int64")
+
+
+def moderation_coverage(evidence: Evidence, period: Period) -> pd.DataFrame:
+    """Moderation by the auditor's overall grade, against the framework's rules.
+
+    One row per grade of the scale: audits completed, moderated, the share moderated with its
+    Wilson interval, and ``must_moderate`` (the grade is in ``moderation.always_moderate``, so
+    the share should be 100%). A final row "All grades" compares the overall rate with
+    ``moderation.expected_rate`` (in ``expected_pct``).
+    """
+    config = evidence.config
+    audits = audits_in_period(evidence, period)
+    alpha = config.thresholds.significance_alpha
+    rows = []
+    for grade in config.grades.labels:
+        part = audits[audits["overall_grade"] == grade]
+        must = grade in config.moderation.always_moderate
+        rows.append({"grade": grade, "audits": len(part),
+                     **share_columns("moderated", int(part["moderated_grade"].notna().sum()), len(part),
+                              alpha),
+                     "must_moderate": must, "expected_pct": 1.0 if must else math.nan})  # fmt: skip
+    rows.append({"grade": "All grades", "audits": len(audits),
+                 **share_columns("moderated", int(audits["moderated_grade"].notna().sum()), len(audits),
+                          alpha),
+                 "must_moderate": False, "expected_pct": config.moderation.expected_rate})  # fmt: skip
+    out = pd.DataFrame(rows)
+    out[["audits", "moderated_count"]] = out[["audits", "moderated_count"]].astype("int64")
+    return out
+
+
+def agreement_statistics(
+    original, moderated, *, categories: list[str], alpha: float = 0.05
+) -> dict:
+    """All the moderation statistics of a set of (original, moderated) grade pairs.
+
+    Returns:
+        ``n``; ``exact_agreement``, ``within_one``, ``upgraded``, ``downgraded`` counts
+        (``_count``) and shares (``_pct``); ``kappa_linear`` with ``kappa_linear_ci_low``/
+        ``_ci_high`` (:func:`qaanalysis.stats.weighted_kappa`'s interval, clipped to kappa's
+        possible range, -1 to 1); ``kappa_quadratic``; ``krippendorff_alpha``;
+        ``bowker_statistic``, ``bowker_df``, ``bowker_p``.
+    """
+    original, moderated = list(original), list(moderated)
+    summary = stats.agreement_summary(original, moderated, categories=categories)
+    table = stats.agreement_table(original, moderated, categories=categories)
+    linear = stats.weighted_kappa(table, weights="linear", alpha=alpha)
+    # The normal-approximation interval can pass 1 with few pairs; kappa cannot.
+    linear_ci = (max(linear.ci_low, -1.0), min(linear.ci_high, 1.0))
+    quadratic = stats.weighted_kappa(table, weights="quadratic", alpha=alpha)
+    bowker = stats.bowker_symmetry(table)
+    out = {"n": int(summary["n"])}
+    for name in ("exact_agreement", "within_one", "upgraded", "downgraded"):
+        out[f"{name}_count"] = int(summary[f"{name}_count"])
+        out[f"{name}_pct"] = summary[f"{name}_pct"]
+    out.update({
+        "kappa_linear": linear.kappa, "kappa_linear_ci_low": linear_ci[0],
+        "kappa_linear_ci_high": linear_ci[1], "kappa_quadratic": quadratic.kappa,
+        "krippendorff_alpha": stats.krippendorff_alpha_ordinal(original, moderated,
+                                                               categories=categories),
+        "bowker_statistic": bowker.statistic, "bowker_df": bowker.df, "bowker_p": bowker.p_value,
+    })  # fmt: skip
+    return out
+
+
+def moderation_by_role(
+    evidence: Evidence, period: Period, *, months: int | None = None
+) -> pd.DataFrame:
+    """Moderation results by the auditor's role.
+
+    One row per ``auditor_role`` (blank: "not recorded") with moderated audits: the count, exact
+    agreement, within one grade, upgraded and downgraded (counts and shares) and linearly
+    weighted kappa (blank where undefined). Roles with few moderated audits have wide
+    uncertainty: read the counts.
+    """
+    config = evidence.config
+    moderated = moderated_audits(evidence, period, months=months)
+    roles = moderated["auditor_role"].astype(object).where(moderated["auditor_role"].notna(),
+                                                           "not recorded")  # fmt: skip
+    rows = []
+    for role, part in moderated.groupby(roles, sort=True):
+        result = agreement_statistics(part["overall_grade"], part["moderated_grade"],
+                                      categories=config.grades.labels,
+                                      alpha=config.thresholds.significance_alpha)  # fmt: skip
+        rows.append({"auditor_role": role, "moderated": result["n"],
+                     **{k: result[k] for k in result
+                        if k.endswith(("_count", "_pct")) and not k.startswith("within")},
+                     "kappa_linear": result["kappa_linear"]})  # fmt: skip
+    columns = ["auditor_role", "moderated"] + [
+        f"{name}{s}" for name in ("exact_agreement", "upgraded", "downgraded") for s in ("_count", "_pct")
+    ] + ["kappa_linear"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)
+    counts = ["moderated", "exact_agreement_count", "upgraded_count", "downgraded_count"]
+    out[counts] = out[counts].astype("int64")
+    return out
+
+
+def moderation_statistics(evidence: Evidence, period: Period, *, months: int | None = None) -> dict:
+    """:func:`agreement_statistics` of the period's moderated audits."""
+    config = evidence.config
+    moderated = moderated_audits(evidence, period, months=months)
+    return agreement_statistics(moderated["overall_grade"], moderated["moderated_grade"],
+                                categories=config.grades.labels,
+                                alpha=config.thresholds.significance_alpha)  # fmt: skip
+
+
+def _number(id: str, label: str, value: float, *, period: str, n: int, note: str = "",
+            low: float | None = None, high: float | None = None) -> Figure:  # fmt: skip
+    clean = None if value is None or math.isnan(value) else round(float(value), 3)
+    return Figure(id=id, label=label, value=clean, unit="number", denominator=n, period=period,
+                  ci_low=None if low is None or math.isnan(low) else low,
+                  ci_high=None if high is None or math.isnan(high) else high,
+                  source=SOURCE, note=note)  # fmt: skip
+
+
+def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
+    """Every moderation Figure of the period (ids in :data:`MEASURES` and DESIGN.md).
+
+    ``moderation.count`` and ``moderation.rate`` whenever audits were completed in the period;
+    ``moderation.always_moderated`` when an audit had a must-moderate grade; the agreement
+    Figures (``.agreement``, ``.within_one``, ``.downgraded``, ``.upgraded``, ``.kappa``,
+    ``.kappa_quadratic``, ``.krippendorff_alpha``, ``.bowker``) when any audit was moderated.
+    Shares are compared with the previous period; the rate's note gives the expected rate.
+    """
+    config = evidence.config
+    audits = audits_in_period(evidence, period)
+    if audits.empty:
+        return []
+    previous_period = period.previous()
+    before = audits_in_period(evidence, previous_period)
+    alpha = config.thresholds.significance_alpha
+    common = {"period": period.code, "source": SOURCE, "previous_period": previous_period.code,
+              "alpha": alpha, "min_n": config.thresholds.min_n_compare}  # fmt: skip
+    is_moderated, was_moderated = (
+        audits["moderated_grade"].notna(),
+        before["moderated_grade"].notna(),
+    )
+    expected = config.moderation.expected_rate
+    rate = int(is_moderated.sum()) / len(audits)
+    out = [
+        fig.count("moderation.count", "Audits moderated", int(is_moderated.sum()),
+                  previous=int(was_moderated.sum()), period=period.code, source=SOURCE,
+                  previous_period=previous_period.code),
+        fig.proportion("moderation.rate", "Audits moderated (share of completed)",
+                       k=int(is_moderated.sum()), n=len(audits),
+                       previous=(int(was_moderated.sum()), len(before)), polarity="higher",
+                       note=f"expected {expected:.0%}: "
+                            + ("met" if rate >= expected else "not met"), **common),
+    ]  # fmt: skip
+    must = config.moderation.always_moderate
+    if must:
+        now = audits["overall_grade"].isin(must)
+        then = before["overall_grade"].isin(must)
+        if now.any():
+            out.append(fig.proportion(
+                "moderation.always_moderated",
+                f"Audits graded {' or '.join(must)} that were moderated (all should be)",
+                k=int((now & is_moderated).sum()), n=int(now.sum()),
+                previous=(int((then & was_moderated).sum()), int(then.sum())), polarity="higher",
+                **common,
+            ))  # fmt: skip
+    moderated = audits[is_moderated]
+    if moderated.empty:
+        return out
+    result = moderation_statistics(evidence, period)
+    previous = moderation_statistics(evidence, previous_period)
+    n = result["n"]
+    for name, label, polarity in (
+        ("agreement", "Moderated audits whose grade was unchanged", "higher"),
+        ("within_one", "Moderated audits within one grade", "higher"),
+        ("downgraded", "Moderated audits downgraded by the moderator", "lower"),
+        ("upgraded", "Moderated audits upgraded by the moderator", "lower"),
+    ):
+        key = "exact_agreement" if name == "agreement" else name
+        out.append(fig.proportion(f"moderation.{name}", label, k=result[f"{key}_count"], n=n,
+                                  previous=(previous[f"{key}_count"], previous["n"]),
+                                  polarity=polarity, **common))  # fmt: skip
+    wide = (f"fewer than {config.thresholds.small_sample} pairs: the interval is wide"
+            if n < config.thresholds.small_sample else "")  # fmt: skip
+    out += [
+        _number("moderation.kappa", "Agreement beyond chance (Cohen's kappa, linear weights)",
+                result["kappa_linear"], period=period.code, n=n, low=result["kappa_linear_ci_low"],
+                high=result["kappa_linear_ci_high"], note=wide),
+        _number("moderation.kappa_quadratic",
+                "Agreement beyond chance (Cohen's kappa, quadratic weights)",
+                result["kappa_quadratic"], period=period.code, n=n),
+        _number("moderation.krippendorff_alpha", "Krippendorff's alpha (ordinal)",
+                result["krippendorff_alpha"], period=period.code, n=n),
+        _number("moderation.bowker", "Bowker's symmetry test (p-value)", result["bowker_p"],
+                period=period.code, n=n,
+                note=f"chi-square {result['bowker_statistic']:.2f} on {result['bowker_df']} df; "
+                     + ("disagreements lean one way" if result["bowker_p"] < alpha
+                        else "no evidence that disagreements lean one way")),
+    ]  # fmt: skip
+    return out
+
+
+def kappa_words(kappa: float) -> str:
+    """Landis and Koch's (1977) descriptive bands for kappa, for plain-English readings."""
+    if kappa is None or math.isnan(kappa):
+        return "not defined"
+    for upper, words in ((0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"),
+                         (0.8, "substantial")):  # fmt: skip
+        if kappa <= upper:
+            return words
+    return "almost perfect"
+
+
+def moderation_by_quarter(evidence: Evidence, period: Period, *, quarters: int = 8) -> pd.DataFrame:
+    """Moderation quarter by quarter, for the ``quarters`` financial quarters ending with the one
+    that holds the period's last day.
+
+    Columns: ``quarter``, ``audits`` (completed), ``moderated_count``/``_pct`` (with interval),
+    ``exact_agreement_count``/``_pct``, ``downgraded_count``, ``upgraded_count``, ``kappa_linear``.
+    """
+    config = evidence.config
+    last = period_of(period.end, "quarter")
+    periods = [last]
+    while len(periods) < quarters:
+        periods.insert(0, periods[0].previous())
+    rows = []
+    for quarter in periods:
+        audits = audits_in_period(evidence, quarter)
+        result = moderation_statistics(evidence, quarter)
+        rows.append({
+            "quarter": quarter.code, "audits": len(audits),
+            **share_columns("moderated", int(audits["moderated_grade"].notna().sum()), len(audits),
+                            config.thresholds.significance_alpha),
+            "exact_agreement_count": result["exact_agreement_count"],
+            "exact_agreement_pct": result["exact_agreement_pct"],
+            "downgraded_count": result["downgraded_count"],
+            "upgraded_count": result["upgraded_count"],
+            "kappa_linear": result["kappa_linear"],
+        })  # fmt: skip
+    out = pd.DataFrame(rows)
+    counts = ["audits", "moderated_count", "exact_agreement_count", "downgraded_count",
+              "upgraded_count"]  # fmt: skip
+    out[counts] = out[counts].astype("int64")
+    return out
+
+
+def moderation_reading(evidence: Evidence, period: Period, *, audience: str = "internal",
+                       months: int | None = None) -> str:  # fmt: skip
+    """Plain-English reading of moderation in the period, or pooled over the ``months`` months
+    ending with it (Bowker's test needs more pairs than a quarter holds). Small counts are
+    withheld for the public audience."""
+    config = evidence.config
+    audits = audits_in_period(evidence, period, months=months)
+    if audits.empty:
+        return "No audits were completed, so none were moderated."
+    start, end = window(period, months)
+    intro = f"From {start:%B %Y} to {end:%B %Y}, " if months else ""
+
+    def share(k: int, n: int) -> str:
+        return share_text(int(k), int(n), config=config, audience=audience)
+
+    is_moderated = audits["moderated_grade"].notna()
+    parts = [f"{intro}{share(is_moderated.sum(), len(audits))} of audits were moderated, against "
+             f"an expected {config.moderation.expected_rate:.0%}."]  # fmt: skip
+    must = audits["overall_grade"].isin(config.moderation.always_moderate)
+    if must.any():
+        grades = " or ".join(config.moderation.always_moderate)
+        parts.append(f"Audits graded {grades} must always be moderated: "
+                     f"{share((must & is_moderated).sum(), must.sum())} were.")  # fmt: skip
+    if not is_moderated.any():
+        return " ".join(parts)
+    result = moderation_statistics(evidence, period, months=months)
+    n = result["n"]
+    down = count_text(result["downgraded_count"], config=config, audience=audience)
+    up = count_text(result["upgraded_count"], config=config, audience=audience)
+    parts.append(
+        f"The moderator agreed with the auditor's grade in {share(result['exact_agreement_count'], n)}"
+        f" and was within one grade in {share(result['within_one_count'], n)}. "
+        f"{down} {'was' if down == '1' else 'were'} downgraded and {up} upgraded."
+    )
+    kappa = result["kappa_linear"]
+    if not math.isnan(kappa):
+        parts.append(f"Weighted kappa is {kappa:.2f} ({kappa_words(kappa)} agreement, interval "
+                     f"{result['kappa_linear_ci_low']:.2f} to {result['kappa_linear_ci_high']:.2f})"
+                     + (f"; with fewer than {config.thresholds.small_sample} pairs the interval is "
+                        "wide" if n < config.thresholds.small_sample else "") + ".")  # fmt: skip
+    p = result["bowker_p"]
+    if not math.isnan(p) and p < config.thresholds.significance_alpha:
+        lean = ("generous (moderators more often downgrade)"
+                if result["downgraded_count"] > result["upgraded_count"]
+                else "harsh (moderators more often upgrade)")  # fmt: skip
+        parts.append(f"Bowker's test finds the disagreements lean one way (p = {p:.3f}): auditors "
+                     f"grade as a rule too {lean}.")  # fmt: skip
+    elif not math.isnan(p):
+        parts.append(f"Bowker's test finds no systematic lean in the disagreements (p = {p:.2f}).")
+    return " ".join(parts)

@@ -1,0 +1,228 @@
+"""The drafts' own content: findings gathered from every source, read together and written up.
+
+The quarterly QA report, the annual self-assessment and the monthly clinic pack all start from
+:func:`gather`, which runs every area's Figures and Signals for the period and triangulates them.
+The functions here return paragraphs and tables for the report notebooks to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .figures import Figure
+from .findings import Signal
+from .measures import actions, audits, moderation, performance, voice
+from .narrative import headline, next_steps, theme_paragraph
+from .periods import Period
+from .sources import Evidence
+from .triangulate import (
+    SOURCE_LABELS,
+    ThemeAssessment,
+    assess_themes,
+    assessment_table,
+    candidate_audit_themes,
+    signal_matrix,
+    triangulation_figures,
+)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Every Figure and Signal of a period, and the themes read together."""
+
+    period: Period
+    figures: tuple[Figure, ...]
+    signals: tuple[Signal, ...]
+    assessments: tuple[ThemeAssessment, ...]
+
+    @property
+    def by_id(self) -> dict[str, Figure]:
+        return {f.id: f for f in self.figures}
+
+
+def gather(evidence: Evidence, period: Period, *, voice_sources: bool = True) -> Findings:
+    """Run every area's Figures and Signals for ``period`` and triangulate them by theme.
+
+    Args:
+        voice_sources: include complaints, feedback and escalations (the monthly clinic pack
+            leaves them to the quarterly report).
+    """
+    figures: list[Figure] = []
+    figures += audits.audit_figures(evidence, period)
+    figures += moderation.moderation_figures(evidence, period)
+    figures += actions.action_figures(evidence, period)
+    figures += performance.kpi_figures(evidence, period)
+    signals: list[Signal] = audits.signals(evidence, period) + performance.signals(evidence, period)
+    if voice_sources:
+        figures += voice.voice_figures(evidence, period)
+        signals += voice.signals(evidence, period)
+    assessments = assess_themes(signals, evidence.config)
+    figures += triangulation_figures(assessments, period)
+    return Findings(period, tuple(figures), tuple(signals), tuple(assessments))
+
+
+def summary(findings: Findings, evidence: Evidence) -> str:
+    """The summary paragraphs: audits, moderation, actions, complaints, feedback, escalations."""
+    paragraphs = headline(findings.by_id, config=evidence.config, period_label=findings.period.label)
+    return "\n\n".join(paragraphs)
+
+
+def cited_figures(findings: Findings, *, prefixes: tuple[str, ...]) -> list[Figure]:
+    """The Figures with the given id prefixes, to show beside the narrative that cites them."""
+    return [f for f in findings.figures if f.id.startswith(prefixes)]
+
+
+def themes_table(findings: Findings) -> pd.DataFrame:
+    """One row per theme: its triangulated status, sources for and against, any disagreement."""
+    return assessment_table(list(findings.assessments))
+
+
+def themes_matrix(findings: Findings) -> pd.DataFrame:
+    """Themes by sources: each cell positive, negative, neutral or absent."""
+    matrix = signal_matrix(list(findings.assessments))
+    matrix.columns = [SOURCE_LABELS[c] for c in matrix.columns]
+    return matrix
+
+
+def theme_paragraphs(findings: Findings, evidence: Evidence, *, area: str | None = None) -> str:
+    """A paragraph per theme (optionally only one judgement area's), citing the Figures behind it."""
+    chosen = [a for a in findings.assessments if area is None or a.judgement_area == area]
+    return "\n\n".join(
+        theme_paragraph(a, config=evidence.config, period_label=findings.period.label) for a in chosen
+    )
+
+
+def recommended_audit_themes(findings: Findings, evidence: Evidence) -> str:
+    """Next quarter's themed audits: where evidence is of concern, mixed or single-source."""
+    return next_steps(candidate_audit_themes(list(findings.assessments)), config=evidence.config)
+
+
+def evidence_by_source(findings: Findings, *, area: str | None, evidence: Evidence) -> pd.DataFrame:
+    """How we know: every signal behind a judgement area's themes, source by source."""
+    themes = {a.theme: a for a in findings.assessments if area is None or a.judgement_area == area}
+    rows = [
+        {"theme": themes[s.theme].label, "source": SOURCE_LABELS[s.source], "reading": s.signal,
+         "evidence": s.reason, "figures": ", ".join(s.figure_ids)}  # fmt: skip
+        for s in findings.signals
+        if s.theme in themes and s.signal != "absent"
+    ]
+    columns = ["theme", "source", "reading", "evidence", "figures"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["theme", "source"], kind="stable")
+
+
+def next_steps_for_area(findings: Findings, evidence: Evidence, *, area: str) -> str:
+    """What we will do next in a judgement area: its themes of concern, mixed or single-source."""
+    chosen = [a for a in candidate_audit_themes(list(findings.assessments)) if a.judgement_area == area]
+    if not chosen:
+        return (
+            "The evidence for this area is corroborated or neutral across sources: keep the current "
+            "audit and performance programme, and test it again next quarter."
+        )
+    lines = []
+    for a in chosen:
+        if a.status == "corroborated_concern":
+            action = "agree an improvement plan with service leads and re-audit within the quarter"
+        elif a.status == "mixed":
+            action = f"run a themed audit to resolve the disagreement ({a.disagreement})"
+        else:
+            action = "seek a second source (themed audit, feedback or data) before drawing conclusions"
+        lines.append(f"- **{a.label}** ({a.status_label}): {action}.")
+    return "\n".join(lines)
+
+
+def year_on_year(evidence: Evidence, period: Period) -> pd.DataFrame:
+    """The headline Figures for this year beside the year before, with the judged change."""
+    keep = ("audits.count", "audits.overall.good_or_better", "audits.overall.inadequate",
+            "moderation.agreement", "actions.closed_on_time", "complaints.count",
+            "complaints.stage1.within_timescale", "feedback.positive", "escalations.count")  # fmt: skip
+    findings = gather(evidence, period)
+    rows = []
+    for f in findings.figures:
+        if not (f.id in keep or f.id.startswith("kpi.")):
+            continue
+        comp = f.comparison or {}
+        if comp.get("kind") != "previous_period":
+            continue
+        rows.append({
+            "measure": f.label, "this_year": f.value, "count": f.numerator if f.unit == "percent" else None,
+            "of": f.denominator, "last_year": comp.get("value"),
+            "change": {"improving": "improved", "declining": "declined", "stable": "broadly stable",
+                       "not_judged": "not judged"}.get(f.direction, f.direction),
+            "unit": f.unit, "figure": f.id,
+        })  # fmt: skip
+    columns = ["measure", "this_year", "count", "of", "last_year", "change", "unit", "figure"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def context(evidence: Evidence, period: Period) -> pd.DataFrame:
+    """The authority's context for the year: demand (flow) and caseload (as at the year end)."""
+    lists = evidence.annex_a
+    rows = []
+    flows = {"list_1": ("contacts", "contact_date"), "list_3": ("referrals", "referral_date"),
+             "list_4": ("assessments completed", "assessment_authorised_date"),
+             "list_5": ("section 47 enquiries", "strategy_discussion_date")}  # fmt: skip
+    for list_id, (label, column) in flows.items():
+        frame = lists.get(list_id)
+        if frame is not None and column in frame and len(frame):
+            rows.append({"measure": f"{label.capitalize()} in the year",
+                         "count": int(period.contains(frame[column]).sum())})  # fmt: skip
+    stocks = {"list_6": ("children in need", "cin_start_date", "cin_closure_date"),
+              "list_7": ("children on a child protection plan", "cp_plan_start_date", "cp_plan_end_date"),
+              "list_8": ("children in care", "cla_start_date", "ceased_date")}  # fmt: skip
+    for list_id, (label, start, end) in stocks.items():
+        frame = lists.get(list_id)
+        if frame is None or start not in frame or not len(frame):
+            continue
+        at = min(period.end, evidence.extract_date)
+        ended = frame[end] if end in frame else pd.Series(pd.NaT, index=frame.index)
+        open_ = (frame[start] <= at) & (ended.isna() | (ended > at))
+        rows.append({"measure": f"{label.capitalize()} at {at:%d %B %Y}",
+                     "count": int(frame.loc[open_, "child_id"].nunique())})  # fmt: skip
+    return pd.DataFrame(rows, columns=["measure", "count"])
+
+
+def scorecard_exceptions(evidence: Evidence, period: Period) -> pd.DataFrame:
+    """KPIs needing attention: missing target, special-cause concern or worse than benchmarks."""
+    card = performance.scorecard(evidence, period)
+    if card.empty:
+        return card
+    flagged = (
+        (card["target_status"] == "missing target")
+        | card["variation"].fillna("").astype(str).str.contains("concern", case=False)
+        | card["benchmark_position"].fillna("").astype(str).str.contains("worse than England")
+    )
+    return card.loc[flagged, ["label", "value", "numerator", "denominator", "target",
+                              "target_status", "variation", "benchmark_position"]]  # fmt: skip
+
+
+def _pipe_table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(str(c).replace("_", " ").capitalize() for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = [
+        "| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |"
+        for row in frame.itertuples(index=False)
+    ]
+    return "\n".join([header, rule, *body])
+
+
+def judgement_areas(findings: Findings, evidence: Evidence) -> str:
+    """The self-assessment's body: per judgement area, what we know about the quality and impact
+    of practice, how we know it (the evidence, source by source) and what we will do next."""
+    sections = []
+    for area in evidence.config.judgement_areas:
+        known = theme_paragraphs(findings, evidence, area=area.id)
+        table = evidence_by_source(findings, area=area.id, evidence=evidence)
+        if len(table):
+            table = table.assign(figures=table["figures"].map(
+                lambda ids: ", ".join(f"[{i}](#figure-{i})" for i in ids.split(", ") if i)))  # fmt: skip
+            how = _pipe_table(table)
+        else:
+            how = "*No source gave a reading for this area's themes in the period.*"
+        sections.append(
+            f"## {area.label}\n\n### What we know about the quality and impact of practice\n\n"
+            f"{known or '*No themes are mapped to this area.*'}\n\n### How we know it\n\n{how}\n\n"
+            f"### What we will do next\n\n{next_steps_for_area(findings, evidence, area=area.id)}"
+        )
+    return "\n\n".join(sections)
