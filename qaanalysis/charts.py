@@ -159,6 +159,11 @@ def counts_over_time(frame: pd.DataFrame, *, x: str, columns: list[str], title: 
                      stacked: bool = True) -> plt.Figure:  # fmt: skip
     """Counts per period as (stacked) bars, one colour per column."""
     fig, ax = plt.subplots()
+    if frame.empty or not columns:
+        ax.text(0.5, 0.5, "No records in the period", ha="center", va="center", color=GREY)
+        ax.set_axis_off()
+        ax.set_title(title)
+        return fig
     frame.set_index(x)[columns].plot(kind="bar", stacked=stacked, ax=ax,
                                       color=sns.color_palette("colorblind"), width=0.8)  # fmt: skip
     ax.set_xlabel("")

@@ -77,8 +77,8 @@ def _synth(args) -> int:
 def _init(args) -> int:
     from .adopt import propose_config
 
-    text = propose_config(Path(args.source_dir))
     out = Path(args.out)
+    text = propose_config(Path(args.source_dir), out=out)
     if out.exists() and not args.force:
         print(f"qaanalysis init: {out} exists; use --force to replace it", file=sys.stderr)
         return 2
@@ -118,7 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="the month to audit, e.g. 2025-11")
     p.add_argument("--theme", default=None, help="a themed cohort (a theme id)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--size", type=int, default=None, help="children to sample (default: the quotas)")
+    p.add_argument(
+        "--size", type=int, default=None, help="children to sample (default: the quotas)"
+    )
     p.add_argument("--out", default=None, help="CSV to write (default audit_sample_<month>.csv)")
     p.set_defaults(func=_sample)
 

@@ -181,3 +181,20 @@ def scrub_quote(text: str, *, identifiers: frozenset[str] | set[str] = frozenset
     for pattern in (_EMAIL, _PHONE, _POSTCODE, _DATE):
         out = pattern.sub(REMOVED, out)
     return out
+
+
+_SHARE_WITH_COUNT = re.compile(r"\d+(?:\.\d+)?% \((\d[\d,]*) of (\d[\d,]*)\)")
+
+
+def suppress_text(text: str, rule: Suppression) -> str:
+    """Narrative for the public: every "15% (5 of 34)" resting on a small count becomes "c".
+
+    A safety net under the measures' own audience-aware wording: a share is withheld when its
+    count, its denominator or their difference is small.
+    """
+
+    def withhold(match: re.Match) -> str:
+        k, n = (int(g.replace(",", "")) for g in match.groups())
+        return rule.symbol if any(is_small(v, rule) for v in (k, n, n - k)) else match.group()
+
+    return _SHARE_WITH_COUNT.sub(withhold, text)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .disclosure import check_audience, suppress_figure
 from .figures import Figure
 from .findings import Signal
 from .measures import actions, audits, moderation, performance, voice
@@ -42,12 +43,15 @@ class Findings:
         return {f.id: f for f in self.figures}
 
 
-def gather(evidence: Evidence, period: Period, *, voice_sources: bool = True) -> Findings:
+def gather(evidence: Evidence, period: Period, *, voice_sources: bool = True,
+           audience: str = "internal") -> Findings:  # fmt: skip
     """Run every area's Figures and Signals for ``period`` and triangulate them by theme.
 
     Args:
         voice_sources: include complaints, feedback and escalations (the monthly clinic pack
             leaves them to the quarterly report).
+        audience: for ``public``, Figures resting on small counts are suppressed before any
+            narrative is written from them.
     """
     figures: list[Figure] = []
     figures += audits.audit_figures(evidence, period)
@@ -60,12 +64,16 @@ def gather(evidence: Evidence, period: Period, *, voice_sources: bool = True) ->
         signals += voice.signals(evidence, period)
     assessments = assess_themes(signals, evidence.config)
     figures += triangulation_figures(assessments, period)
+    if check_audience(audience) == "public":
+        figures = [suppress_figure(f, evidence.config.suppression) for f in figures]
     return Findings(period, tuple(figures), tuple(signals), tuple(assessments))
 
 
 def summary(findings: Findings, evidence: Evidence) -> str:
     """The summary paragraphs: audits, moderation, actions, complaints, feedback, escalations."""
-    paragraphs = headline(findings.by_id, config=evidence.config, period_label=findings.period.label)
+    paragraphs = headline(
+        findings.by_id, config=evidence.config, period_label=findings.period.label
+    )
     return "\n\n".join(paragraphs)
 
 
@@ -90,7 +98,8 @@ def theme_paragraphs(findings: Findings, evidence: Evidence, *, area: str | None
     """A paragraph per theme (optionally only one judgement area's), citing the Figures behind it."""
     chosen = [a for a in findings.assessments if area is None or a.judgement_area == area]
     return "\n\n".join(
-        theme_paragraph(a, config=evidence.config, period_label=findings.period.label) for a in chosen
+        theme_paragraph(a, config=evidence.config, period_label=findings.period.label)
+        for a in chosen
     )
 
 
@@ -103,8 +112,13 @@ def evidence_by_source(findings: Findings, *, area: str | None, evidence: Eviden
     """How we know: every signal behind a judgement area's themes, source by source."""
     themes = {a.theme: a for a in findings.assessments if area is None or a.judgement_area == area}
     rows = [
-        {"theme": themes[s.theme].label, "source": SOURCE_LABELS[s.source], "reading": s.signal,
-         "evidence": s.reason, "figures": ", ".join(s.figure_ids)}  # fmt: skip
+        {
+            "theme": themes[s.theme].label,
+            "source": SOURCE_LABELS[s.source],
+            "reading": s.signal,
+            "evidence": s.reason,
+            "figures": ", ".join(s.figure_ids),
+        }  # fmt: skip
         for s in findings.signals
         if s.theme in themes and s.signal != "absent"
     ]
@@ -114,7 +128,9 @@ def evidence_by_source(findings: Findings, *, area: str | None, evidence: Eviden
 
 def next_steps_for_area(findings: Findings, evidence: Evidence, *, area: str) -> str:
     """What we will do next in a judgement area: its themes of concern, mixed or single-source."""
-    chosen = [a for a in candidate_audit_themes(list(findings.assessments)) if a.judgement_area == area]
+    chosen = [
+        a for a in candidate_audit_themes(list(findings.assessments)) if a.judgement_area == area
+    ]
     if not chosen:
         return (
             "The evidence for this area is corroborated or neutral across sources: keep the current "
@@ -127,7 +143,9 @@ def next_steps_for_area(findings: Findings, evidence: Evidence, *, area: str) ->
         elif a.status == "mixed":
             action = f"run a themed audit to resolve the disagreement ({a.disagreement})"
         else:
-            action = "seek a second source (themed audit, feedback or data) before drawing conclusions"
+            action = (
+                "seek a second source (themed audit, feedback or data) before drawing conclusions"
+            )
         lines.append(f"- **{a.label}** ({a.status_label}): {action}.")
     return "\n".join(lines)
 

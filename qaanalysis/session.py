@@ -81,7 +81,9 @@ class Session:
     # ------------------------------------------------------------------ showing things
 
     def say(self, text: str) -> None:
-        """A paragraph of narrative (Markdown)."""
+        """A paragraph of narrative (Markdown); for the public, small shares are withheld."""
+        if self.audience == "public":
+            text = disclosure.suppress_text(text, self.config.suppression)
         _display({"text/markdown": text, "text/plain": text})
 
     def figures(self, figures: list[Figure], *, title: str | None = None) -> None:

@@ -18,6 +18,7 @@ from qaanalysis.disclosure import (
     shows_identifiers,
     suppress_figure,
     suppress_table,
+    suppress_text,
 )
 from qaanalysis.figures import Figure, count, proportion
 
@@ -214,3 +215,9 @@ def test_scrub_quote_ids_in_other_forms(text, ident):
 @pytest.mark.parametrize("text", ["she made 3 decisions", "I got 2 marks", "we passed 4 junctions"])
 def test_scrub_quote_does_not_strike_ordinary_phrases(text):
     assert scrub_quote(text) == text
+
+
+def test_suppress_text_withholds_small_shares_in_narrative():
+    # 5 of 34: the count is small; 30 of 34: the complement (4) is small; 27 of 34 is safe.
+    text = "downgraded 15% (5 of 34); agreed 88% (30 of 34); within one 79% (27 of 34)"
+    assert suppress_text(text, RULE) == f"downgraded {C}; agreed {C}; within one 79% (27 of 34)"

@@ -99,7 +99,9 @@ def test_missing_required_column_is_fatal_and_names_what_was_found(tmp_path):
     assert "audits.csv" in message
     assert "required column 'overall_grade' not found" in message
     assert "'Overall Grading'" in message  # listed among the columns found
-    assert "closest match: 'Overall Grading'" in message
+    # and suggests the fix in la.yaml terms
+    assert "column 'Overall Grading' looks like overall_grade" in message
+    assert 'write overall_grade: "Overall Grading"' in message
 
 
 def test_missing_file_is_fatal(tmp_path):

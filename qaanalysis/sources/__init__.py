@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import SOURCE_NAMES, Config
 from . import annex_a
-from .reader import Problem, SourceError, SourceReport, read_source
+from .reader import Problem, SourceError, SourceReport, empty_dtype, read_source
 from .schema import SIMPLE_SOURCES, audit_columns
 
 __all__ = ["Evidence", "LoadReport", "Problem", "SourceError", "SourceReport", "load_evidence"]
@@ -97,7 +97,7 @@ def _sha256(path: Path) -> str:
 
 
 def _empty(columns) -> pd.DataFrame:
-    frame = pd.DataFrame({c.name: pd.Series(dtype="object") for c in columns})
+    frame = pd.DataFrame({c.name: pd.Series(dtype=empty_dtype(c)) for c in columns})
     frame.index.name = "row"
     return frame
 

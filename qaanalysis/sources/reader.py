@@ -245,13 +245,16 @@ def match_headers(frame: pd.DataFrame, columns: tuple[Column, ...], config: Sour
             continue
         configured = column.name in config.columns
         if column.required or configured:
-            closest = _closest(wanted[0], list(frame.columns))
+            from ..adopt import column_hint  # here, not at the top: adopt imports this module
+
+            hint = column_hint(list(frame.columns), column, synonyms=wanted, exclude=found.values())
+            closest = None if hint else _closest(wanted[0], list(frame.columns))
             message = (
                 f"{label}: {'required ' if column.required else ''}column '{column.name}'"
                 + (f" (configured as '{wanted[0]}')" if configured else "")
                 + " not found; columns found: "
                 + (", ".join(f"'{c}'" for c in frame.columns) or "none (the file is empty)")
-                + (f"; closest match: '{closest}'" if closest else "")
+                + (f"; {hint}" if hint else f"; closest match: '{closest}'" if closest else "")
             )
             if column.required:
                 raise SourceError(message)
@@ -345,6 +348,11 @@ def coerce_column(raw: pd.Series, column: Column, config: SourceConfig, *, grade
             reason[bad] = "not a grade on the configured scale (" + ", ".join(grades.labels) + ")"
         else:
             reason[bad] = "not one of the expected values (" + ", ".join(column.vocab) + ")"
+        if bad.any():
+            from ..adopt import value_hint
+
+            hints = {v: value_hint(v, column, grades=grades) for v in raw[bad].unique()}
+            reason[bad] = reason[bad] + raw[bad].map(lambda v: f"; {hints[v]}" if hints[v] else "")
     elif kind == "yesno":
         mapping = {"yes": True, "y": True, "true": True, "1": True,
                    "no": False, "n": False, "false": False, "0": False}  # fmt: skip
@@ -416,7 +424,7 @@ def read_source(name: str, columns: tuple[Column, ...], config: SourceConfig, *,
     rejected_reason = pd.Series("", index=raw.index, dtype=object)
     for column in columns:
         if column.name not in found:
-            out[column.name] = pd.Series(index=raw.index, dtype=_empty_dtype(column))
+            out[column.name] = pd.Series(index=raw.index, dtype=empty_dtype(column))
             continue
         header = found[column.name]
         text = raw[header].astype(str)
@@ -455,6 +463,6 @@ def read_source(name: str, columns: tuple[Column, ...], config: SourceConfig, *,
     return out[~is_rejected], report, rejected
 
 
-def _empty_dtype(column: Column) -> str:
+def empty_dtype(column: Column) -> str:
     return {"date": "datetime64[ns]", "month": "datetime64[ns]", "yesno": "boolean",
             "number": "float64", "integer": "Int64", "year": "Int64"}.get(column.kind, "object")  # fmt: skip
