@@ -137,6 +137,9 @@ class Thresholds(_Strict):
     small_sample: int
     repeat_inadequate_run: int
     team_inadequate_quarters: int
+    feedback_positive_aspiration: float
+    escalation_open_past_share: float
+    escalation_open_past_min: int
 
 
 class Moderation(_Strict):
@@ -184,7 +187,7 @@ class Published(_Strict):
 
 class Config(_Strict):
     authority: Authority
-    extract_date: dt.date | None = None  # default: the latest date found in the audits
+    extract_date: dt.date | None = None  # default: the day the suite runs
     sources: dict[str, SourceConfig]
     grades: GradeScale
     domains: list[Domain]
@@ -198,7 +201,7 @@ class Config(_Strict):
     spc: Spc
     suppression: Suppression
     published: Published = Published()
-    narrative_templates: str | None = None  # folder of the authority's own narrative templates
+    narrative_templates: str | None = None  # the authority's own narrative templates (a YAML file)
     word_template: str | None = None  # the authority's own .docx to draft into
     base_dir: Path = Path(".")  # set by load_config: the folder of la.yaml
 

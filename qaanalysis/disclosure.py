@@ -184,17 +184,19 @@ def scrub_quote(text: str, *, identifiers: frozenset[str] | set[str] = frozenset
 
 
 _SHARE_WITH_COUNT = re.compile(r"\d+(?:\.\d+)?% \((\d[\d,]*) of (\d[\d,]*)\)")
+_K_OF_N = re.compile(r"\b(\d[\d,]*) of (\d[\d,]*)\b")
 
 
 def suppress_text(text: str, rule: Suppression) -> str:
-    """Narrative for the public: every "15% (5 of 34)" resting on a small count becomes "c".
+    """Text for the public: "15% (5 of 34)" and "5 of 34" resting on a small count become "c".
 
     A safety net under the measures' own audience-aware wording: a share is withheld when its
     count, its denominator or their difference is small.
     """
 
-    def withhold(match: re.Match) -> str:
+    def small(match: re.Match) -> bool:
         k, n = (int(g.replace(",", "")) for g in match.groups())
-        return rule.symbol if any(is_small(v, rule) for v in (k, n, n - k)) else match.group()
+        return any(is_small(v, rule) for v in (k, n, n - k))
 
-    return _SHARE_WITH_COUNT.sub(withhold, text)
+    text = _SHARE_WITH_COUNT.sub(lambda m: rule.symbol if small(m) else m.group(), text)
+    return _K_OF_N.sub(lambda m: rule.symbol if small(m) else m.group(), text)

@@ -84,6 +84,8 @@ def format_value(figure: Figure) -> str:
         return str(figure.value)
     if figure.unit == "days":
         return f"{format_count(figure.value)} days"
+    if figure.unit == "number" and isinstance(figure.value, float) and abs(figure.value) < 10:
+        return f"{round(figure.value, 2) + 0.0:.2f}"  # statistics such as kappa; no "-0.00"
     return format_count(figure.value)
 
 

@@ -49,7 +49,7 @@ def cite(figure: Figure, text: str | None = None) -> str:
     return f"[{text or format_value(figure)}](#figure-{figure.id})"
 
 
-def change_phrase(figure: Figure, *, small_sample: int = 30) -> str:
+def change_phrase(figure: Figure, *, small_sample: int = 30, min_n: int = 10) -> str:
     """How a Figure compares with the previous period, in words that respect the test.
 
     Examples: "improved from 55% (22 of 40) in the previous period";
@@ -98,8 +98,13 @@ def small_sample_note(figure: Figure, *, small_sample: int) -> str:
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 _WITH_COUNT = re.compile(r"^ \([\d,.]+ of [\d,.]+\)")
 _RANGE = re.compile(r"^ to \d+(?:\.\d+)?%")
-_STANDARD_WORDS = ("aspiration", "target", "standard", "threshold", "expectation", "tolerance")
-_CONFIDENCE = re.compile(r"^ (confidence )?interval")
+# Standards and chart lines are not measurements with a count of their own.
+_STANDARD_WORDS = ("aspiration", "target", "standard", "threshold", "expectation", "expected",
+                   "tolerance", "mean", "process limits", "centre")  # fmt: skip
+# Confidence levels ("95% Wilson interval", "95% and 99.8% limits") are not measurements.
+_CONFIDENCE = re.compile(
+    r"^ (?:and \d+(?:\.\d+)?% )?(?:wilson |confidence )?(?:intervals?|limits?)", re.I
+)
 _STANDARD_AFTER = re.compile(r"^ (" + "|".join(_STANDARD_WORDS) + ")")
 _STANDARD_BEFORE = re.compile(r"(" + "|".join(_STANDARD_WORDS) + r")( of)? $")
 
@@ -152,7 +157,8 @@ def headline(figures: dict[str, Figure], *, config: Config, period_label: str) -
         out.append(_fill(
             t["audits"], count=cite(count), period=period_label,
             good=cite(good) + small_sample_note(good, small_sample=small),
-            good_change=change_phrase(good, small_sample=small),
+            good_change=change_phrase(good, small_sample=small,
+                                      min_n=config.thresholds.min_n_compare),
             inadequate=cite(figures["audits.overall.inadequate"]),
         ))  # fmt: skip
     if figures.get("moderation.count") and figures["moderation.count"].value:

@@ -150,12 +150,11 @@ def next_steps_for_area(findings: Findings, evidence: Evidence, *, area: str) ->
     return "\n".join(lines)
 
 
-def year_on_year(evidence: Evidence, period: Period) -> pd.DataFrame:
+def year_on_year(findings: Findings) -> pd.DataFrame:
     """The headline Figures for this year beside the year before, with the judged change."""
     keep = ("audits.count", "audits.overall.good_or_better", "audits.overall.inadequate",
             "moderation.agreement", "actions.closed_on_time", "complaints.count",
             "complaints.stage1.within_timescale", "feedback.positive", "escalations.count")  # fmt: skip
-    findings = gather(evidence, period)
     rows = []
     for f in findings.figures:
         if not (f.id in keep or f.id.startswith("kpi.")):
@@ -163,14 +162,15 @@ def year_on_year(evidence: Evidence, period: Period) -> pd.DataFrame:
         comp = f.comparison or {}
         if comp.get("kind") != "previous_period":
             continue
+        previous_counts = (comp.get("numerator"), comp.get("denominator"))
         rows.append({
-            "measure": f.label, "this_year": f.value, "count": f.numerator if f.unit == "percent" else None,
-            "of": f.denominator, "last_year": comp.get("value"),
+            "measure": f.label, "this_year": _shown(f.value, f.unit, f.numerator, f.denominator),
+            "last_year": _shown(comp.get("value"), f.unit, *previous_counts),
             "change": {"improving": "improved", "declining": "declined", "stable": "broadly stable",
                        "not_judged": "not judged"}.get(f.direction, f.direction),
-            "unit": f.unit, "figure": f.id,
+            "figure": f.id,
         })  # fmt: skip
-    columns = ["measure", "this_year", "count", "of", "last_year", "change", "unit", "figure"]
+    columns = ["measure", "this_year", "last_year", "change", "figure"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -211,8 +211,29 @@ def scorecard_exceptions(evidence: Evidence, period: Period) -> pd.DataFrame:
         | card["variation"].fillna("").astype(str).str.contains("concern", case=False)
         | card["benchmark_position"].fillna("").astype(str).str.contains("worse than England")
     )
-    return card.loc[flagged, ["label", "value", "numerator", "denominator", "target",
-                              "target_status", "variation", "benchmark_position"]]  # fmt: skip
+    chosen = card.loc[flagged]
+    units = chosen["kpi_id"].map(lambda k: evidence.config.kpis[k].unit)
+    return pd.DataFrame({
+        "kpi": chosen["label"],
+        "value": [_shown(v, u, k, n) for v, u, k, n in
+                  zip(chosen["value"], units, chosen["numerator"], chosen["denominator"], strict=True)],
+        "target": [_shown(t, u) for t, u in zip(chosen["target"], units, strict=True)],
+        "target_status": chosen["target_status"].fillna(""),
+        "variation": chosen["variation"].fillna(""),
+        "benchmark_position": chosen["benchmark_position"].fillna(""),
+    })  # fmt: skip
+
+
+def _shown(value, unit: str, k=None, n=None) -> str:
+    """A value as a reader sees it: a share with its count, or a number."""
+    if value is None or pd.isna(value):
+        return ""
+    if unit == "percent":
+        counts = (
+            f" ({k:,.0f} of {n:,.0f})" if k is not None and n is not None and pd.notna(n) else ""
+        )
+        return f"{100 * value:.0f}%{counts}"
+    return f"{value:,.1f}"
 
 
 def _pipe_table(frame: pd.DataFrame) -> str:

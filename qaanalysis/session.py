@@ -139,6 +139,10 @@ class Session:
                                   percent_of=percent_of, note=note)  # fmt: skip
             shown = disclosure.suppress_table(shown, count_columns=list(count_columns), rule=rule,
                                               percent_of=percent_of)  # fmt: skip
+        if self.audience == "public":
+            rule = self.config.suppression
+            shown = shown.apply(lambda col: col.map(
+                lambda v: disclosure.suppress_text(v, rule) if isinstance(v, str) else v))  # fmt: skip
         formatted = shown.copy()
         for column in percent_columns:
             if column in formatted:
@@ -155,6 +159,8 @@ class Session:
 
     def chart(self, fig: plt.Figure, *, name: str, alt: str) -> None:
         """Show a chart as an embedded PNG with alternative text (kept for the Word draft)."""
+        if self.audience == "public":
+            alt = disclosure.suppress_text(alt, self.config.suppression)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", bbox_inches="tight")
         plt.close(fig)

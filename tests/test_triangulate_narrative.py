@@ -138,3 +138,10 @@ def test_theme_paragraph_and_next_steps(config):
     assert "performance data positive but case-file audits negative" in text
     assert "(#figure-kpi.assessments_within_45wd)" in text
     assert "Assessment (mixed evidence)" in next_steps([assessment], config=config)
+
+
+@pytest.mark.parametrize(
+    "text", ["a 95% Wilson interval", "with 95% and 99.8% limits", "95% interval 0.70 to 0.91"]
+)
+def test_confidence_levels_are_not_measurements(text):
+    assert check_honesty(text) == text

@@ -558,8 +558,9 @@ def funnel_reading(evidence: Evidence, period: Period, *, audience: str = "inter
         return "No audits in the window, so teams cannot be compared."
     window_text = f"{funnel.start:%B %Y} to {funnel.end:%B %Y}"
     outside = funnel.outside
-    head = (f"From {window_text}, {funnel.centre:.0%} of the authority's audits were good or "
-            f"better. ")  # fmt: skip
+    k, n = int(funnel.points["k"].sum()), int(funnel.points["n"].sum())
+    head = (f"From {window_text}, {funnel.centre:.0%} ({k} of {n}) of the authority's audits were "
+            f"good or better. ")  # fmt: skip
     if outside.empty:
         return head + (f"All {len(funnel.points)} teams are within the 95% limits: their "
                        "differences are within what chance alone would give.")  # fmt: skip
@@ -946,7 +947,8 @@ def grades_reading(evidence: Evidence, period: Period, *, audience: str = "inter
             continue
         was = ""
         if f.comparison and f.comparison.get("value") is not None:
-            was = f" (previous period {f.comparison['value']:.0%})"
+            c = f.comparison
+            was = f" (previous period {c['value']:.0%} ({c['numerator']} of {c['denominator']}))"
         parts.append(f"{f.text} were graded {words}, interval {f.ci_low:.0%} to {f.ci_high:.0%}; "
                      f"against the previous period this is {DIRECTION_WORDS[f.direction]}{was}.")  # fmt: skip
     trend = by_id.get("audits.overall.trend")

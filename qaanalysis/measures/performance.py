@@ -1035,12 +1035,20 @@ def spc_reading(evidence: Evidence, period: Period, kpi_id: str) -> str:
     def show(v: float) -> str:
         return f"{100 * v:.0f}%" if unit_pct else f"{v:,.1f}"
 
+    counts = ""
+    series = kpi_series(evidence, kpi_id)
+    months = series["month"]
+    if not isinstance(months.dtype, pd.PeriodDtype):
+        months = pd.to_datetime(months).dt.to_period("M")
+    month = series[months == pd.Period(present.index[-1], "M")]
+    if unit_pct and len(month) and pd.notna(month["denominator"].iloc[0]):
+        counts = f" ({month['numerator'].iloc[0]:,.0f} of {month['denominator'].iloc[0]:,.0f})"
     if result.is_run_chart:
         return (f"{kpi.label}: {len(present)} monthly points, too few for control limits (a run chart "
-                f"until there are {evidence.config.spc.min_points}); latest {show(present['value'].iloc[-1])}.")  # fmt: skip
+                f"until there are {evidence.config.spc.min_points}); latest {show(present['value'].iloc[-1])}{counts}.")  # fmt: skip
     last = present.iloc[-1]
     text = (f"{kpi.label}: {_ICON_WORDS.get(result.variation, result.variation)} in "
-            f"{present.index[-1].strftime('%B %Y')} ({show(last['value'])}; mean {show(last['mean'])}, "
+            f"{present.index[-1].strftime('%B %Y')} ({show(last['value'])}{counts}; mean {show(last['mean'])}, "
             f"process limits {show(last['lower_limit'])} to {show(last['upper_limit'])}).")  # fmt: skip
     flagged = present["special_cause"].notna()
     if flagged.iloc[-1]:

@@ -72,12 +72,6 @@ GROUP_LABELS = {
 }
 NOT_RECORDED = "not recorded"
 
-# Declared standards with no home in the configuration yet. Each is read from
-# ``config.thresholds`` first when a key of that name exists there, so an authority can override it
-# once the configuration model carries it.
-DEFAULT_ESCALATION_OPEN_PAST_SHARE = 0.5
-DEFAULT_ESCALATION_OPEN_PAST_MIN = 3
-
 
 @dataclass(frozen=True)
 class Measure:
@@ -218,19 +212,10 @@ class VoiceStandards:
 def voice_standards(config: Config) -> VoiceStandards:
     """The standards of :class:`VoiceStandards`, from the configuration where it has them."""
     t = config.thresholds
-
-    def setting(name: str, default):
-        value = getattr(t, name, None)
-        return default if value is None else value
-
     return VoiceStandards(
-        feedback_aspiration=float(setting("feedback_positive_aspiration", t.audit_good_aspiration)),
-        escalation_open_past_share=float(
-            setting("escalation_open_past_share", DEFAULT_ESCALATION_OPEN_PAST_SHARE)
-        ),
-        escalation_open_past_min=int(
-            setting("escalation_open_past_min", DEFAULT_ESCALATION_OPEN_PAST_MIN)
-        ),
+        feedback_aspiration=t.feedback_positive_aspiration,
+        escalation_open_past_share=t.escalation_open_past_share,
+        escalation_open_past_min=t.escalation_open_past_min,
         alpha=t.significance_alpha,
         min_n=t.min_n_compare,
     )
@@ -1620,7 +1605,10 @@ class _Words:
             self.public
             and any(is_small(comp.get(x), self.rule) for x in ("numerator", "denominator"))
         ):
-            was = f" (was {comp['value']:.0%})"
+            counts = ""
+            if comp.get("numerator") is not None and comp.get("denominator") is not None:
+                counts = f" ({comp['numerator']:,.0f} of {comp['denominator']:,.0f})"
+            was = f" (was {comp['value']:.0%}{counts})"
         change = {
             "improving": f"an improvement on the previous period{was}",
             "declining": f"a decline from the previous period{was}",

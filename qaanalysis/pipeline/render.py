@@ -164,6 +164,13 @@ def _add_inline(paragraph, text: str) -> None:
             paragraph.add_run(part.replace("`", ""))
 
 
+def _heading(document, text: str, level: int) -> None:
+    try:
+        document.add_heading(text, level=level)
+    except KeyError:  # an authority's template without heading styles: bold text instead
+        document.add_paragraph().add_run(text).bold = True
+
+
 def _add_markdown(document, text: str) -> None:
     for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = chunk.splitlines()
@@ -171,7 +178,7 @@ def _add_markdown(document, text: str) -> None:
             continue
         heading = re.match(r"^(#{1,4})\s+(.*)$", lines[0])
         if heading and len(lines) == 1:
-            document.add_heading(heading[2].strip(), level=min(len(heading[1]), 4))
+            _heading(document, heading[2].strip(), min(len(heading[1]), 4))
             continue
         if all(re.match(r"^\s*([-*]|\d+\.)\s+", line) for line in lines):
             for line in lines:
@@ -184,7 +191,7 @@ def _add_markdown(document, text: str) -> None:
             _add_pipe_table(document, lines)
             continue
         if heading:
-            document.add_heading(heading[2].strip(), level=min(len(heading[1]), 4))
+            _heading(document, heading[2].strip(), min(len(heading[1]), 4))
             lines = lines[1:]
         _add_inline(document.add_paragraph(), " ".join(line.strip() for line in lines))
 
@@ -243,7 +250,7 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
                 template: Path | None = None) -> Document:  # fmt: skip
     """The editable Word draft: the same narrative, real Word tables, charts with alt text."""
     document = Document(str(template)) if template else Document()
-    document.add_heading(title, level=0)
+    _heading(document, title, 0)
     intro = document.add_paragraph(subtitle)
     intro.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for _, notebook in notebooks:

@@ -1,0 +1,179 @@
+"""The whole suite on the sample authority: key figures against independent counts, planted
+patterns in the right theme statuses, honest drafts, and audiences that disclose nothing.
+
+The independent counts read the raw exports with plain pandas, numpy and the holidays package,
+not with the package's loaders or measures.
+"""
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import holidays
+import numpy as np
+import pandas as pd
+import pytest
+from docx import Document
+
+from qaanalysis.narrative import check_honesty
+from qaanalysis.pipeline import run_pack
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data_samples"
+CONFIG = SAMPLE / "la.yaml"
+QUARTER = ("2026-07-01", "2026-09-30")
+
+pytestmark = pytest.mark.skipif(not CONFIG.is_file(), reason="data_samples/ is absent")
+
+
+def build(out: Path, **kwargs):
+    return run_pack(CONFIG, out=out, log=lambda *_: None, **kwargs).folder
+
+
+@pytest.fixture(scope="module")
+def quarterly(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("q"), period="2026-27-Q2")
+
+
+@pytest.fixture(scope="module")
+def figures(quarterly):
+    return {f["id"]: f for f in json.loads((quarterly / "figures.json").read_text())}
+
+
+def in_quarter(dates: pd.Series) -> pd.Series:
+    return (dates >= QUARTER[0]) & (dates <= QUARTER[1])
+
+
+def test_audit_figures_match_an_independent_count(figures):
+    raw = pd.read_csv(SAMPLE / "audits.csv", dtype=str, keep_default_na=False)
+    dates = pd.to_datetime(raw["Date of Audit"], format="%d/%m/%Y", errors="coerce")
+    grade = raw["Overall Grade"].str.lower().str.replace(r"[^a-z ]", "", regex=True).str.strip()
+    good = grade.isin(["good", "outstanding"])
+    known = good | grade.isin(["ri", "req imp", "requires improvement", "requires improvement to be good",
+                                "inadequate", "req improvement"])  # fmt: skip
+    usable = dates.notna() & known & (raw["Child ID"] != "") & ~raw["Audit Ref"].duplicated()
+    quarter = usable & in_quarter(dates)
+    assert figures["audits.count"]["value"] == quarter.sum()
+    share = figures["audits.overall.good_or_better"]
+    assert (share["numerator"], share["denominator"]) == ((quarter & good).sum(), quarter.sum())
+
+
+def test_assessment_timeliness_matches_working_days_counted_independently(figures):
+    raw = pd.read_csv(SAMPLE / "annex_a" / "list_04_assessments.csv", dtype=str, keep_default_na=False)
+    start = pd.to_datetime(raw["Continuous Assessment Start Date"], format="%d/%m/%Y", errors="coerce")
+    done = pd.to_datetime(raw["Continuous Assessment Date of Authorisation"], format="%d/%m/%Y",
+                          errors="coerce")  # fmt: skip
+    chosen = in_quarter(done) & start.notna()
+    bank = np.array(sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(2020, 2028))),
+                    dtype="datetime64[D]")  # fmt: skip
+    # Working days after the start up to and including the authorisation (the start is day 0).
+    days = np.busday_count(start[chosen].values.astype("datetime64[D]") + 1,
+                           done[chosen].values.astype("datetime64[D]") + 1, holidays=bank)  # fmt: skip
+    kpi = figures["kpi.assessments_within_45wd"]
+    assert (kpi["numerator"], kpi["denominator"]) == ((days <= 45).sum(), chosen.sum())
+
+
+def test_complaints_count_matches_the_log(figures):
+    raw = pd.read_csv(SAMPLE / "complaints.csv", dtype=str, keep_default_na=False, encoding="cp1252")
+    received = pd.to_datetime(raw["Date Received"], format="%d/%m/%Y", errors="coerce")
+    complaints = raw["Type"].str.strip().str.lower() == "complaint"
+    assert figures["complaints.count"]["value"] == (complaints & in_quarter(received)).sum()
+
+
+def test_planted_patterns_reach_the_right_theme_statuses(figures):
+    status = {k.removeprefix("triangulation."): f["value"] for k, f in figures.items()
+              if k.startswith("triangulation.")}  # fmt: skip
+    assert status["assessment"] == "mixed evidence"  # timely but poor-quality assessments
+    assert status["management_oversight"] == "corroborated concern"
+    assert status["permanence_stability"] == "corroborated strength"
+    assert status["relationships_visits"] != "corroborated strength"  # worker-contact complaints rising
+
+
+def test_drafts_are_honest_and_every_citation_resolves(quarterly, figures):
+    html = (quarterly / "report.html").read_text()
+    cited = set(re.findall(r'href="#figure-([^"]+)"', html))
+    assert cited and cited <= set(figures)
+    for anchor in cited:
+        assert f"id='figure-{anchor}'" in html  # the evidence appendix has a row for it
+    # Every drafted paragraph (the text the notebooks generate from data, not their fixed
+    # explanations) gives each percentage with its count.
+    drafted = [
+        "".join(output["data"]["text/markdown"])
+        for notebook in (quarterly / "notebooks").glob("*.ipynb")
+        for cell in json.loads(notebook.read_text())["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if "text/markdown" in output.get("data", {})
+    ]
+    assert len(drafted) > 10
+    for text in drafted:
+        check_honesty(text)
+    document = Document(str(quarterly / "report.docx"))
+    assert any("(61 of 108)" in p.text or " of " in p.text for p in document.paragraphs)
+    assert len(document.tables) > 10 and len(document.inline_shapes) > 5
+    alt = [s._inline.docPr.get("descr") for s in document.inline_shapes]
+    assert all(alt)  # every chart has alternative text
+    sheets = pd.read_excel(quarterly / "tables.xlsx", sheet_name=None, engine="openpyxl")
+    assert {"contents", "figures"} <= set(sheets) and len(sheets) > 20
+
+
+def sample_identifiers() -> set[str]:
+    """Every identifier in the inputs (ids of four characters or more), read from the raw files."""
+    columns = {"Audit Ref", "Child ID", "Worker ID", "Auditor ID", "Action ID", "Reference",
+               "Response ID", "Alert ID", "Child Unique ID", "Allocated Worker", "Family identifier",
+               "Individual adopter identifier"}  # fmt: skip
+    found: set[str] = set()
+    for path in [*SAMPLE.glob("*.csv"), *SAMPLE.glob("annex_a/*.csv"), SAMPLE / "feedback.xlsx"]:
+        if path.suffix == ".xlsx":
+            frame = pd.read_excel(path, dtype=str, header=2, engine="openpyxl")
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+        for column in set(frame.columns) & columns:
+            found |= {v for v in frame[column].dropna().astype(str) if len(v) >= 4}
+    return found
+
+
+def pack_text(folder: Path) -> dict[str, str]:
+    texts = {"report.html": (folder / "report.html").read_text(),
+             "figures.json": (folder / "figures.json").read_text(),
+             "report.docx": zipfile.ZipFile(folder / "report.docx").read("word/document.xml").decode()}  # fmt: skip
+    sheets = pd.read_excel(folder / "tables.xlsx", sheet_name=None, dtype=str, engine="openpyxl")
+    texts["tables.xlsx"] = "\n".join(frame.to_csv() for frame in sheets.values())
+    for notebook in (folder / "notebooks").glob("*.ipynb"):
+        texts[notebook.name] = notebook.read_text()
+    return texts
+
+
+@pytest.mark.parametrize("audience", ["leadership", "public"])
+def test_leadership_and_public_packs_disclose_no_identifier(tmp_path, audience):
+    folder = build(tmp_path, period="2026-27-Q2", audience=audience)
+    assert folder.name == f"quarterly-{audience}"
+    assert not (folder / "rejected_rows.csv").exists()
+    identifiers = sample_identifiers()
+    assert len(identifiers) > 1000
+    for name, text in pack_text(folder).items():
+        leaked = set(re.findall(r"[A-Za-z0-9_/-]+", text)) & identifiers
+        assert not leaked, f"{audience} {name} shows identifiers {sorted(leaked)[:5]}"
+    if audience == "public":
+        html = pack_text(folder)["report.html"]
+        for k, n in re.findall(r"\((\d[\d,]*) of (\d[\d,]*)\)", html):
+            k, n = int(k.replace(",", "")), int(n.replace(",", ""))
+            assert not any(1 <= v <= 5 for v in (k, n, n - k)), f"small count shown: {k} of {n}"
+        for figure in json.loads((folder / "figures.json").read_text()):
+            if figure["unit"] == "count" and not figure["suppressed"]:
+                assert not (figure["value"] and 1 <= figure["value"] <= 5), figure["id"]
+
+
+@pytest.mark.parametrize(("report", "period"), [("annual", "2025-26"), ("monthly", "2026-09")])
+def test_annual_and_monthly_packs_build(tmp_path, report, period):
+    folder = build(tmp_path, period=period, report=report)
+    html = (folder / "report.html").read_text()
+    figures = {f["id"] for f in json.loads((folder / "figures.json").read_text())}
+    assert "audits.count" in figures
+    if report == "annual":
+        for heading in ("What we know about the quality and impact of practice", "How we know it",
+                        "What we will do next", "The experiences and progress of care leavers"):  # fmt: skip
+            assert heading in html
+    else:
+        assert "Scorecard exceptions" in html
