@@ -15,6 +15,7 @@ from qaanalysis.measures import performance as perf
 from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport
 from qaanalysis.sources.annex_a import ANNEX_A_LISTS, LIST_IDS, empty_list, load_annex_a
+from qaanalysis.sources.published import load_published
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = Path(__file__).parents[1] / "data_samples"
@@ -55,7 +56,9 @@ def evidence(extract: str, *, config: Config | None = None, kpis: pd.DataFrame |
     frames = {list_id: empty_list(list_id) for list_id in LIST_IDS}
     frames.update({list_id: annex(list_id, rows) for list_id, rows in lists.items()})
     other = {"kpis": kpis} if kpis is not None else {}
-    return Evidence(config or make_config(), pd.Timestamp(extract), other, frames, LoadReport())
+    config = config or make_config()
+    published, _ = load_published(config)  # the published files the configuration names
+    return Evidence(config, pd.Timestamp(extract), other, frames, LoadReport(), published)
 
 
 def value(ev: Evidence, kpi_id: str, period: str) -> tuple[int, int]:

@@ -31,7 +31,6 @@ import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -1129,20 +1128,13 @@ def _position(value, comparator, polarity: str) -> str:
     return "better" if better else "worse"
 
 
-# 2025-06 (reviewer note): reading published CSVs belongs in ``sources``; kept here, and read once,
-# until ``sources`` offers published statistics on the Evidence.
-@lru_cache(maxsize=16)
-def _read_published(path: str, mtime: float) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    frame.columns = [c.strip() for c in frame.columns]
-    return frame.apply(lambda col: col.str.strip())
-
-
-def _published(config: Config, file: str) -> pd.DataFrame:
-    path = config.path(file)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: published statistics file not found")
-    return _read_published(str(path), path.stat().st_mtime)
+def _published(evidence: Evidence, file: str) -> pd.DataFrame:
+    table = getattr(evidence, "published", {}).get(file)
+    if table is None:
+        raise FileNotFoundError(
+            f"{evidence.config.path(file)}: published statistics file not found"
+        )
+    return table
 
 
 def read_published_value(text: str, scale: float) -> tuple[float | None, str]:
@@ -1167,10 +1159,14 @@ def _norm(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", str(text).lower()).strip()
 
 
-def _statistical_neighbours(config: Config, la_code: str) -> tuple[list[str], str]:
+def _statistical_neighbours(evidence: Evidence, la_code: str) -> tuple[list[str], str]:
+    config = evidence.config
     if not config.published.sn_model:
         return [], "no statistical-neighbour model configured (published.sn_model)"
-    model = _published(config, config.published.sn_model)
+    try:
+        model = _published(evidence, config.published.sn_model)
+    except FileNotFoundError as exc:
+        return [], str(exc)
     row = model[model["old_la_code"] == la_code]
     if not len(row):
         return [], f"la_code {la_code} not found in the statistical-neighbour model"
@@ -1200,7 +1196,7 @@ def _published_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
     rows = []
     if not config.published.measures:
         return rows
-    sns, sn_note = _statistical_neighbours(config, la_code) if la_code else ([], "")
+    sns, sn_note = _statistical_neighbours(evidence, la_code) if la_code else ([], "")
     for kpi_id in kpi_ids:
         measure = config.published.measures.get(kpi_id)
         if measure is None:
@@ -1210,7 +1206,7 @@ def _published_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
         if not la_code:
             notes.append("authority.la_code not set: no authority, region or neighbour values")
         try:
-            data = _published(config, measure.file)
+            data = _published(evidence, measure.file)
         except FileNotFoundError as exc:
             rows.append({"kpi_id": kpi_id, "label": kpi.label, "notes": str(exc)})
             continue

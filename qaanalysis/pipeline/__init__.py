@@ -30,6 +30,7 @@ from ..disclosure import check_audience
 from ..periods import parse_period
 from ..session import EVIDENCE_CACHE_ENV
 from ..sources import Evidence, load_evidence
+from ..sources.published import published_files
 from .collect import cited_ids, figures_of, tables_of
 from .render import render_docx, render_html, write_xlsx
 
@@ -103,11 +104,11 @@ def evidence_cache(config: Config, evidence_loader=load_evidence, cache_dir: Pat
     package = Path(__file__).resolve().parents[1]
     for code in sorted([package / "config.py", *(package / "sources").glob("*.py")]):
         digest.update(code.read_bytes())  # a changed loader must not reuse an old load
-    for name, source in sorted(config.sources.items()):
-        for file in [source.file, *source.files.values()]:
-            if file and config.path(file).is_file():
-                digest.update(name.encode())
-                digest.update(config.path(file).read_bytes())
+    inputs = [f for _, s in sorted(config.sources.items()) for f in [s.file, *s.files.values()]]
+    for file in [*inputs, *published_files(config)]:
+        if file and config.path(file).is_file():
+            digest.update(file.encode())
+            digest.update(config.path(file).read_bytes())
     cache_dir = cache_dir or Path(tempfile.gettempdir()) / "qaanalysis-cache"
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"evidence-{digest.hexdigest()[:20]}.pkl"
@@ -302,6 +303,15 @@ def _manifest(config: Config, evidence: Evidence, *, period: str, report: str, a
             }
             for name, source_report in load.sources.items()
             for file in source_report.files
+        ]
+        + [
+            {
+                "source": "published",
+                "file": Path(file).name if audience != "internal" else file,
+                "sha256": sha,
+            }
+            for file, sha in load.file_hashes.items()
+            if not any(file in r.files for r in load.sources.values())
         ],  # fmt: skip
         "row_accounting": {
             name: {

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..config import SOURCE_NAMES, Config
 from . import annex_a
+from .published import load_published
 from .reader import Problem, SourceError, SourceReport, empty_dtype, read_source
 from .schema import SIMPLE_SOURCES, audit_columns
 
@@ -74,6 +75,9 @@ class Evidence:
     frames: dict[str, pd.DataFrame]
     annex_a: dict[str, pd.DataFrame]
     report: LoadReport
+    published: dict[str, pd.DataFrame] = field(
+        default_factory=dict
+    )  # DfE files, by name in la.yaml
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         frames = self.__dict__.get("frames", {})
@@ -162,7 +166,12 @@ def load_evidence(config: Config, *, extract_date: pd.Timestamp | None = None) -
         else pd.DataFrame(columns=["source", "file", "reason"])
     )
     frames = _derive(frames, config)
-    return Evidence(config, extract_date, frames, lists, report)
+    published, notes = load_published(config)
+    if notes:
+        report.sources.setdefault("benchmarks", SourceReport("benchmarks")).notes.extend(notes)
+    for file in published:
+        report.file_hashes[str(config.path(file))] = _sha256(config.path(file))
+    return Evidence(config, extract_date, frames, lists, report, published)
 
 
 def _derive(frames: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.DataFrame]:
