@@ -70,10 +70,12 @@ def test_html_is_self_contained_and_hides_code(first_pack):
     assert "Rows read, accepted and rejected" in html
 
 
-def test_same_inputs_give_identical_figures(first_pack, tmp_path):
+def test_same_inputs_give_identical_figures(first_pack, tmp_path, monkeypatch):
     _, first = first_pack
-    again = run_pack(MINI, period=PERIOD, out=tmp_path / "out", notebook_dir=notebooks(tmp_path),
+    monkeypatch.chdir(tmp_path)  # and a relative output folder, as `make demo` gives, works
+    again = run_pack(MINI, period=PERIOD, out="outputs", notebook_dir=notebooks(tmp_path),
                      log=lambda *_: None)  # fmt: skip
+    assert again.folder == tmp_path / "outputs" / "minitown" / PERIOD / "quarterly"
     assert (first.folder / "figures.json").read_bytes() == (
         again.folder / "figures.json"
     ).read_bytes()

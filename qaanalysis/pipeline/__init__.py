@@ -195,7 +195,7 @@ def run_pack(
         raise PackError("cannot build the pack: " + "; ".join(evidence.report.fatal), 2)
     log(f"Evidence loaded ({load_seconds:.1f} s); running {len(notebooks)} notebooks")
 
-    out = Path(out)
+    out = Path(out).resolve()  # notebooks run in their own folder: a relative path would move
     final = pack_folder(config, period, report, audience, out)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
