@@ -39,6 +39,7 @@ from .sources.reader import (
     SourceError,
     as_code,
     candidate_headers,
+    dedupe_headers,
     grade_map,
     normalise_label,
     parse_dates,
@@ -525,7 +526,7 @@ def _read_table(path: Path, sheet: str | None, grades: GradeScale) -> _Table | N
     rows = [header] + [list(map(str, r)) for r in frame.to_numpy().tolist()]
     at = _grid_header(rows)
     names = [h if h else f"(blank column {i + 1})" for i, h in enumerate(rows[at])]
-    names = _dedupe(names)
+    names = dedupe_headers(names)
     body = rows[at + 1 :]
     table = pd.DataFrame(body, columns=names, dtype=object)
     # Columns with no header and no values are spreadsheet debris.
@@ -540,15 +541,6 @@ def _read_table(path: Path, sheet: str | None, grades: GradeScale) -> _Table | N
     result = _Table(path, sheet, table, header_row + at, encoding)
     result.profiles = {h: _profile(h, table[h], grades) for h in table.columns}
     return result
-
-
-def _dedupe(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for h in header:
-        seen[h] = seen.get(h, 0) + 1
-        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
-    return out
 
 
 def _annex_sheets(sheets: list[str]) -> dict[str, str]:

@@ -66,7 +66,7 @@ def _check_count(k: int, n: int) -> None:
         raise ValueError(f"need 0 <= k <= n, got k={k!r}, n={n!r}")
 
 
-def _judge(change: str, polarity: str) -> Direction:
+def judge_direction(change: str, polarity: str) -> Direction:
     """Direction of a significant change given polarity (``no_change`` gives ``stable``)."""
     if change == "no_change":
         return "stable"
@@ -251,7 +251,7 @@ def compare_proportions(
     if min(n_previous, n_current) < min_n:
         direction: Direction = "not_judged"
     else:
-        direction = _judge(change, polarity)
+        direction = judge_direction(change, polarity)
 
     return Comparison(
         k_previous=k_previous,
@@ -347,7 +347,7 @@ def ordinal_trend(
     if n < min_n or math.isnan(tau):
         direction: Direction = "not_judged"
     else:
-        direction = _judge(change, polarity)
+        direction = judge_direction(change, polarity)
     return TrendResult(
         tau=tau, p_value=p_value, n=n, significant=significant, change=change, direction=direction
     )

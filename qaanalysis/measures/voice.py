@@ -390,15 +390,6 @@ COMPARISON_LABELS = {
 }
 
 
-def _direction(change: str, polarity: str) -> str:
-    if change == "no_change":
-        return "stable"
-    if polarity == "context":
-        return "not_judged"
-    good = "increase" if polarity == "higher" else "decrease"
-    return "improving" if change == good else "declining"
-
-
 def _count_figure(id: str, label: str, *, current: int, compared: list[tuple[str, Period, int]],
                   period: Period, source: str, theme: str | None, polarity: str, alpha: float,
                   note: str = "") -> Figure:  # fmt: skip
@@ -422,7 +413,7 @@ def _count_figure(id: str, label: str, *, current: int, compared: list[tuple[str
         chosen = (next((t for t in tests if t["change"] == "increase"), None)
                   or next((t for t in tests if t["change"] == "decrease"), None) or tests[0])  # fmt: skip
         comparison = dict(chosen, others=[t for t in tests if t is not chosen])
-        direction = _direction(chosen["change"], polarity)
+        direction = stats.judge_direction(chosen["change"], polarity)
         significant = chosen["change"] != "no_change"
     return Figure(id=id, label=label, value=int(current), unit="count", numerator=int(current),
                   period=period.code, comparison=comparison, direction=direction,

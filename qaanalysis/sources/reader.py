@@ -168,7 +168,7 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
     # that row numbers stay true, and are rejected as blank.
     filled = (body != "").any(axis=1).to_numpy()
     last = len(filled) - int(filled[::-1].argmax()) if filled.any() else 0
-    frame = pd.DataFrame(body.iloc[:last].to_numpy(), columns=_dedupe(header), dtype=object)
+    frame = pd.DataFrame(body.iloc[:last].to_numpy(), columns=dedupe_headers(header), dtype=object)
     frame.attrs["label"] = label
     return frame, header_index + 1
 
@@ -181,7 +181,7 @@ def map_unique(values: pd.Series, func) -> pd.Series:
     return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
-def _dedupe(header: list[str]) -> list[str]:
+def dedupe_headers(header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for h in header:
