@@ -265,3 +265,11 @@ def judgement_areas(findings: Findings, evidence: Evidence) -> str:
             f"### What we will do next\n\n{next_steps_for_area(findings, evidence, area=area.id)}"
         )
     return "\n\n".join(sections)
+
+
+def methods(evidence: Evidence) -> pd.DataFrame:
+    """The methods appendix: each KPI's declared definition, in the words the calculations use."""
+    table = performance.kpi_definitions(evidence.config)
+    columns = ["label", "source", "period_rule", "numerator", "denominator", "days",
+               "statutory_source", "notes"]  # fmt: skip
+    return table[columns].rename(columns={"label": "kpi", "days": "working_or_calendar_days"})

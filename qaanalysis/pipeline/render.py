@@ -32,7 +32,8 @@ nav.qa ol { columns: 2; font-size: 0.95rem; }
 section.qa-section { border-top: 1px solid #ccc; margin-top: 2.5rem; padding-top: 0.5rem; }
 h1 { font-size: 1.7rem; } h2 { font-size: 1.35rem; color: #0b3d62; } h3 { font-size: 1.1rem; }
 .anchor-link { display: none; }
-table { border-collapse: collapse; margin: 0.6rem 0 1.2rem; font-size: 0.88rem; }
+table { border-collapse: collapse; margin: 0.6rem 0 1.2rem; font-size: 0.88rem; display: block;
+        overflow-x: auto; max-width: 100%; }
 th, td { border: 1px solid #d0d0d0; padding: 0.25rem 0.55rem; text-align: left; vertical-align: top; }
 thead th { background: #eef3f8; }
 caption, .qa-caption { font-weight: bold; text-align: left; margin: 0.8rem 0 0.2rem; }

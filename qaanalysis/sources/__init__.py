@@ -63,7 +63,10 @@ class LoadReport:
             for p in problems
         ]
         columns = ["source", "effect", "file", "row", "column", "value", "reason"]
-        return pd.DataFrame(rows, columns=columns)
+        order = {name: i for i, name in enumerate(self.sources)}
+        frame = pd.DataFrame(rows, columns=columns)
+        frame = frame.assign(_order=frame["source"].map(order))
+        return frame.sort_values(["_order", "file", "row"], kind="stable").drop(columns="_order")
 
 
 @dataclass
