@@ -1313,11 +1313,12 @@ def quotes(
     chosen = answers[consent & (text != "")]
     group = respondent_group(chosen["respondent"])
     order = {g: i for i, g in enumerate(RESPONDENT_GROUPS)}
+    ids = frozenset(identifiers)
     frame = pd.DataFrame({
         "date": chosen["date"], "group": group.map(GROUP_LABELS),
         "respondent": chosen["respondent"].map(lambda r: str(r).replace("_", " ")),
         "channel": chosen["channel"].map(_label), "question": chosen["question"].map(_label),
-        "quote": text[chosen.index].map(lambda q: scrub_quote(q, identifiers=frozenset(identifiers))),
+        "quote": text[chosen.index].map(lambda q: scrub_quote(q, identifiers=ids)),
         "_order": group.map(order),
     })  # fmt: skip
     frame = frame.sort_values(["_order", "date"], kind="stable").drop(columns="_order")
