@@ -38,7 +38,7 @@ STAGES = {
                     continue
                 path = config.path(file)
                 if path.suffix.lower() == ".xlsx":
-                    pd.read_excel(path, sheet_name=None, dtype=str)
+                    pd.read_excel(path, sheet_name=None, dtype=str, engine="calamine")
                 else:
                     data = path.read_bytes()
                     try:

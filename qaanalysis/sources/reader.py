@@ -153,11 +153,12 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
                 continue
         else:
             raise SourceError(f"{path}: not readable as UTF-8 or Windows-1252 text")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-        width = max((len(r) for r in rows), default=0)
-        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+        grid = _read_csv_text(text)
         label = path.name
-    grid = grid.apply(lambda column: map_unique(column, _tidy)) if len(grid) else grid
+    if len(grid):
+        # Spreadsheet cells (object) may be numbers or dates; CSV cells are all text.
+        is_cells = any(pd.api.types.is_object_dtype(d) for d in grid.dtypes)
+        grid = grid.apply(_tidy_any if is_cells else _tidy_text)
     rows = grid.head(50).values.tolist()
     header_index = _find_header(rows, expected)
     if header_index is None:
@@ -171,6 +172,39 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
     frame = pd.DataFrame(body.iloc[:last].to_numpy(), columns=dedupe_headers(header), dtype=object)
     frame.attrs["label"] = label
     return frame, header_index + 1
+
+
+def _read_csv_text(text: str) -> pd.DataFrame:
+    """A CSV as a grid of text, every row kept (title rows, blank rows, ragged rows)."""
+    try:
+        # The C parser is fast; it refuses a row longer than the first, which title rows cause.
+        return pd.read_csv(io.StringIO(text), header=None, dtype="str", keep_default_na=False,
+                           skip_blank_lines=False, engine="c").fillna("")  # fmt: skip
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        width = max((len(r) for r in rows), default=0)
+        return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+
+
+def _tidy_text(column: pd.Series) -> pd.Series:
+    """Tidy a column of text: non-breaking spaces and runs of whitespace become one space.
+
+    Most cells are already tidy, so cheap substring checks pick out the few that are not, and only
+    those are rewritten (a large authority's Annex A has some 11 million cells).
+    """
+    needs = column.str.startswith(" ") | column.str.endswith(" ")
+    for fragment in ("  ", "\u00a0", "\t", "\n", "\r"):
+        needs |= column.str.contains(fragment, regex=False)
+    needs = needs.fillna(False).to_numpy(dtype=bool)
+    out = column.astype(object)
+    if needs.any():
+        out[needs] = column[needs].map(_tidy)
+    return out
+
+
+def _tidy_any(column: pd.Series) -> pd.Series:
+    """Tidy a spreadsheet column: numbers, dates and text, each distinct value once."""
+    return map_unique(column, _tidy)
 
 
 def map_unique(values: pd.Series, func) -> pd.Series:
