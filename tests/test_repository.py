@@ -25,6 +25,7 @@ def test_notebooks_are_committed_without_outputs_and_with_parameters():
         tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, f"{path.name}: one cell tagged 'parameters'"
         assert notebook["cells"][0]["cell_type"] == "markdown", f"{path.name}: opens with its questions"
+        assert notebook["metadata"]["kernelspec"]["name"] == "qaanalysis"  # the suite's own kernel
 
 
 def test_readme_shows_the_two_commands_and_ci_calls_make_test():
