@@ -36,9 +36,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-lab: $(STAMP)
+$(VENV)/.lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	touch $(VENV)/.lab
+
+# --allow-root only where it is needed (containers run as root; JupyterLab refuses otherwise).
+lab: $(VENV)/.lab
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 synth: $(STAMP)
 	$(BIN)/qaanalysis synth --out data_samples --scale small --seed 2026
