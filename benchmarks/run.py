@@ -115,7 +115,10 @@ def main() -> int:
         for stage, r in results.items():
             rows.append((name, stage, r["seconds"], r["peak_mb"],
                          f"{ratio:.1f}x raw read" if stage == "evidence load" else ""))  # fmt: skip
-    lines = ["| authority | stage | wall time (s) | peak memory (MB) | note |", "|---|---|---|---|---|"]
+    lines = [
+        "| authority | stage | wall time (s) | peak memory (MB) | note |",
+        "|---|---|---|---|---|",
+    ]
     lines += [f"| {a} | {s} | {t:.2f} | {m:.0f} | {n} |" for a, s, t, m, n in rows]
     table = "\n".join(lines)
     print("\n" + table)

@@ -180,7 +180,9 @@ def scrub_quote(text: str, *, identifiers: frozenset[str] | set[str] = frozenset
         >>> scrub_quote("Ring me on 07700 900123 or a@b.org", identifiers={"C000123"})
         'Ring me on [removed] or [removed]'
     """
-    known = _normalised(identifiers if isinstance(identifiers, frozenset) else frozenset(identifiers))
+    known = _normalised(
+        identifiers if isinstance(identifiers, frozenset) else frozenset(identifiers)
+    )
     out = text
     if known:
         for start, end in reversed(_identifier_spans(out, known)):

@@ -60,8 +60,12 @@ def test_audit_figures_match_an_independent_count(figures):
 
 
 def test_assessment_timeliness_matches_working_days_counted_independently(figures):
-    raw = pd.read_csv(SAMPLE / "annex_a" / "list_04_assessments.csv", dtype=str, keep_default_na=False)
-    start = pd.to_datetime(raw["Continuous Assessment Start Date"], format="%d/%m/%Y", errors="coerce")
+    raw = pd.read_csv(
+        SAMPLE / "annex_a" / "list_04_assessments.csv", dtype=str, keep_default_na=False
+    )
+    start = pd.to_datetime(
+        raw["Continuous Assessment Start Date"], format="%d/%m/%Y", errors="coerce"
+    )
     done = pd.to_datetime(raw["Continuous Assessment Date of Authorisation"], format="%d/%m/%Y",
                           errors="coerce")  # fmt: skip
     chosen = in_quarter(done) & start.notna()
@@ -75,7 +79,9 @@ def test_assessment_timeliness_matches_working_days_counted_independently(figure
 
 
 def test_complaints_count_matches_the_log(figures):
-    raw = pd.read_csv(SAMPLE / "complaints.csv", dtype=str, keep_default_na=False, encoding="cp1252")
+    raw = pd.read_csv(
+        SAMPLE / "complaints.csv", dtype=str, keep_default_na=False, encoding="cp1252"
+    )
     received = pd.to_datetime(raw["Date Received"], format="%d/%m/%Y", errors="coerce")
     complaints = raw["Type"].str.strip().str.lower() == "complaint"
     assert figures["complaints.count"]["value"] == (complaints & in_quarter(received)).sum()
@@ -87,7 +93,9 @@ def test_planted_patterns_reach_the_right_theme_statuses(figures):
     assert status["assessment"] == "mixed evidence"  # timely but poor-quality assessments
     assert status["management_oversight"] == "corroborated concern"
     assert status["permanence_stability"] == "corroborated strength"
-    assert status["relationships_visits"] != "corroborated strength"  # worker-contact complaints rising
+    assert (
+        status["relationships_visits"] != "corroborated strength"
+    )  # worker-contact complaints rising
 
 
 def test_drafts_are_honest_and_every_citation_resolves(quarterly, figures):

@@ -24,7 +24,9 @@ def test_notebooks_are_committed_without_outputs_and_with_parameters():
         assert not any(c.get("outputs") or c.get("execution_count") for c in code), path.name
         tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, f"{path.name}: one cell tagged 'parameters'"
-        assert notebook["cells"][0]["cell_type"] == "markdown", f"{path.name}: opens with its questions"
+        assert notebook["cells"][0]["cell_type"] == "markdown", (
+            f"{path.name}: opens with its questions"
+        )
         assert notebook["metadata"]["kernelspec"]["name"] == "qaanalysis"  # the suite's own kernel
 
 
