@@ -734,6 +734,40 @@ CATEGORY_COLUMNS = ["category", "category_label", "themes", "complaints", "previ
 TREND_WORDS = {"increase": "rising", "decrease": "falling", "no_change": "no clear trend"}
 
 
+def _count_changes(records: pd.DataFrame, date_column: str, *, period: Period,
+                   comparisons: dict[str, Period], quarters: list[Period], alpha: float) -> dict:  # fmt: skip
+    """Records in the period, against the previous period and the same period last year.
+
+    Each change is judged by :func:`compare_counts` (exposure = days in each period); "significant
+    rise" wins over "significant fall", so a concern is never hidden. The trend over ``quarters``
+    (:func:`count_trend`) is context.
+
+    Returns:
+        ``current``, ``previous``, ``previous_p``, ``last_year``, ``last_year_p`` (NaN where there is
+        no comparison period), ``change``, ``trend`` and ``trend_p``.
+    """
+    current = len(_in(records, date_column, period))
+    out: dict = {"current": current}
+    changes = []
+    for kind, column in (("previous_period", "previous"), ("same_period_last_year", "last_year")):
+        other = comparisons.get(kind)
+        if other is None:
+            out[column], out[f"{column}_p"] = math.nan, math.nan
+            continue
+        value = len(_in(records, date_column, other))
+        c = compare_counts(current, value, current_exposure=_days(period),
+                           previous_exposure=_days(other), alpha=alpha)  # fmt: skip
+        out[column], out[f"{column}_p"] = value, c.p_value
+        changes.append(c.change)
+    out["change"] = ("significant rise" if "increase" in changes else "significant fall"
+                     if "decrease" in changes else "broadly stable" if changes
+                     else "no comparison")  # fmt: skip
+    trend = count_trend([len(_in(records, date_column, q)) for q in quarters],
+                        exposures=[_days(q) for q in quarters], alpha=alpha)  # fmt: skip
+    out["trend"], out["trend_p"] = TREND_WORDS[trend.change], trend.p_value
+    return out
+
+
 def complaint_categories(complaints: pd.DataFrame, *, period: Period, config: Config,
                          record_type: str = "complaint",
                          trend_quarters: int = 6) -> pd.DataFrame:  # fmt: skip
@@ -771,28 +805,10 @@ def complaint_categories(complaints: pd.DataFrame, *, period: Period, config: Co
     rows = []
     for code in categories:
         in_category = records[records["category"] == code]
-        current = len(_in(in_category, "received_date", period))
-        row = {"category": code, "category_label": _label(code), "complaints": current}
-        changes = []
-        for kind, column in (
-            ("previous_period", "previous"),
-            ("same_period_last_year", "last_year"),
-        ):
-            other = comparisons.get(kind)
-            if other is None:
-                row[column], row[f"{column}_p"] = math.nan, math.nan
-                continue
-            value = len(_in(in_category, "received_date", other))
-            c = compare_counts(current, value, current_exposure=_days(period),
-                               previous_exposure=_days(other), alpha=alpha)  # fmt: skip
-            row[column], row[f"{column}_p"] = value, c.p_value
-            changes.append(c.change)
-        row["change"] = ("significant rise" if "increase" in changes else "significant fall"
-                         if "decrease" in changes else "broadly stable" if changes
-                         else "no comparison")  # fmt: skip
-        trend = count_trend([len(_in(in_category, "received_date", q)) for q in quarters],
-                            exposures=[_days(q) for q in quarters], alpha=alpha)  # fmt: skip
-        row["trend"], row["trend_p"] = TREND_WORDS[trend.change], trend.p_value
+        counts = _count_changes(in_category, "received_date", period=period,
+                                comparisons=comparisons, quarters=quarters, alpha=alpha)  # fmt: skip
+        row = {"category": code, "category_label": _label(code),
+               "complaints": counts.pop("current"), **counts}  # fmt: skip
         rows.append(row)
     columns = [c for c in CATEGORY_COLUMNS if c != "themes"]
     frame = pd.DataFrame(rows, columns=columns)
@@ -1391,27 +1407,10 @@ def escalation_categories(escalations: pd.DataFrame, *, period: Period, config: 
     rows = []
     for code in categories:
         mine = escalations[escalations["category"] == code]
-        raised = len(_in(mine, "raised_date", period))
-        row = {"category": code, "category_label": _label(code), "raised": raised}
-        changes = []
-        for kind, column in (
-            ("previous_period", "previous"),
-            ("same_period_last_year", "last_year"),
-        ):
-            other = comparisons.get(kind)
-            if other is None:
-                row[column] = math.nan
-                continue
-            value = len(_in(mine, "raised_date", other))
-            row[column] = value
-            changes.append(compare_counts(raised, value, current_exposure=_days(period),
-                                          previous_exposure=_days(other), alpha=alpha).change)  # fmt: skip
-        row["change"] = ("significant rise" if "increase" in changes else "significant fall"
-                         if "decrease" in changes else "broadly stable" if changes
-                         else "no comparison")  # fmt: skip
-        trend = count_trend([len(_in(mine, "raised_date", q)) for q in quarters],
-                            exposures=[_days(q) for q in quarters], alpha=alpha)  # fmt: skip
-        row["trend"] = TREND_WORDS[trend.change]
+        counts = _count_changes(mine, "raised_date", period=period, comparisons=comparisons,
+                                quarters=quarters, alpha=alpha)  # fmt: skip
+        row = {"category": code, "category_label": _label(code), "raised": counts["current"],
+               **{k: counts[k] for k in ("previous", "last_year", "change", "trend")}}  # fmt: skip
         st = status[status["category"] == code]
         done = st[period.contains(st["resolved_date"]) & st["resolution_working_days"].notna()]
         row["resolved"] = len(done)
