@@ -202,12 +202,16 @@ def context(evidence: Evidence, period: Period) -> pd.DataFrame:
 
 
 def scorecard_exceptions(evidence: Evidence, period: Period) -> pd.DataFrame:
-    """KPIs needing attention: missing target, special-cause concern or worse than benchmarks."""
+    """KPIs needing attention: missing target, special-cause concern, or worse than England.
+
+    Wider than the performance signal (which needs worse than both England and statistical
+    neighbours): the clinic looks at anything a board might ask about.
+    """
     card = performance.scorecard(evidence, period)
     if card.empty:
         return card
     flagged = (
-        (card["target_status"] == "missing target")
+        (card["target_status"] == performance.MISSING_TARGET)
         | card["variation"].fillna("").astype(str).str.contains("concern", case=False)
         | card["benchmark_position"].fillna("").astype(str).str.contains("worse than England")
     )

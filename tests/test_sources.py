@@ -157,12 +157,10 @@ def test_unconfigured_sources_are_present_and_empty(tmp_path):
 
 @pytest.mark.parametrize("label", ["a) Yes", "Y", "yes", "TRUE"])
 def test_yes_no_values_with_letter_prefixes(tmp_path, label):
-    extra = "    file: audits.csv\n"  # same file; the column mapping below adds immediate_response
     body = HEADER.strip() + ",IR\n" + f"A1,C1,01/04/2025,S,T,Good,Good,{label}\n"
     cfg = CONFIG.replace("service: Service Area}", "service: Service Area, immediate_response: IR}")
     (tmp_path / "audits.csv").write_text(body, encoding="utf-8")
     (tmp_path / "la.yaml").write_text(cfg % "audits.csv", encoding="utf-8")
-    assert extra
     assert bool(
         load_evidence(load_config(tmp_path / "la.yaml")).audits["immediate_response"].iloc[0]
     )

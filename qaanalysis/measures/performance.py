@@ -922,13 +922,16 @@ def _target(kpi: Kpi) -> float | None:
     return kpi.target / 100 if kpi.unit == "percent" and kpi.target > 1 else kpi.target
 
 
+MEETING_TARGET, MISSING_TARGET = "meeting target", "missing target"
+
+
 def target_status(value: float | None, kpi: Kpi) -> str | None:
     """``meeting target`` / ``missing target`` given polarity; None without target or value."""
     target = _target(kpi)
     if target is None or value is None or kpi.polarity == "context" or pd.isna(value):
         return None
     met = value >= target if kpi.polarity == "higher" else value <= target
-    return "meeting target" if met else "missing target"
+    return MEETING_TARGET if met else MISSING_TARGET
 
 
 # ----------------------------------------------------------------------------- SPC
@@ -1379,7 +1382,7 @@ def kpi_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure | None
     note_parts = [current.basis]
     if target is not None:
         shown = f"{100 * target:.0f}%" if kpi.unit == "percent" else f"{target:,.1f}"
-        met = {"meeting target": "met", "missing target": "missed"}.get(status or "")
+        met = {MEETING_TARGET: "met", MISSING_TARGET: "missed"}.get(status or "")
         note_parts.append(f"target {shown}" + (f", {met}" if met else ""))
     if current.note:
         note_parts.append(current.note)
@@ -1620,9 +1623,9 @@ def _kpi_reading(figure: Figure, kpi: Kpi, spc: SpcResult | None, bench: pd.Seri
     if worse_both:
         reasons.append(f"worse than England and statistical neighbours ({int(bench['year'])})")
     text += f" ({', '.join(reasons)})" if reasons else ""
-    if status == "missing target" or concern or worse_both:
+    if status == MISSING_TARGET or concern or worse_both:
         return "negative", text
-    if status == "meeting target" or improvement:
+    if status == MEETING_TARGET or improvement:
         return "positive", text
     return "neutral", text
 
