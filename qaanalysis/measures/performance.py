@@ -37,7 +37,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .. import charts, charts_performance, stats
+from .. import charts, stats
 from .. import figures as fig
 from ..config import Config, Kpi
 from ..figures import Figure
@@ -1083,7 +1083,7 @@ def spc_chart(evidence: Evidence, period: Period, kpi_id: str) -> Chart:
     result = kpi_spc(evidence, kpi_id, period)
     kpi = evidence.config.kpis.get(kpi_id, Kpi(label=kpi_id))
     if result is None:
-        figure = charts_performance.message(f"{kpi.label}: no monthly data to chart")
+        figure = charts.message(f"{kpi.label}: no monthly data to chart")
         return Chart(figure, f"spc_{kpi_id}"[:31], f"{kpi.label}: no monthly data to chart.")
     title = f"{kpi.label}" + (" (run chart)" if result.is_run_chart else "")
     figure = charts.spc(result.points, title=title, percent=kpi.unit == "percent", target=_target(kpi),

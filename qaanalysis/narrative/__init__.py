@@ -20,9 +20,9 @@ from importlib import resources
 
 import yaml
 
-from .config import Config
-from .figures import Figure, format_count, format_percent, format_value
-from .triangulate import SOURCE_LABELS, STATUS_LABELS, ThemeAssessment
+from ..config import Config
+from ..figures import Figure, format_count, format_percent, format_value
+from ..triangulate import SOURCE_LABELS, STATUS_LABELS, ThemeAssessment
 
 DIRECTION_WORDS = {"improving": "improved", "declining": "declined"}
 

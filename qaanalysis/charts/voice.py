@@ -12,7 +12,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from . import charts
+from . import base as charts
 
 
 def _empty(title: str, message: str) -> plt.Figure:

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from . import charts
+from . import base as charts
 
 
 def grade_bars(table: pd.DataFrame, *, by: str, grades: list[str], title: str) -> plt.Figure:

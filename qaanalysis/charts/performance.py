@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from . import charts  # noqa: F401  (applies the house style and the Agg backend)
+from . import base as charts
 
 
 def message(text: str, *, title: str | None = None) -> plt.Figure:
