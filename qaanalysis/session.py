@@ -25,15 +25,18 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import disclosure
+from . import charts, disclosure
 from .config import Config, load_config
 from .figures import Figure, format_value
+from .findings import Chart, FigureSet, Item, Section, Table, Text
 from .periods import Period, parse_period
+from .sections import Findings, build_area, compute_findings
 from .sources import Evidence, load_evidence
 
 FIGURES_MIME = "application/vnd.qaanalysis.figures+json"
 TABLE_MIME = "application/vnd.qaanalysis.table+json"
 EVIDENCE_CACHE_ENV = "QAANALYSIS_EVIDENCE"
+FINDINGS_ENV = "QAANALYSIS_FINDINGS"
 
 WITHHELD = "Withheld for this audience: child-level and identifiable detail appears in the internal pack only."
 
@@ -62,6 +65,8 @@ class Session:
         self.audience = disclosure.check_audience(audience)
         self._cache = evidence_cache or os.environ.get(EVIDENCE_CACHE_ENV) or None
         self._evidence: Evidence | None = None
+        self._findings: Findings | None = None
+        self._sections: dict[str, Section] = {}
 
     @property
     def evidence(self) -> Evidence:
@@ -73,6 +78,53 @@ class Session:
             else:
                 self._evidence = load_evidence(self.config)
         return self._evidence
+
+    @property
+    def findings(self) -> Findings:
+        """The pack's findings, computed once: the runner's (handed over by ``QAANALYSIS_FINDINGS``)
+        when it gave them for this period and audience, else computed here."""
+        if self._findings is None:
+            handed = _handed_findings()
+            if (handed is not None and handed.period == self.period
+                    and handed.audience == self.audience):  # fmt: skip
+                self._findings = handed
+            else:
+                self._findings = compute_findings(self.evidence, self.period,
+                                                  audience=self.audience)  # fmt: skip
+        return self._findings
+
+    def section(self, name: str) -> Section:
+        """One area's section: from the pack's findings when the runner gave them, else only this
+        area is computed (a notebook opened on its own)."""
+        if self._findings is not None and name in self._findings.sections:
+            return self._findings[name]
+        if name not in self._sections:
+            handed = _handed_findings()
+            if (handed is not None and handed.period == self.period
+                    and handed.audience == self.audience and name in handed.sections):  # fmt: skip
+                self._findings = handed
+                return handed[name]
+            self._sections[name] = build_area(name, self.evidence, self.period,
+                                              audience=self.audience)  # fmt: skip
+        return self._sections[name]
+
+    def show(self, item: Item) -> None:
+        """Show one computed item: a table, a chart (drawn now), text or a set of Figures."""
+        if isinstance(item, Table):
+            self.table(item.frame, name=item.name, title=item.title,
+                       count_columns=list(item.count_columns),
+                       percent_columns=list(item.percent_columns),
+                       percent_of=dict(item.percent_of) if item.percent_of else None,
+                       child_level=item.child_level, note=item.note,
+                       rollup=item.rollup.frame if item.rollup is not None else None)  # fmt: skip
+        elif isinstance(item, Chart):
+            self.chart(getattr(charts, item.draw)(**item.data), name=item.name, alt=item.alt)
+        elif isinstance(item, Text):
+            self.say(item.markdown)
+        elif isinstance(item, FigureSet):
+            self.figures(list(item.figures), title=item.title)
+        else:
+            raise TypeError(f"cannot show {type(item).__name__}: not a table, chart, text or Figures")
 
     @property
     def internal(self) -> bool:
@@ -176,6 +228,15 @@ class Session:
         if self.audience == "public":
             return disclosure.suppress_figure(figure, self.config.suppression)
         return figure
+
+
+def _handed_findings() -> Findings | None:
+    """The findings the runner computed for this pack (a pickle in the run's private folder)."""
+    path = os.environ.get(FINDINGS_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    with open(path, "rb") as handle:
+        return pickle.load(handle)
 
 
 def humanise(column: str) -> str:

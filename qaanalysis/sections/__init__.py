@@ -1,0 +1,136 @@
+"""Sections: everything a pack shows, computed once per pack.
+
+After loading, the runner calls :func:`compute_findings` once for the period, report and audience:
+each area's builder (``sections/<area>.py``) calls its measures once, has the narrative layer write
+its readings from those results, and returns a :class:`~qaanalysis.findings.Section` of named
+items (tables, chart data, text, Figures) with its Figures and Signals; the themes are then read
+across every area's Signals (``triangulate``), and the report's own section is written from all of
+it. The disclosure gate (:func:`disclose`) applies the audience's rules once, before anything is
+shown. Notebooks only display items (``s.show(section["key"])``); a notebook opened on its own in
+JupyterLab computes just its area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from importlib import import_module
+
+from ..disclosure import check_audience, suppress_figure
+from ..figures import Figure
+from ..findings import FigureSet, Section, Signal
+from ..periods import Period
+from ..sources import Evidence
+from ..triangulate import ThemeAssessment, assess_themes, triangulation_figures
+
+# The areas each report reads, in the order their Figures are gathered; the report's own section
+# (``sections/report.py``) is written last, from all of them.
+REPORT_AREAS = {
+    "quarterly": ("audits", "performance", "voice", "data_quality"),
+    "annual": ("audits", "performance", "voice", "data_quality"),
+    "monthly": ("audits", "performance", "data_quality"),
+}
+REPORT_OF_PERIOD = {"quarter": "quarterly", "year": "annual", "month": "monthly"}
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Every section of one pack, and the themes read together.
+
+    Attributes:
+        period: the pack's period.
+        report: ``quarterly``, ``annual`` or ``monthly``.
+        audience: the audience the sections were disclosed for.
+        sections: area or report name -> its section.
+        assessments: every configured theme read across the areas' Signals.
+    """
+
+    period: Period
+    report: str
+    audience: str
+    sections: Mapping[str, Section]
+    assessments: tuple[ThemeAssessment, ...] = ()
+
+    def __getitem__(self, name: str) -> Section:
+        try:
+            return self.sections[name]
+        except KeyError:
+            raise KeyError(
+                f"this {self.report} pack has no section {name!r}; it has: "
+                f"{', '.join(self.sections)}"
+            ) from None
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """Every Figure of the pack's areas, then the theme statuses (each id once)."""
+        seen: dict[str, Figure] = {}
+        for section in self.sections.values():
+            for figure in section.figures:
+                seen.setdefault(figure.id, figure)
+        return tuple(seen.values())
+
+    @property
+    def by_id(self) -> dict[str, Figure]:
+        return {f.id: f for f in self.figures}
+
+    @property
+    def signals(self) -> tuple[Signal, ...]:
+        return tuple(s for section in self.sections.values() for s in section.signals)
+
+
+def _builder(name: str) -> Callable[..., Section]:
+    return import_module(f"{__name__}.{name}").build
+
+
+def build_area(name: str, evidence: Evidence, period: Period, *, audience: str) -> Section:
+    """One area's section, disclosed for ``audience`` (a notebook opened on its own uses this)."""
+    section = _builder(name)(evidence, period, audience=check_audience(audience))
+    return disclose(section, audience=audience, evidence=evidence)
+
+
+def compute_findings(evidence: Evidence, period: Period, *, report: str | None = None,
+                     audience: str = "internal") -> Findings:  # fmt: skip
+    """Compute a pack's findings once: every area, the themes, the report's own section.
+
+    Args:
+        evidence: the validated evidence.
+        period: the pack's period.
+        report: ``quarterly``, ``annual`` or ``monthly`` (default: the one the period's kind
+            implies).
+        audience: ``internal``, ``leadership`` or ``public``.
+    """
+    from . import report as report_section
+
+    audience = check_audience(audience)
+    report = report or REPORT_OF_PERIOD[period.kind]
+    sections = {
+        name: _builder(name)(evidence, period, audience=audience) for name in REPORT_AREAS[report]
+    }
+    signals = [s for name in sections for s in sections[name].signals]
+    assessments = tuple(assess_themes(signals, evidence.config))
+    themes = Section("triangulation", {}, tuple(triangulation_figures(list(assessments), period)))
+    disclosed = {
+        name: disclose(section, audience=audience, evidence=evidence)
+        for name, section in {**sections, "triangulation": themes}.items()
+    }  # the report's own narrative is written from disclosed Figures
+    partial = Findings(period, report, audience, disclosed, assessments)
+    own = disclose(report_section.build(partial, evidence), audience=audience, evidence=evidence)
+    return replace(partial, sections={**partial.sections, report: own})
+
+
+def disclose(section: Section, *, audience: str, evidence: Evidence) -> Section:
+    """The disclosure gate for Figures: for the public, Figures on small counts are suppressed,
+    both in the section's Figures and in every Figure set it shows. (Tables, text and charts are
+    gated by the Session, through which everything shown passes.)"""
+    if check_audience(audience) != "public":
+        return section
+    rule = evidence.config.suppression
+
+    def gate(figures):
+        return tuple(suppress_figure(f, rule) for f in figures)
+
+    items = {
+        key: replace(item, figures=gate(item.figures)) if isinstance(item, FigureSet) else item
+        for key, item in section.items.items()
+    }
+    return replace(section, items=items, figures=gate(section.figures))
