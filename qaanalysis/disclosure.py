@@ -71,6 +71,13 @@ def suppress_figure(figure: Figure, rule: Suppression) -> Figure:
     return figure
 
 
+def disclose_figures(figures: list[Figure], *, audience: str, rule: Suppression) -> list[Figure]:
+    """The Figures as ``audience`` may see them (small counts withheld for the public)."""
+    if check_audience(audience) != "public":
+        return list(figures)
+    return [suppress_figure(f, rule) for f in figures]
+
+
 def suppress_table(
     frame: pd.DataFrame,
     *,

@@ -54,11 +54,12 @@ def gather(evidence: Evidence, period: Period, *, voice_sources: bool = True,
             narrative is written from them.
     """
     figures: list[Figure] = []
-    figures += audits.audit_figures(evidence, period)
+    audit_figs = audits.audit_figures(evidence, period)
+    figures += audit_figs
     figures += moderation.moderation_figures(evidence, period)
     figures += actions.action_figures(evidence, period)
     figures += performance.kpi_figures(evidence, period)
-    signals: list[Signal] = audits.signals(evidence, period) + performance.signals(evidence, period)
+    signals: list[Signal] = audits.signals(audit_figs, config=evidence.config) + performance.signals(evidence, period)
     if voice_sources:
         figures += voice.voice_figures(evidence, period)
         signals += voice.signals(evidence, period)

@@ -14,6 +14,7 @@ import pytest
 
 from qaanalysis.config import Config, default_settings, load_config
 from qaanalysis.measures import actions as acts
+from qaanalysis.narrative.audits import actions_reading
 from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport, _derive, load_evidence
 
@@ -102,7 +103,7 @@ def test_by_team_with_an_authority_row(evidence):
 
 def test_overdue_list_is_longest_overdue_first(evidence):
     assert acts.overdue_actions(evidence, Q2)["action_id"].tolist() == ["X6", "X7", "X3"]
-    assert "3 actions were overdue" in acts.actions_reading(evidence, Q2)
+    assert "3 actions were overdue" in actions_reading(acts.action_figures(evidence, Q2))
 
 
 # ----------------------------------------------------------------------------- the sample authority

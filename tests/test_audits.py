@@ -14,6 +14,7 @@ import pytest
 
 from qaanalysis.config import Config, default_settings, load_config
 from qaanalysis.measures import audits as am
+from qaanalysis.narrative import audits as audit_words
 from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport, load_evidence
 from qaanalysis.sources.schema import audit_columns
@@ -21,6 +22,12 @@ from qaanalysis.sources.schema import audit_columns
 Q2 = parse_period("2025-26-Q2")
 GRADES = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
 O, G, R, I = GRADES  # noqa: E741
+
+
+def funnel_words(evidence, period, *, audience="internal"):
+    """The funnel reading as the audits section writes it (teams unnamed for the public)."""
+    funnel = am.team_funnel(evidence, period, named=audience != "public")
+    return audit_words.funnel_reading(funnel, config=evidence.config, audience=audience)
 
 
 def make_config(**overrides) -> Config:
@@ -202,10 +209,10 @@ def test_funnel_limits_and_positions_match_hand_worked_binomial_limits():
     assert positions == {"Team A": "below_95", "Team B": "above_998", "Team C": "within"}
     assert funnel.outside["team"].tolist() == ["Team A", "Team B"]
     evidence = make_evidence(funnel_rows())
-    assert "Team A, 10% (1 of 10), is below the 95% limit" in am.funnel_reading(evidence, Q2)
+    assert "Team A, 10% (1 of 10), is below the 95% limit" in funnel_words(evidence, Q2)
     # leadership sees names; the public sees neither names nor small counts
-    assert "Team A" in am.funnel_reading(evidence, Q2, audience="leadership")
-    public = am.funnel_reading(evidence, Q2, audience="public")
+    assert "Team A" in funnel_words(evidence, Q2, audience="leadership")
+    public = funnel_words(evidence, Q2, audience="public")
     assert "Team A" not in public and "1 of 10" not in public
 
 
@@ -339,7 +346,7 @@ def test_signals_judge_each_theme_against_the_aspiration_and_cite_existing_figur
                           recording=G if i < 10 else R,  # 83%: positive
                           management_oversight=G if i < 3 else None))  # 3 assessed: neutral  # fmt: skip
     evidence = make_evidence(rows)
-    found = {s.theme: s for s in am.signals(evidence, Q2)}
+    found = {s.theme: s for s in am.signals(am.audit_figures(evidence, Q2), config=evidence.config)}
     assert found["assessment"].signal == "negative"
     assert "33% (4 of 12)" in found["assessment"].reason
     assert found["recording"].signal == "positive"
@@ -355,7 +362,7 @@ def test_a_significant_decline_is_negative_even_above_the_aspiration():
     # Fisher on [[20, 0], [14, 6]]: p = 0.020: declining.
     rows = [audit(i, "2025-05-01", G, recording=G) for i in range(20)]
     rows += [audit(100 + i, "2025-08-01", G, recording=G if i < 14 else R) for i in range(20)]
-    found = {s.theme: s for s in am.signals(make_evidence(rows), Q2)}
+    found = {s.theme: s for s in am.signals(am.audit_figures(make_evidence(rows), Q2), config=make_evidence(rows).config)}
     assert found["recording"].signal == "negative"
     assert "significantly down" in found["recording"].reason
 
@@ -406,7 +413,7 @@ def test_sample_declining_team_is_below_the_funnel(sample):
     assert team["position"] in ("below_95", "below_998")
     assert team["share"] < 0.4 < funnel.centre
     assert "Safeguarding Team 2" in funnel.outside["team"].tolist()
-    assert "Safeguarding Team 2" in am.funnel_reading(sample, SAMPLE_Q2)
+    assert "Safeguarding Team 2" in funnel_words(sample, SAMPLE_Q2)
 
 
 @needs_sample
@@ -439,7 +446,7 @@ def test_sample_domains_and_signals(sample):
     assert extremes.iloc[0]["domain_label"] == "Help, protection and stability"
     assert set(extremes[extremes["position"] == "weakest"]["domain_label"]) == {
         "Assessment", "Supervision and management oversight"}  # fmt: skip
-    found = {s.theme: s.signal for s in am.signals(sample, SAMPLE_Q2)}
+    found = {s.theme: s.signal for s in am.signals(am.audit_figures(sample, SAMPLE_Q2), config=sample.config)}
     assert found["assessment"] == "negative" and found["management_oversight"] == "negative"
     assert found["permanence_stability"] == "positive"
     ids = {f.id for f in am.audit_figures(sample, SAMPLE_Q2)}

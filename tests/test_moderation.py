@@ -23,6 +23,8 @@ import pytest
 
 from qaanalysis.config import Config, default_settings, load_config
 from qaanalysis.measures import moderation as mm
+from qaanalysis.measures.audits import audits_in_period, window
+from qaanalysis.narrative import audits as audit_words
 from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport, load_evidence
 from qaanalysis.sources.schema import audit_columns
@@ -42,6 +44,15 @@ PAIRS = [  # (auditor's grade, moderated grade, auditor role)
     (R, I, "team_manager"),  # downgrade
     (I, I, "team_manager"),
 ]
+
+
+def moderation_words(evidence, period, *, months=None):
+    """The moderation reading written from the period's (or window's) audits and statistics."""
+    pooled = audits_in_period(evidence, period, months=months)
+    result = mm.moderation_statistics(evidence, period, months=months)
+    return audit_words.moderation_reading(pooled, result, config=evidence.config,
+                                          audience="internal",
+                                          window=window(period, months) if months else None)
 
 
 def make_evidence(rows: list[dict]) -> Evidence:
@@ -155,7 +166,7 @@ def test_reading_says_when_disagreements_lean_one_way():
     evidence = make_evidence(rows_for_table(extra))
     result = mm.moderation_statistics(evidence, Q2)
     assert result["bowker_p"] < 0.05
-    text = mm.moderation_reading(evidence, Q2)
+    text = moderation_words(evidence, Q2)
     assert "lean one way" in text and "too generous" in text
 
 
@@ -191,7 +202,7 @@ def test_sample_moderation_leans_towards_downgrades():
                                                == moderated["moderated_grade"]).sum()  # fmt: skip
     assert result["downgraded_count"] > 2 * result["upgraded_count"]
     assert result["bowker_df"] == 3 and result["bowker_p"] < 0.01
-    assert "too generous" in mm.moderation_reading(evidence, q2, months=42)
+    assert "too generous" in moderation_words(evidence, q2, months=42)
     figures = {f.id: f for f in mm.moderation_figures(evidence, q2)}
     assert figures["moderation.always_moderated"].value == 1.0
     assert {"moderation.count", "moderation.rate", "moderation.agreement", "moderation.kappa",

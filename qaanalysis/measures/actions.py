@@ -20,7 +20,7 @@ from .. import figures as fig
 from ..figures import Figure
 from ..periods import Period
 from ..sources import Evidence
-from .audits import PERCENT_SUFFIXES, disclosed, share_columns
+from .audits import PERCENT_SUFFIXES, share_columns
 
 SOURCE = "audit_actions"
 
@@ -181,22 +181,3 @@ def action_figures(evidence: Evidence, period: Period) -> list[Figure]:
                              unit="days", period=period.code, source=SOURCE))  # fmt: skip
     return out
 
-
-def actions_reading(evidence: Evidence, period: Period, *, audience: str = "internal") -> str:
-    """Plain-English reading of the period's audit actions (small counts withheld for the public)."""
-    figures = {f.id: f for f in disclosed(action_figures(evidence, period), config=evidence.config,
-                                          audience=audience)}  # fmt: skip
-    if not figures:
-        return "No audit actions are recorded."
-    words = {"improving": "improving", "declining": "declining", "stable": "broadly stable",
-             "not_judged": "too few to judge a change"}  # fmt: skip
-    parts = [f"{figures['actions.due'].text} actions fell due in the period."]
-    if "actions.closed_on_time" in figures:
-        f = figures["actions.closed_on_time"]
-        parts.append(f"{f.text} were closed by their due date ({words[f.direction]} against the "
-                     "previous period).")  # fmt: skip
-    overdue = figures["actions.overdue_open"]
-    median = figures.get("actions.overdue_open.median_days")
-    parts.append(f"At the period end {overdue.text} actions were overdue and still open"
-                 + (f", by a median of {median.text}" if median is not None else "") + ".")  # fmt: skip
-    return " ".join(parts)

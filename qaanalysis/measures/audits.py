@@ -175,30 +175,10 @@ def table_options(frame: pd.DataFrame) -> dict:
     return {"count_columns": counts, "percent_columns": percents, "percent_of": percent_of}
 
 
-def disclosed(figures: list[Figure], *, config: Config, audience: str) -> list[Figure]:
-    """The Figures as ``audience`` may see them (small counts withheld for the public)."""
-    if disclosure.check_audience(audience) != "public":
-        return list(figures)
-    return [disclosure.suppress_figure(f, config.suppression) for f in figures]
 
 
-def count_text(value: int, *, config: Config, audience: str) -> str:
-    """A count for a reading: the symbol for small counts when the audience is public."""
-    if audience == "public" and disclosure.is_small(value, config.suppression):
-        return config.suppression.symbol
-    return f"{value:,}"
 
 
-def share_text(k: int, n: int, *, config: Config, audience: str) -> str:
-    """A share as "62% (18 of 29)", or withheld for the public when a count is small."""
-    if not n:
-        return "no data"
-    if audience == "public" and any(
-        disclosure.is_small(x, config.suppression) for x in (k, n, n - k)
-    ):
-        rule = config.suppression
-        return f"{rule.symbol} (fewer than {rule.max_count + 1}, suppressed)"
-    return f"{k / n:.0%} ({k} of {n})"
 
 
 def _domain_labels(config: Config) -> dict[str, str]:
@@ -318,8 +298,8 @@ def domain_summary(evidence: Evidence, period: Period) -> pd.DataFrame:
         table = grade_counts(current, config=config, grade=domain)
         if table.empty:
             row = {g: 0 for g in config.grades.labels}
-            row.update({"audits": 0, **share_columns("good_or_better", 0, 0, 0.05),
-                        **share_columns("inadequate", 0, 0, 0.05)})  # fmt: skip
+            row.update({"audits": 0, **share_columns("good_or_better", 0, 0, _alpha(config)),
+                        **share_columns("inadequate", 0, 0, _alpha(config))})  # fmt: skip
         else:
             row = table.iloc[0].drop("scope").to_dict()
         k0 = int(previous[domain].isin(config.grades.good_or_better).sum())
@@ -345,13 +325,16 @@ def domain_summary(evidence: Evidence, period: Period) -> pd.DataFrame:
     return out
 
 
-def domain_extremes(evidence: Evidence, period: Period, *, top: int = 2) -> pd.DataFrame:
+def domain_extremes(evidence: Evidence, period: Period, *, top: int = 2,
+                    summary: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """The ``top`` strongest and weakest domains by good-or-better share (ranked domains only).
 
     Returns the rows of :func:`domain_summary` with a ``position`` column, strongest first then
-    weakest (weakest last, worst at the bottom). A domain is not both.
+    weakest (weakest last, worst at the bottom). A domain is not both. ``summary`` is the
+    period's :func:`domain_summary` when the caller has it already.
     """
-    summary = domain_summary(evidence, period)
+    if summary is None:
+        summary = domain_summary(evidence, period)
     ranked = summary[summary["rank"].notna()].sort_values(
         ["good_or_better_pct", "audits"], ascending=[False, False]
     )
@@ -548,30 +531,6 @@ def team_funnel(
     return TeamFunnel(points, limits, centre, start, end)
 
 
-def funnel_reading(evidence: Evidence, period: Period, *, audience: str = "internal",
-                   months: int = 12) -> str:  # fmt: skip
-    """Plain-English reading of the team funnel; teams are named for internal and leadership
-    audiences only, and small counts are withheld for the public."""
-    config = evidence.config
-    funnel = team_funnel(evidence, period, months=months, named=audience != "public")
-    if funnel.points.empty:
-        return "No audits in the window, so teams cannot be compared."
-    window_text = f"{funnel.start:%B %Y} to {funnel.end:%B %Y}"
-    outside = funnel.outside
-    k, n = int(funnel.points["k"].sum()), int(funnel.points["n"].sum())
-    head = (f"From {window_text}, {funnel.centre:.0%} ({k} of {n}) of the authority's audits were "
-            f"good or better. ")  # fmt: skip
-    if outside.empty:
-        return head + (f"All {len(funnel.points)} teams are within the 95% limits: their "
-                       "differences are within what chance alone would give.")  # fmt: skip
-    parts = []
-    for _, row in outside.iterrows():
-        where = "below" if row["position"].startswith("below") else "above"
-        level = "99.8%" if row["position"].endswith("998") else "95%"
-        share = share_text(int(row["k"]), int(row["n"]), config=config, audience=audience)
-        parts.append(f"{row['team']}, {share}, is {where} the {level} limit")
-    return head + "; ".join(parts) + (". A team below the limits is worth a closer look; one "
-                                      "above may hold practice to share.")  # fmt: skip
 
 
 def persistent_inadequate_teams(evidence: Evidence, period: Period) -> pd.DataFrame:
@@ -859,14 +818,18 @@ def _domain_figure(evidence: Evidence, period: Period, domain: str, *,
     )  # fmt: skip
 
 
-def audit_figures(evidence: Evidence, period: Period) -> list[Figure]:
+def audit_figures(evidence: Evidence, period: Period, *, funnel: TeamFunnel | None = None,
+                  persistent: pd.DataFrame | None = None, repeats: pd.DataFrame | None = None
+                  ) -> list[Figure]:  # fmt: skip
     """Every audit Figure of the period (ids in :data:`MEASURES` and DESIGN.md).
 
     ``audits.count``, ``audits.overall.good_or_better``, ``audits.overall.inadequate``,
     ``audits.overall.trend``, ``audits.domain.<domain>.good_or_better`` (domains assessed in the
     period), ``audits.immediate_responses``, ``audits.repeat_inadequate.practitioners``,
     ``audits.teams.below_funnel`` and ``audits.teams.persistent_inadequate``. Empty when no audit
-    falls in the period.
+    falls in the period. ``funnel``, ``persistent`` and ``repeats`` are this period's
+    :func:`team_funnel`, :func:`persistent_inadequate_teams` and
+    :func:`repeat_inadequate_practitioners` when the caller has computed them already.
     """
     config = evidence.config
     current = audits_in_period(evidence, period)
@@ -913,81 +876,33 @@ def audit_figures(evidence: Evidence, period: Period) -> list[Figure]:
     raised_before = int(previous["immediate_response"].fillna(False).astype(bool).sum())
     out.append(fig.count("audits.immediate_responses", "Immediate responses raised at audit",
                          raised, previous=raised_before, **common))  # fmt: skip
-    repeats = repeat_inadequate_practitioners(evidence, period)
+    if repeats is None:
+        repeats = repeat_inadequate_practitioners(evidence, period)
     out.append(fig.count(
         "audits.repeat_inadequate.practitioners",
         f"Practitioners with {config.thresholds.repeat_inadequate_run} or more consecutive "
         "inadequate audits", repeats["practitioner_id"].nunique(), period=period.code, source=SOURCE,
     ))  # fmt: skip
-    funnel = team_funnel(evidence, period)
+    if funnel is None:
+        funnel = team_funnel(evidence, period)
     below = int(funnel.points["position"].astype(str).str.startswith("below").sum())
     out.append(fig.count("audits.teams.below_funnel",
                          "Teams below the 95% funnel limit (good or better, last 12 months)",
                          below, period=period.code, source=SOURCE,
                          note=f"around the authority's {funnel.centre:.0%}"))  # fmt: skip
-    persistent = persistent_inadequate_teams(evidence, period)
+    if persistent is None:
+        persistent = persistent_inadequate_teams(evidence, period)
     out.append(fig.count("audits.teams.persistent_inadequate",
                          "Teams with a persistently high inadequate share",
                          int(persistent["persistent"].sum()), period=period.code, source=SOURCE))  # fmt: skip
     return out
 
 
-def grades_reading(evidence: Evidence, period: Period, *, audience: str = "internal") -> str:
-    """Plain-English reading of the overall grade Figures of :func:`audit_figures`."""
-    figures = disclosed(audit_figures(evidence, period), config=evidence.config, audience=audience)
-    by_id = {f.id: f for f in figures}
-    if "audits.count" not in by_id:
-        return "No audits were completed in the period."
-    parts = [f"{by_id['audits.count'].text} audits were completed."]
-    for key, words in (("audits.overall.good_or_better", "good or better"),
-                       ("audits.overall.inadequate", "inadequate")):  # fmt: skip
-        f = by_id[key]
-        if f.suppressed:
-            parts.append(f"Graded {words}: {f.text}.")
-            continue
-        was = ""
-        if f.comparison and f.comparison.get("value") is not None:
-            c = f.comparison
-            was = f" (previous period {c['value']:.0%} ({c['numerator']} of {c['denominator']}))"
-        parts.append(f"{f.text} were graded {words}, interval {f.ci_low:.0%} to {f.ci_high:.0%}; "
-                     f"against the previous period this is {DIRECTION_WORDS[f.direction]}{was}.")  # fmt: skip
-    trend = by_id.get("audits.overall.trend")
-    if trend is not None:
-        parts.append(f"Over the last 12 months overall grades are {DIRECTION_WORDS[trend.direction]}"
-                     f" ({trend.denominator} audits).")  # fmt: skip
-    return " ".join(parts)
 
 
-def domains_reading(evidence: Evidence, period: Period, *, audience: str = "internal") -> str:
-    """Plain-English reading of the strongest and weakest domains, against the aspiration."""
-    config = evidence.config
-    extremes = domain_extremes(evidence, period)
-    if extremes.empty:
-        return "Too few audits assessed each domain to rank them."
-    aspiration = config.thresholds.audit_good_aspiration
-
-    def describe(rows: pd.DataFrame) -> str:
-        parts = []
-        for r in rows.itertuples():
-            share = share_text(r.good_or_better_count, r.audits, config=config, audience=audience)
-            parts.append(f"{r.domain_label}, {share}")
-        return "; ".join(parts)
-
-    strong = extremes[extremes["position"] == "strongest"]
-    weak = extremes[extremes["position"] == "weakest"]
-    text = f"Strongest: {describe(strong)}."
-    if len(weak):
-        text += f" Weakest: {describe(weak)}."
-    summary = domain_summary(evidence, period)
-    judged = summary[summary["audits"] >= _min_n(config)]
-    below = judged[judged["good_or_better_pct"] < aspiration]["domain_label"].tolist()
-    text += (f" Against the authority's aspiration of {aspiration:.0%} good or better, "
-             + (f"{len(below)} of {len(judged)} domains fall short: {', '.join(below)}."
-                if below else f"all {len(judged)} domains with enough audits meet it."))  # fmt: skip
-    return text
 
 
-def signals(evidence: Evidence, period: Period) -> list[Signal]:
+def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
     """What audits say about each theme of the theme map that lists audit domains.
 
     For each domain of a theme, among the period's audits that assessed it:
@@ -1000,18 +915,20 @@ def signals(evidence: Evidence, period: Period) -> list[Signal]:
     A theme is negative if any of its domains is negative, positive if at least one is positive
     and none negative, neutral if all are too few, absent if no audit assessed them. Each signal
     cites the ``audits.domain.<domain>.good_or_better`` Figures it rests on.
+
+    Args:
+        figures: the period's :func:`audit_figures` (its domain Figures are read).
     """
-    config = evidence.config
+    by_id = {f.id: f for f in figures}
     aspiration = config.thresholds.audit_good_aspiration
     min_n = _min_n(config)
-    frames = (audits_in_period(evidence, period), audits_in_period(evidence, period.previous()))
     out = []
     for theme_id, theme in config.themes.items():
         if not theme.audit_domains:
             continue
         readings, ids = [], []
         for domain in theme.audit_domains:
-            figure = _domain_figure(evidence, period, domain, frames=frames)
+            figure = by_id.get(f"audits.domain.{domain}.good_or_better")
             if figure is None:
                 continue
             ids.append(figure.id)

@@ -22,7 +22,7 @@ from .. import stats
 from ..figures import Figure
 from ..periods import Period, period_of
 from ..sources import Evidence
-from .audits import audits_in_period, count_text, share_columns, share_text, window
+from .audits import audits_in_period, share_columns
 
 SOURCE = "audits"
 
@@ -349,54 +349,3 @@ def moderation_by_quarter(evidence: Evidence, period: Period, *, quarters: int =
     out[counts] = out[counts].astype("int64")
     return out
 
-
-def moderation_reading(evidence: Evidence, period: Period, *, audience: str = "internal",
-                       months: int | None = None) -> str:  # fmt: skip
-    """Plain-English reading of moderation in the period, or pooled over the ``months`` months
-    ending with it (Bowker's test needs more pairs than a quarter holds). Small counts are
-    withheld for the public audience."""
-    config = evidence.config
-    audits = audits_in_period(evidence, period, months=months)
-    if audits.empty:
-        return "No audits were completed, so none were moderated."
-    start, end = window(period, months)
-    intro = f"From {start:%B %Y} to {end:%B %Y}, " if months else ""
-
-    def share(k: int, n: int) -> str:
-        return share_text(int(k), int(n), config=config, audience=audience)
-
-    is_moderated = audits["moderated_grade"].notna()
-    parts = [f"{intro}{share(is_moderated.sum(), len(audits))} of audits were moderated, against "
-             f"an expected {config.moderation.expected_rate:.0%}."]  # fmt: skip
-    must = audits["overall_grade"].isin(config.moderation.always_moderate)
-    if must.any():
-        grades = " or ".join(config.moderation.always_moderate)
-        parts.append(f"Audits graded {grades} must always be moderated: "
-                     f"{share((must & is_moderated).sum(), must.sum())} were.")  # fmt: skip
-    if not is_moderated.any():
-        return " ".join(parts)
-    result = moderation_statistics(evidence, period, months=months)
-    n = result["n"]
-    down = count_text(result["downgraded_count"], config=config, audience=audience)
-    up = count_text(result["upgraded_count"], config=config, audience=audience)
-    parts.append(
-        f"The moderator agreed with the auditor's grade in {share(result['exact_agreement_count'], n)}"
-        f" and was within one grade in {share(result['within_one_count'], n)}. "
-        f"{down} {'was' if down == '1' else 'were'} downgraded and {up} upgraded."
-    )
-    kappa = result["kappa_linear"]
-    if not math.isnan(kappa):
-        parts.append(f"Weighted kappa is {kappa:.2f} ({kappa_words(kappa)} agreement, interval "
-                     f"{result['kappa_linear_ci_low']:.2f} to {result['kappa_linear_ci_high']:.2f})"
-                     + (f"; with fewer than {config.thresholds.small_sample} pairs the interval is "
-                        "wide" if n < config.thresholds.small_sample else "") + ".")  # fmt: skip
-    p = result["bowker_p"]
-    if not math.isnan(p) and p < config.thresholds.significance_alpha:
-        lean = ("generous (moderators more often downgrade)"
-                if result["downgraded_count"] > result["upgraded_count"]
-                else "harsh (moderators more often upgrade)")  # fmt: skip
-        parts.append(f"Bowker's test finds the disagreements lean one way (p = {p:.3f}): auditors "
-                     f"grade as a rule too {lean}.")  # fmt: skip
-    elif not math.isnan(p):
-        parts.append(f"Bowker's test finds no systematic lean in the disagreements (p = {p:.2f}).")
-    return " ".join(parts)
