@@ -50,7 +50,7 @@ def _run(args) -> int:
 
 
 def _sample(args) -> int:
-    from .sampling import SamplingError, sample_audits
+    from .tools.sampling import SamplingError, sample_audits
     from .sources import load_evidence
 
     evidence = load_evidence(load_config(args.config))
@@ -67,7 +67,7 @@ def _sample(args) -> int:
 
 
 def _synth(args) -> int:
-    from .synthetic import generate
+    from .tools.synthetic import generate
 
     path = generate(Path(args.out), scale=args.scale, seed=args.seed)
     print(f"Synthetic authority written; configuration: {path}")
@@ -75,7 +75,7 @@ def _synth(args) -> int:
 
 
 def _init(args) -> int:
-    from .adopt import propose_config
+    from .tools.adopt import propose_config
 
     out = Path(args.out)
     text = propose_config(Path(args.source_dir), out=out)

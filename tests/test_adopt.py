@@ -12,16 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qaanalysis.adopt import (
-    column_hint,
-    propose_config,
-    suggest_column,
-    suggest_value,
-    value_hint,
-)
 from qaanalysis.config import GradeScale, default_settings, load_config
 from qaanalysis.sources import load_evidence
+from qaanalysis.sources.hints import column_hint, suggest_column, suggest_value, value_hint
 from qaanalysis.sources.schema import COMPLAINT_COLUMNS, Column
+from qaanalysis.tools.adopt import propose_config
 
 FIXTURE = Path(__file__).parent / "fixtures" / "other_exports"
 GRADES = GradeScale.model_validate(default_settings()["grades"])

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from qaanalysis.config import Config, default_settings, load_config
-from qaanalysis.sampling import SamplingError, open_cohort, sample_audits, sample_summary
 from qaanalysis.sources import Evidence, LoadReport, load_evidence
+from qaanalysis.tools.sampling import SamplingError, open_cohort, sample_audits, sample_summary
 
 ROSTER = [
     {"auditor_id": "TM-A", "role": "team_manager", "manages": ["Team A"]},

@@ -19,7 +19,7 @@ from scipy.stats import chi2
 
 from qaanalysis.config import load_config
 from qaanalysis.sources import load_evidence
-from qaanalysis.synthetic import generate
+from qaanalysis.tools.synthetic import generate
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_samples"
 EXTRACT = pd.Timestamp("2026-09-30")

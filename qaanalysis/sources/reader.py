@@ -279,7 +279,7 @@ def match_headers(frame: pd.DataFrame, columns: tuple[Column, ...], config: Sour
             continue
         configured = column.name in config.columns
         if column.required or configured:
-            from ..adopt import column_hint  # here, not at the top: adopt imports this module
+            from .hints import column_hint  # here, not at the top: hints imports this module
 
             hint = column_hint(list(frame.columns), column, synonyms=wanted, exclude=found.values())
             closest = None if hint else _closest(wanted[0], list(frame.columns))
@@ -383,7 +383,7 @@ def coerce_column(raw: pd.Series, column: Column, config: SourceConfig, *, grade
         else:
             reason[bad] = "not one of the expected values (" + ", ".join(column.vocab) + ")"
         if bad.any():
-            from ..adopt import value_hint
+            from .hints import value_hint
 
             hints = {v: value_hint(v, column, grades=grades) for v in raw[bad].unique()}
             reason[bad] = reason[bad] + raw[bad].map(lambda v: f"; {hints[v]}" if hints[v] else "")

@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .config import Config
-from .periods import Period, parse_period
-from .sources import Evidence
+from ..config import Config
+from ..periods import Period, parse_period
+from ..sources import Evidence
 
 #: cohort -> (Annex A list, episode start column, episode end column); List 9 has no episode dates
 #: (every care leaver on the list is open).
