@@ -5,6 +5,7 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -228,3 +229,44 @@ def test_the_umask_is_read_without_being_changed():
         assert os.umask(0o027) == 0o027  # still as set
     finally:
         os.umask(previous)
+
+
+def test_kernels_talk_over_private_sockets_without_warnings(tmp_path, capfd, caplog):
+    import nbformat
+    import papermill as pm
+
+    from qaanalysis.pipeline.kernels import SOCKET_FOLDER_PREFIX, quiet_kernel_manager
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
+                                       "display_name": "Python 3"}  # fmt: skip
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "from ipykernel.kernelapp import IPKernelApp\n"
+            "import os, stat\n"
+            "app = IPKernelApp.instance()\n"
+            "folder = os.path.dirname(app.ip)"
+        ),
+        nbformat.v4.new_code_cell(
+            "print(app.transport, oct(stat.S_IMODE(os.stat(folder).st_mode)), folder)"
+        ),
+    ]
+    nbformat.write(notebook, tmp_path / "two.ipynb")
+    before = set(Path(tempfile.gettempdir()).glob(f"{SOCKET_FOLDER_PREFIX}*"))
+    with caplog.at_level("DEBUG"):
+        pm.execute_notebook(
+            str(tmp_path / "two.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
+            progress_bar=False, kernel_manager_class=quiet_kernel_manager(),
+        )  # fmt: skip
+    transport, folder_mode, folder = (
+        nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()
+    )
+    assert transport == "ipc"  # Unix sockets: nothing listens on a network port
+    assert folder_mode == "0o700"  # only this user can reach them
+    assert Path(folder).name.startswith(SOCKET_FOLDER_PREFIX)
+    assert not Path(folder).exists()  # removed with the kernel
+    assert set(Path(tempfile.gettempdir()).glob(f"{SOCKET_FOLDER_PREFIX}*")) == before
+    captured = capfd.readouterr()  # the kernel's own stderr is this process's
+    for text in (captured.err, captured.out, caplog.text):
+        assert "without encryption" not in text
+        assert "TCP" not in text
