@@ -4,7 +4,7 @@ Each stage runs in its own process so its peak memory is its own:
 
 - raw read: every input file read with pandas and nothing else (the reference);
 - evidence load: reading, mapping, validating and row accounting (``load_evidence``);
-- analysis layer: every Figure and Signal of the quarter, triangulated (``reports.gather``);
+- analysis layer: every Figure and Signal of the quarter, triangulated, every section's tables and text (``sections.compute_findings``);
 - quarterly pack: the whole ``qaanalysis run`` (notebooks, HTML, Word, Excel).
 
 Targets (issue 7, on a 2-core machine): large authority analysis under 10 s and 2 GB; full
@@ -58,10 +58,10 @@ STAGES = {
         from qaanalysis.config import load_config
         from qaanalysis.periods import parse_period
         from qaanalysis.sources import load_evidence
-        from qaanalysis import reports
+        from qaanalysis.sections import compute_findings
         evidence = load_evidence(load_config(CONFIG))
         START = time.perf_counter()
-        reports.gather(evidence, parse_period(PERIOD))
+        compute_findings(evidence, parse_period(PERIOD))
     """,
     "quarterly pack": """
         import tempfile

@@ -1,73 +1,29 @@
-"""The drafts' own content: findings gathered from every source, read together and written up.
+"""The reports' own prose and reading tables: key findings read together and written up.
 
-The quarterly QA report, the annual self-assessment and the monthly clinic pack all start from
-:func:`gather`, which runs every area's Figures and Signals for the period and triangulates them.
-The functions here return paragraphs and tables for the report notebooks to show.
+The quarterly QA report, the annual self-assessment and the monthly clinic pack are written here
+from a pack's computed :class:`~qaanalysis.sections.Findings` (its Figures, Signals and theme
+assessments), never from the evidence: ``sections/report.py`` calls these once per pack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .disclosure import check_audience, suppress_figure
-from .figures import Figure
-from .findings import Signal
-from .measures import actions, audits, moderation, performance, voice
-from .narrative import headline, next_steps, theme_paragraph
-from .periods import Period
-from .sources import Evidence
-from .triangulate import (
+from ..figures import Figure
+from ..measures.performance import MISSING_TARGET, kpi_definitions
+from ..triangulate import (
     SOURCE_LABELS,
-    ThemeAssessment,
-    assess_themes,
     assessment_table,
     candidate_audit_themes,
     signal_matrix,
-    triangulation_figures,
 )
+from . import headline, next_steps, theme_paragraph
 
-
-@dataclass(frozen=True)
-class Findings:
-    """Every Figure and Signal of a period, and the themes read together."""
-
-    period: Period
-    figures: tuple[Figure, ...]
-    signals: tuple[Signal, ...]
-    assessments: tuple[ThemeAssessment, ...]
-
-    @property
-    def by_id(self) -> dict[str, Figure]:
-        return {f.id: f for f in self.figures}
-
-
-def gather(evidence: Evidence, period: Period, *, voice_sources: bool = True,
-           audience: str = "internal") -> Findings:  # fmt: skip
-    """Run every area's Figures and Signals for ``period`` and triangulate them by theme.
-
-    Args:
-        voice_sources: include complaints, feedback and escalations (the monthly clinic pack
-            leaves them to the quarterly report).
-        audience: for ``public``, Figures resting on small counts are suppressed before any
-            narrative is written from them.
-    """
-    figures: list[Figure] = []
-    audit_figs = audits.audit_figures(evidence, period)
-    figures += audit_figs
-    figures += moderation.moderation_figures(evidence, period)
-    figures += actions.action_figures(evidence, period)
-    figures += performance.kpi_figures(evidence, period)
-    signals: list[Signal] = audits.signals(audit_figs, config=evidence.config) + performance.signals(evidence, period)
-    if voice_sources:
-        figures += voice.voice_figures(evidence, period)
-        signals += voice.signals(evidence, period)
-    assessments = assess_themes(signals, evidence.config)
-    figures += triangulation_figures(assessments, period)
-    if check_audience(audience) == "public":
-        figures = [suppress_figure(f, evidence.config.suppression) for f in figures]
-    return Findings(period, tuple(figures), tuple(signals), tuple(assessments))
+if TYPE_CHECKING:  # the sections layer computes Findings and calls this module
+    from ..sections import Findings
+    from ..sources import Evidence
 
 
 def summary(findings: Findings, evidence: Evidence) -> str:
@@ -175,44 +131,16 @@ def year_on_year(findings: Findings) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def context(evidence: Evidence, period: Period) -> pd.DataFrame:
-    """The authority's context for the year: demand (flow) and caseload (as at the year end)."""
-    lists = evidence.annex_a
-    rows = []
-    flows = {"list_1": ("contacts", "contact_date"), "list_3": ("referrals", "referral_date"),
-             "list_4": ("assessments completed", "assessment_authorised_date"),
-             "list_5": ("section 47 enquiries", "strategy_discussion_date")}  # fmt: skip
-    for list_id, (label, column) in flows.items():
-        frame = lists.get(list_id)
-        if frame is not None and column in frame and len(frame):
-            rows.append({"measure": f"{label.capitalize()} in the year",
-                         "count": int(period.contains(frame[column]).sum())})  # fmt: skip
-    stocks = {"list_6": ("children in need", "cin_start_date", "cin_closure_date"),
-              "list_7": ("children on a child protection plan", "cp_plan_start_date", "cp_plan_end_date"),
-              "list_8": ("children in care", "cla_start_date", "ceased_date")}  # fmt: skip
-    for list_id, (label, start, end) in stocks.items():
-        frame = lists.get(list_id)
-        if frame is None or start not in frame or not len(frame):
-            continue
-        at = min(period.end, evidence.extract_date)
-        ended = frame[end] if end in frame else pd.Series(pd.NaT, index=frame.index)
-        open_ = (frame[start] <= at) & (ended.isna() | (ended > at))
-        rows.append({"measure": f"{label.capitalize()} at {at:%d %B %Y}",
-                     "count": int(frame.loc[open_, "child_id"].nunique())})  # fmt: skip
-    return pd.DataFrame(rows, columns=["measure", "count"])
-
-
-def scorecard_exceptions(evidence: Evidence, period: Period) -> pd.DataFrame:
+def scorecard_exceptions(card: pd.DataFrame, *, evidence: Evidence) -> pd.DataFrame:
     """KPIs needing attention: missing target, special-cause concern, or worse than England.
 
     Wider than the performance signal (which needs worse than both England and statistical
     neighbours): the clinic looks at anything a board might ask about.
     """
-    card = performance.scorecard(evidence, period)
     if card.empty:
         return card
     flagged = (
-        (card["target_status"] == performance.MISSING_TARGET)
+        (card["target_status"] == MISSING_TARGET)
         | card["variation"].fillna("").astype(str).str.contains("concern", case=False)
         | card["benchmark_position"].fillna("").astype(str).str.contains("worse than England")
     )
@@ -274,7 +202,7 @@ def judgement_areas(findings: Findings, evidence: Evidence) -> str:
 
 def methods(evidence: Evidence) -> pd.DataFrame:
     """The methods appendix: each KPI's declared definition, in the words the calculations use."""
-    table = performance.kpi_definitions(evidence.config)
+    table = kpi_definitions(evidence.config)
     columns = ["label", "source", "period_rule", "numerator", "denominator", "days",
                "statutory_source", "notes"]  # fmt: skip
     return table[columns].rename(columns={"label": "kpi", "days": "working_or_calendar_days"})
