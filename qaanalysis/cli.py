@@ -1,14 +1,17 @@
-"""The command line: ``qaanalysis validate | run | sample-audits | synth | init``.
+"""The command line: ``qaanalysis validate | run | sample-audits | synth | init | cache``.
 
-Exit codes, for schedulers: 0 success; 1 a part of the pack failed (named on stderr); 2 bad
-configuration, a missing file or a missing required column.
+Exit codes, for schedulers: 0 success; 1 a part of the pack failed, or the disk or another run
+stood in the way (named on stderr); 2 bad configuration, a missing file or a missing required
+column, or a cache folder that is not private.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 from .config import ConfigError, load_config
@@ -38,20 +41,62 @@ def _validate(args) -> int:
 
 
 def _run(args) -> int:
-    from .pipeline import PackError, run_pack
+    import inspect
 
-    try:
-        run_pack(args.config, period=args.period, report=args.report, audience=args.audience,
-                 out=args.out)  # fmt: skip
-    except PackError as exc:
-        print(f"qaanalysis run: {exc}", file=sys.stderr)
-        return exc.exit_code
+    from .pipeline import PackError, run_pack
+    from .pipeline.cache import NO_CACHE_ENV
+    from .pipeline.guard import PackFault
+    from .pipeline.progress import Progress
+
+    if args.no_cache:
+        os.environ[NO_CACHE_ENV] = "1"
+    # The runner is taking a ``progress`` reporter; until it does, the reporter serves as ``log``.
+    channel = "progress" if "progress" in inspect.signature(run_pack).parameters else "log"
+    with Progress(quiet=args.quiet) as progress:
+        try:
+            run_pack(args.config, period=args.period, report=args.report, audience=args.audience,
+                     out=args.out, **{channel: progress})  # fmt: skip
+        except (PackError, PackFault) as exc:
+            progress.fail()
+            print(f"qaanalysis run: {exc}", file=sys.stderr)
+            return exc.exit_code
+        progress.finish()
     return 0
 
 
+def _cache(args) -> int:
+    from .pipeline import cache
+
+    if args.action == "clear":
+        removed = cache.clear()
+        print(f"{removed} cached {'entry' if removed == 1 else 'entries'} removed from "
+              f"{cache.cache_dir()}")  # fmt: skip
+        return 0
+    details = cache.info()
+    state = "on" if details["enabled"] else f"off ({cache.NO_CACHE_ENV} is set)"
+    made = "private to you" if Path(details["folder"]).is_dir() else "not made yet"
+    print(f"Cache folder: {details['folder']} ({made})")
+    print(f"Caching: {state}")
+    print(f"Entries: {details['entries']}, {details['bytes'] / 1024**2:.1f} MB")
+    if details["oldest"] is not None:
+        days = (time.time() - details["oldest"]) / 86400
+        print(f"Least recently used: {days:.1f} days ago; entries unused for "
+              f"{cache.DEFAULT_MAX_AGE_DAYS} days are removed at the next run")  # fmt: skip
+    return 0
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("qaanalysis")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def _sample(args) -> int:
-    from .tools.sampling import SamplingError, sample_audits
     from .sources import load_evidence
+    from .tools.sampling import SamplingError, sample_audits
 
     evidence = load_evidence(load_config(args.config))
     try:
@@ -93,8 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="qaanalysis",
         description="Quality-assurance analytics for children's services: validate exports, "
         "build quarterly, annual and monthly packs.",
+        epilog="Exit codes: 0 success; 1 a part of the pack failed or the disk stood in the way; "
+        "2 bad configuration or a missing file or column.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument(
+        "--version", action="version", version=f"qaanalysis {_version()}",
+        help="show the suite's version and exit",
+    )  # fmt: skip
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     title="commands")  # fmt: skip
 
     p = commands.add_parser(
         "validate", help="load and validate every source; account for every row"
@@ -104,20 +156,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_validate)
 
     p = commands.add_parser("run", help="build a pack for a period")
-    p.add_argument("--config", required=True)
+    p.add_argument("--config", required=True, help="the authority's la.yaml")
     p.add_argument(
         "--period", required=True, help="2026-27-Q2 (quarter), 2025-26 (year), 2026-09 (month)"
     )
-    p.add_argument("--report", default="quarterly", choices=["quarterly", "annual", "monthly"])
-    p.add_argument("--audience", default="internal", choices=["internal", "leadership", "public"])
+    p.add_argument(
+        "--report", default="quarterly", choices=["quarterly", "annual", "monthly"],
+        help="which pack: quarterly (a quarter), annual (a year) or monthly (a month); "
+        "default quarterly",
+    )  # fmt: skip
+    p.add_argument(
+        "--audience", default="internal", choices=["internal", "leadership", "public"],
+        help="who the pack is for: internal (child-level detail), leadership (no identifiers) "
+        "or public (small counts suppressed); default internal",
+    )  # fmt: skip
     p.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+    p.add_argument(
+        "--quiet", action="store_true",
+        help="show no progress, only errors (progress goes to stderr; plain lines when stderr "
+        "is not a terminal)",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-cache", action="store_true",
+        help="load the evidence afresh and keep no cached copy of it",
+    )  # fmt: skip
     p.set_defaults(func=_run)
 
     p = commands.add_parser("sample-audits", help="draw next month's audit sample")
-    p.add_argument("--config", required=True)
+    p.add_argument("--config", required=True, help="the authority's la.yaml")
     p.add_argument("--month", required=True, help="the month to audit, e.g. 2025-11")
     p.add_argument("--theme", default=None, help="a themed cohort (a theme id)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--seed", type=int, default=0,
+        help="random seed: the same seed draws the same sample (default 0)",
+    )  # fmt: skip
     p.add_argument(
         "--size", type=int, default=None, help="children to sample (default: the quotas)"
     )
@@ -125,24 +197,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_sample)
 
     p = commands.add_parser("synth", help="generate a synthetic authority")
-    p.add_argument("--out", required=True)
-    p.add_argument("--scale", default="small", choices=["small", "large"])
-    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--out", required=True, help="folder to write the exports and la.yaml into")
+    p.add_argument(
+        "--scale", default="small", choices=["small", "large"],
+        help="small (the committed sample: about 30 audits a month) or large (about ten "
+        "times the volume, for benchmarks); default small",
+    )  # fmt: skip
+    p.add_argument(
+        "--seed", type=int, default=2026,
+        help="random seed: the same seed gives the same authority (default 2026)",
+    )  # fmt: skip
     p.set_defaults(func=_synth)
 
     p = commands.add_parser("init", help="propose an la.yaml from a folder of exports")
-    p.add_argument("--from", dest="source_dir", required=True)
-    p.add_argument("--out", default="la.yaml")
-    p.add_argument("--force", action="store_true")
+    p.add_argument("--from", dest="source_dir", required=True,
+                   help="the folder holding the authority's exports (CSV or XLSX)")  # fmt: skip
+    p.add_argument("--out", default="la.yaml", help="the la.yaml to write (default la.yaml)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(func=_init)
+
+    p = commands.add_parser(
+        "cache", help="show or empty the private cache of loaded evidence",
+        description="The cache keeps loaded evidence (child-level data) in a folder private to "
+        "you, so that a second pack from the same exports need not load them again. Entries "
+        "unused for a week are removed at each run.",
+    )  # fmt: skip
+    p.add_argument(
+        "action", choices=["info", "clear"],
+        help="info: where the cache is and what it holds; clear: remove every entry",
+    )  # fmt: skip
+    p.set_defaults(func=_cache)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .pipeline.cache import CacheError
+
     try:
         return args.func(args)
-    except ConfigError as exc:
+    except (ConfigError, CacheError) as exc:
         print(f"qaanalysis {args.command}: {exc}", file=sys.stderr)
         return 2
 

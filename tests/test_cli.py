@@ -1,0 +1,319 @@
+"""The command line talks: version, help on every option, cache commands, progress, fault exits."""
+
+import argparse
+import io
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import qaanalysis.pipeline
+from qaanalysis import cli
+from qaanalysis.pipeline import cache
+from qaanalysis.pipeline.guard import PackFault
+from qaanalysis.pipeline.progress import Progress
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def screen(text: str) -> list[str]:
+    """What a terminal shows after ``text``: a carriage return goes back to the line's start and
+    later characters overwrite earlier ones."""
+    lines, column = [[]], 0
+    for char in text:
+        if char == "\n":
+            lines.append([])
+            column = 0
+        elif char == "\r":
+            column = 0
+        else:
+            line = lines[-1]
+            if column < len(line):
+                line[column] = char
+            else:
+                line.append(char)
+            column += 1
+    return ["".join(line).rstrip() for line in lines]
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(folder))
+    monkeypatch.setenv(cache.NO_CACHE_ENV, "0")
+    return folder
+
+
+# -- version and help --------------------------------------------------------------------------
+
+
+def test_version_is_the_installed_suites(capsys):
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"qaanalysis {declared}"
+
+
+def _parsers(parser):
+    yield parser.prog, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                yield f"{parser.prog} {choice.dest} (command)", choice
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_command_and_option_has_help():
+    missing = []
+    for prog, parser in _parsers(cli.build_parser()):
+        if isinstance(parser, argparse.Action):  # a command in its parent's list
+            if not parser.help:
+                missing.append(prog)
+            continue
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            if not action.help or action.help == argparse.SUPPRESS:
+                missing.append(f"{prog} {'/'.join(action.option_strings) or action.dest}")
+    assert not missing, f"no help text: {missing}"
+
+
+def test_help_names_the_cache_command_and_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = capsys.readouterr().out
+    assert "cache" in text and "Exit codes" in text
+
+
+# -- cache -----------------------------------------------------------------------------------
+
+
+def test_cache_clear_empties_the_cache(private_cache, capsys):
+    cache.store("evidence", "a", "x")
+    cache.store("evidence", "b", "y")
+    assert cli.main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out.strip() == f"2 cached entries removed from {private_cache}"
+    assert [p.name for p in private_cache.iterdir()] == [cache.KEY_FILE]
+    assert cli.main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out.startswith("0 cached entries removed")
+
+
+def test_cache_info_says_where_and_how_much(private_cache, capsys):
+    cache.store("evidence", "a", b"x" * 2 * 1024**2)  # 2 MB of payload
+    assert cli.main(["cache", "info"]) == 0
+    text = capsys.readouterr().out
+    assert f"Cache folder: {private_cache} (private to you)" in text
+    assert "Caching: on" in text
+    assert "Entries: 1, 2.0 MB" in text
+    assert "Least recently used: 0.0 days ago" in text
+
+
+def test_cache_info_before_any_run(private_cache, capsys):
+    assert cli.main(["cache", "info"]) == 0
+    assert f"Cache folder: {private_cache} (not made yet)" in capsys.readouterr().out
+    assert not private_cache.exists()
+
+
+def test_a_cache_folder_open_to_others_stops_with_a_message(private_cache, capsys):
+    private_cache.mkdir()
+    os.chmod(private_cache, 0o755)
+    assert cli.main(["cache", "clear"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("qaanalysis cache: the cache folder")
+    assert f"chmod 700 {private_cache}" in err
+    assert "Traceback" not in err
+
+
+# -- run ---------------------------------------------------------------------------------------
+
+RUN = ["run", "--config", "la.yaml", "--period", "2026-27-Q2"]
+
+
+def test_run_talks_through_the_runners_log(monkeypatch, capsys):
+    def run_pack(config, *, period, report, audience, out, log=print):
+        log("Evidence loaded (0.4 s); running 5 notebooks")
+        log("Pack written to outputs/northmoor/2026-27-Q2/quarterly")
+
+    monkeypatch.setattr(qaanalysis.pipeline, "run_pack", run_pack)
+    assert cli.main(RUN) == 0
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert lines[:2] == [
+        "Evidence loaded (0.4 s); running 5 notebooks",
+        "Pack written to outputs/northmoor/2026-27-Q2/quarterly",
+    ]
+    assert lines[2].startswith("Finished in ")
+    assert "\r" not in captured.err  # stderr is not a terminal under pytest: plain lines
+
+
+def test_run_reports_stages_to_a_runner_that_takes_progress(monkeypatch, capsys):
+    def run_pack(config, *, period, report, audience, out, progress):
+        progress.stage("Loading evidence")
+        progress.stage("Running notebooks", total=1)
+        progress.notebook_started("10_audits")
+        progress.notebook_finished("10_audits")
+
+    monkeypatch.setattr(qaanalysis.pipeline, "run_pack", run_pack)
+    assert cli.main(RUN) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == [
+        "Loading evidence",
+        "  10_audits",
+        "Running notebooks (1 of 1)",
+    ]
+    assert lines[3].startswith("Finished in ") and len(lines) == 4
+
+
+def test_quiet_run_says_nothing(monkeypatch, capsys):
+    def run_pack(config, *, period, report, audience, out, log=print):
+        log("Evidence loaded")
+
+    monkeypatch.setattr(qaanalysis.pipeline, "run_pack", run_pack)
+    assert cli.main([*RUN, "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_run_stopped_by_another_run_exits_1_with_a_message(monkeypatch, capsys):
+    def run_pack(config, **kwargs):
+        raise PackFault("another run is building this pack (pid 4242) in outputs/northmoor")
+
+    monkeypatch.setattr(qaanalysis.pipeline, "run_pack", run_pack)
+    assert cli.main([*RUN, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err == "qaanalysis run: another run is building this pack (pid 4242) in outputs/northmoor\n"
+    )
+
+
+def test_no_cache_turns_the_cache_off_for_the_run(monkeypatch):
+    seen = {}
+
+    def run_pack(config, **kwargs):
+        seen["enabled"] = cache.enabled()
+
+    monkeypatch.setattr(qaanalysis.pipeline, "run_pack", run_pack)
+    assert cli.main([*RUN, "--quiet", "--no-cache"]) == 0
+    assert seen == {"enabled": False}
+
+
+# -- the progress reporter ------------------------------------------------------------------------
+
+
+def _a_run(progress: Progress, clock: Clock) -> None:
+    """Five minutes of a pack, by hand: stages and two notebooks in parallel, one failing."""
+    progress.stage("Loading evidence")
+    clock.now = 1.94
+    progress.stage("Running notebooks", total=2)
+    clock.now = 2.0
+    progress.notebook_started("10_audits")
+    clock.now = 2.5
+    progress.notebook_started("20_performance")
+    clock.now = 14.3
+    progress.notebook_finished("10_audits")  # 14.3 - 2.0
+    clock.now = 20.5
+    progress.notebook_finished("20_performance", ok=False)  # 20.5 - 2.5
+    clock.now = 21.0
+    progress.stage("Rendering")
+    progress("Word template: the authority's own")
+    clock.now = 95.0
+    progress.finish()
+
+
+EXPECTED_LINES = [
+    "Loading evidence: done in 1.9 s",
+    "  10_audits: done in 12.3 s",
+    "  20_performance: FAILED after 18.0 s",
+    "Running notebooks (2 of 2): done in 19.1 s",  # 21.0 - 1.94
+    "Word template: the authority's own",
+    "Rendering: done in 1 min 14 s",  # 95 - 21
+    "Finished in 1 min 35 s",
+]
+
+
+def test_plain_lines_when_not_a_terminal():
+    clock, stream = Clock(), io.StringIO()
+    _a_run(Progress(stream=stream, clock=clock), clock)
+    assert stream.getvalue() == "\n".join(EXPECTED_LINES) + "\n"
+
+
+def test_a_terminal_gets_a_status_line_rewritten_in_place():
+    clock, stream = Clock(), Terminal()
+    progress = Progress(stream=stream, clock=clock, refresh=None)
+    assert progress.interactive  # judged from the stream
+    progress.stage("Running notebooks", total=2)
+    clock.now = 3.0
+    progress.notebook_started("10_audits")
+    assert screen(stream.getvalue()) == [
+        "Running notebooks, 0 of 2 done, running 10_audits ... 3.0 s"
+    ]
+    clock.now = 7.5
+    progress.notebook_finished("10_audits")
+    assert screen(stream.getvalue()) == [
+        "  10_audits: done in 4.5 s",
+        "Running notebooks, 1 of 2 done ... 7.5 s",
+    ]
+    progress.finish()
+    assert "\r" in stream.getvalue()
+    assert screen(stream.getvalue()) == [
+        "  10_audits: done in 4.5 s",
+        "Running notebooks (1 of 2): done in 7.5 s",
+        "Finished in 7.5 s",
+        "",
+    ]
+
+
+def test_the_same_run_on_a_terminal_leaves_the_same_lines():
+    clock, stream = Clock(), Terminal()
+    _a_run(Progress(stream=stream, clock=clock, refresh=None), clock)
+    assert screen(stream.getvalue()) == [*EXPECTED_LINES, ""]
+
+
+def test_the_status_line_keeps_time_between_events():
+    stream = Terminal()
+    progress = Progress(stream=stream, refresh=0.01)
+    progress.stage("Loading evidence")
+    ticker = progress._ticker
+    for _ in range(500):  # up to five seconds on a busy machine
+        if stream.getvalue().count("\r") >= 8:
+            break
+        ticker.join(0.01)
+    progress.finish()
+    assert stream.getvalue().count("\r") >= 8  # redrawn without any event
+    assert not ticker.is_alive()
+
+
+def test_quiet_writes_nothing_even_on_a_terminal():
+    clock, stream = Clock(), Terminal()
+    _a_run(Progress(stream=stream, clock=clock, quiet=True), clock)
+    with Progress(stream=stream, quiet=True) as progress:
+        progress.stage("Loading evidence")
+        progress.fail()
+    assert stream.getvalue() == ""
+
+
+def test_an_error_ends_the_stage_without_a_summary():
+    clock, stream = Clock(), io.StringIO()
+    with pytest.raises(RuntimeError):
+        with Progress(stream=stream, clock=clock) as progress:
+            progress.stage("Rendering")
+            clock.now = 2.0
+            raise RuntimeError("renderer failed")
+    assert stream.getvalue() == "Rendering: stopped after 2.0 s\n"
