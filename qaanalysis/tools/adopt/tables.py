@@ -37,15 +37,6 @@ FILE_HINTS = {
 
 _SKIP_PREFIXES = ("~$", ".")  # Excel lock files, hidden files
 _READABLE = (".csv", ".txt", ".xlsx", ".xlsm")
-_THEME_STOPWORDS = {"and", "of", "the", "for", "with", "to", "in", "on", "a", "an", "by", "at",
-                    "child", "children", "childs", "young", "people", "person", "s", "quality",
-                    "practice", "case", "overall", "effective", "effectiveness", "good", "role",
-                    "unit", "decision", "making", "analysis"}  # fmt: skip
-# Words that carry no meaning when matching a question or a KPI name to a code.
-_CODE_STOPWORDS = _THEME_STOPWORDS | {"you", "your", "i", "my", "me", "we", "our", "us", "do",
-                                      "does", "did", "how", "what", "were", "was", "is", "are",
-                                      "has", "have", "had", "get", "got", "well", "from", "within",
-                                      "number", "percentage", "rate", "per", "cent", "average"}  # fmt: skip
 # Columns whose codes the theme map names (and, for KPIs, the KPI catalogue): matched by their words.
 _THEMED_CODES = {("complaints", "category"): "complaint_categories",
                  ("feedback", "question"): "feedback_questions",
@@ -80,6 +71,7 @@ class _Profile:
     grade_share: float = 0.0
     month_share: float = 0.0  # dates or months written 2025-04
     month_first: bool = False
+    labels: frozenset[str] | None = None  # the distinct values, if few enough to be categories
 
 
 @dataclass
@@ -90,6 +82,7 @@ class _Table:
     header_row: int
     encoding: str | None = None
     profiles: dict[str, _Profile] = field(default_factory=dict)
+    above: list[str] = field(default_factory=list)  # the text of each filled row above the header
 
     @property
     def label(self) -> str:
@@ -133,6 +126,9 @@ def _profile(header: str, series: pd.Series, grades: GradeScale) -> _Profile:
     profile = _Profile(header, values, len(series))
     if not values:
         return profile
+    distinct = set(values)
+    if len(distinct) <= _MAX_LABELS:
+        profile.labels = frozenset(distinct)
     text = pd.Series(values[:_PROFILE_ROWS], dtype=object)
     if text.str.contains(r"\d").mean() < 0.5:  # mostly words: no dates, months or numbers
         profile.grade_share = _grade_share(text, grades)
@@ -163,11 +159,13 @@ def _grade_share(text: pd.Series, grades: GradeScale) -> float:
 
 def _read_table(path: Path, sheet: str | None, grades: GradeScale) -> _Table | None:
     expected: list[str] = []
+    above: list[list[str]] = []
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         # A title line above a CSV's header would set the table's width: name the real header.
         top = _csv_top_rows(path)
         if top:
             expected = [c for c in top[_grid_header(top)] if c]
+            above = top[: _grid_header(top)]
     frame, header_row = read_raw(path, sheet=sheet, expected=expected)
     if frame.empty and not len(frame.columns):
         return None
@@ -175,6 +173,7 @@ def _read_table(path: Path, sheet: str | None, grades: GradeScale) -> _Table | N
     header = ["" if str(h).startswith("(blank column") else str(h) for h in frame.columns]
     rows = [header] + [list(map(str, r)) for r in frame.to_numpy().tolist()]
     at = _grid_header(rows)
+    above += rows[:at]
     names = [h if h else f"(blank column {i + 1})" for i, h in enumerate(rows[at])]
     names = dedupe_headers(names)
     body = rows[at + 1 :]
@@ -189,6 +188,7 @@ def _read_table(path: Path, sheet: str | None, grades: GradeScale) -> _Table | N
         except UnicodeDecodeError:
             encoding = "windows-1252"
     result = _Table(path, sheet, table, header_row + at, encoding)
+    result.above = [" ".join(c for c in row if c) for row in above if any(row)]
     result.profiles = {h: _profile(h, table[h], grades) for h in table.columns}
     return result
 

@@ -3,26 +3,60 @@
 from __future__ import annotations
 
 from ...sources.hints import normalise_words
-from .tables import _CODE_STOPWORDS, _THEME_STOPWORDS
+
+# Words that never decide a match: grammar, negation ("Communication / not kept informed" is not
+# ``not_listened_to``) and words every practice label shares.
+_THEME_STOPWORDS = {"and", "of", "the", "for", "with", "to", "in", "on", "a", "an", "by", "at",
+                    "not", "no", "nor", "child", "children", "childs", "young", "people", "person",
+                    "s", "quality", "practice", "case", "overall", "effective", "effectiveness",
+                    "good", "role", "unit", "decision", "making", "analysis"}  # fmt: skip
+# Words that carry no meaning when matching a question or a KPI name to a code.
+_CODE_STOPWORDS = _THEME_STOPWORDS | {"you", "your", "i", "my", "me", "we", "our", "us", "do",
+                                      "does", "did", "how", "what", "were", "was", "is", "are",
+                                      "has", "have", "had", "get", "got", "well", "from", "within",
+                                      "number", "percentage", "rate", "per", "cent", "average"}  # fmt: skip
+# Generic words: they say what kind of activity, not whose or about what. Shared alone they match
+# only a label that has no other meaningful word: "Oversight" may be management oversight, but
+# "IRO Oversight" is not (the IRO is no manager), nor is "Management oversight" a management
+# response to an alert.
+_GENERIC_WORDS = ("oversight", "management", "review", "planning", "plan", "work", "support",
+                  "response", "service", "issue", "concern")  # fmt: skip
+# Abbreviations in domain and category labels, read as their words before matching.
+_LABEL_EXPANSIONS = {"iro": "independent reviewing officer", "drp": "dispute resolution",
+                     "cp": "child protection", "cin": "child in need", "cla": "looked after",
+                     "lac": "looked after", "sw": "social worker"}  # fmt: skip
 
 # ---------------------------------------------------------------- themes
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+_GENERIC_STEMS = frozenset(_stem(w) for w in _GENERIC_WORDS)
 
 
 def _theme_words(
     text: str, stopwords: frozenset[str] | set[str] = _THEME_STOPWORDS
 ) -> dict[str, str]:
-    """Meaningful words of a label, lightly stemmed: ``{stem: word as written}``."""
+    """Meaningful words of a label, lightly stemmed: ``{stem: word as written}``.
+
+    Abbreviations are read as their words ("IRO" -> independent reviewing officer).
+    """
     words = {}
-    for word in normalise_words(text).split():
-        if word in stopwords:
-            continue
-        stem = word
-        for suffix in ("ing", "ed", "s"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                stem = word[: -len(suffix)]
-                break
-        words.setdefault(stem, word)
+    for written in normalise_words(text).split():
+        for word in _LABEL_EXPANSIONS.get(written, written).split():
+            if word not in stopwords:
+                words.setdefault(_stem(word), word)
     return words
+
+
+def _only_generic(shared: set[str], words: dict[str, str]) -> bool:
+    """Whether a match rests on generic words alone while the label says more than them."""
+    return bool(shared) and shared <= _GENERIC_STEMS and bool(words.keys() - shared)
 
 
 def _known_codes(key: str, defaults: dict) -> dict[str, list[str]]:
@@ -39,7 +73,9 @@ def _known_codes(key: str, defaults: dict) -> dict[str, list[str]]:
 
 def _propose_code(label: str, known: dict[str, list[str]]) -> tuple[str | None, str]:
     """The known code a free-text label means, by shared words ("Do you feel listened to?" ->
-    ``listened_to``); None when no code shares half its words or two codes match equally."""
+    ``listened_to``); None when no code shares half its words or two codes match equally.
+
+    Stop-words never count, and generic words alone do not match a label that says more."""
     words = _theme_words(label, _CODE_STOPWORDS)
     ranked = []
     for code, texts in known.items():
@@ -47,6 +83,8 @@ def _propose_code(label: str, known: dict[str, list[str]]) -> tuple[str | None, 
         for text in texts:
             target = _theme_words(text, _CODE_STOPWORDS)
             shared = words.keys() & target.keys()
+            if _only_generic(shared, words):
+                continue
             if target and shared and len(shared) / len(target) > best[0]:
                 best = (len(shared) / len(target), len(shared), shared)
         if best[0] >= 0.5:
@@ -63,6 +101,8 @@ def _propose_code(label: str, known: dict[str, list[str]]) -> tuple[str | None, 
 def _propose_themes(domains: list[tuple[str, str]], defaults: dict
                     ) -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str]]]:  # fmt: skip
     """Each domain's best theme by shared words with the theme's label and default domains.
+
+    Generic words alone ("oversight", "review") do not place a domain whose label says more.
 
     Returns:
         ``{theme_id: [(domain_id, evidence), ...]}`` and the domains that matched no theme.
@@ -81,6 +121,8 @@ def _propose_themes(domains: list[tuple[str, str]], defaults: dict
                 via |= set(_theme_words(default_labels.get(d, d.replace("_", " "))))
             same_id = domain_id in theme.get("audit_domains", [])
             shared = (words.keys() & own) | (words.keys() & via)
+            if _only_generic(shared, words) and not same_id:
+                continue
             # Words of the theme's own label count double; a default domain's id counts most.
             score = 2 * len(words.keys() & own) + len(words.keys() & via) + (10 if same_id else 0)
             if score > best[0] or (score == best[0] and score and len(own) < best[1]):
