@@ -19,7 +19,6 @@ import html
 import io
 import json
 import os
-import pickle
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -35,7 +34,6 @@ from .sources import Evidence, load_evidence
 
 FIGURES_MIME = "application/vnd.qaanalysis.figures+json"
 TABLE_MIME = "application/vnd.qaanalysis.table+json"
-EVIDENCE_CACHE_ENV = "QAANALYSIS_EVIDENCE"
 FINDINGS_ENV = "QAANALYSIS_FINDINGS"
 
 WITHHELD = "Withheld for this audience: child-level and identifiable detail appears in the internal pack only."
@@ -54,16 +52,16 @@ class Session:
         config: path to ``la.yaml`` (or a loaded Config).
         period: ``2026-27-Q2``, ``2025-26`` or ``2026-09``.
         audience: ``internal``, ``leadership`` or ``public``.
-        evidence_cache: a pickled Evidence written by the runner; default the environment
-            variable ``QAANALYSIS_EVIDENCE``, else the evidence is loaded from the exports.
+
+    The pack's findings come from the runner (a signed entry of the private cache named by
+    ``QAANALYSIS_FINDINGS``); opened on its own, a notebook loads the evidence and computes them.
     """
 
-    def __init__(self, config: str | Path | Config, period: str, audience: str = "internal",
-                 evidence_cache: str | None = None) -> None:  # fmt: skip
+    def __init__(self, config: str | Path | Config, period: str,
+                 audience: str = "internal") -> None:  # fmt: skip
         self.config = config if isinstance(config, Config) else load_config(config)
         self.period: Period = parse_period(period)
         self.audience = disclosure.check_audience(audience)
-        self._cache = evidence_cache or os.environ.get(EVIDENCE_CACHE_ENV) or None
         self._evidence: Evidence | None = None
         self._findings: Findings | None = None
         self._sections: dict[str, Section] = {}
@@ -72,11 +70,7 @@ class Session:
     def evidence(self) -> Evidence:
         """The validated evidence set (loaded once)."""
         if self._evidence is None:
-            if self._cache and Path(self._cache).is_file():
-                with open(self._cache, "rb") as handle:
-                    self._evidence = pickle.load(handle)
-            else:
-                self._evidence = load_evidence(self.config)
+            self._evidence = load_evidence(self.config)
         return self._evidence
 
     @property
@@ -231,12 +225,14 @@ class Session:
 
 
 def _handed_findings() -> Findings | None:
-    """The findings the runner computed for this pack (a pickle in the run's private folder)."""
+    """The findings the runner computed for this pack: an entry of the user's private cache,
+    checked (owner, mode, signature) before it is read."""
     path = os.environ.get(FINDINGS_ENV)
-    if not path or not Path(path).is_file():
+    if not path:
         return None
-    with open(path, "rb") as handle:
-        return pickle.load(handle)
+    from .pipeline.cache import load_path  # the runner's cache; imported only when handed one
+
+    return load_path(path)
 
 
 def humanise(column: str) -> str:

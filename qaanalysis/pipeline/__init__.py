@@ -1,11 +1,14 @@
 """The pack runner: load once, execute the report's notebooks, render, write atomically.
 
-``run_pack`` loads and validates the evidence once, caches it for the notebooks (keyed by the hashes
-of the inputs and the configuration), executes the report's notebooks in parallel with papermill
-under the suite's named kernel, collects what they showed, renders ``report.html``, ``report.docx``
-and ``tables.xlsx``, and writes ``figures.json`` and ``manifest.json``. Everything is written into a
-temporary folder that replaces the earlier pack only when complete; a failure keeps the earlier pack
-and names the failing notebook and cell.
+``run_pack`` loads and validates the evidence once (reusing the private cache, ``cache.py``, keyed
+by the hashes of the inputs, the configuration and the loader), computes the pack's findings once
+(``sections.compute_findings``: every Figure, table, text and Signal, disclosed for the audience),
+hands them to the report's notebooks, which only display them, executes those in parallel with
+papermill under the suite's named kernel on private sockets (``kernels.py``), collects what they
+showed, renders ``report.html``, ``report.docx`` and ``tables.xlsx``, and writes ``figures.json`` and
+``manifest.json``. Everything is written into a hidden work folder that replaces the earlier pack
+only when complete, under a per-pack lock (``guard.py``); a failure keeps the earlier pack and names
+the failing notebook and cell; disk faults end in messages.
 """
 
 from __future__ import annotations
@@ -13,10 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import platform
 import shutil
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,10 +29,22 @@ import nbformat
 from ..config import Config, load_config
 from ..disclosure import check_audience
 from ..periods import parse_period
-from ..session import EVIDENCE_CACHE_ENV
+from ..sections import compute_findings
+from ..session import FINDINGS_ENV
 from ..sources import Evidence, load_evidence
 from ..sources.published import published_files
+from . import cache
 from .collect import cited_ids, figures_of, tables_of
+from .guard import (
+    PackFault,
+    apply_umask,
+    clean_stale,
+    make_work_folder,
+    pack_lock,
+    replace_pack,
+    write_faults,
+)
+from .kernels import quiet_kernel_manager
 from .render import render_docx, render_html, write_xlsx
 
 KERNEL_NAME = "qaanalysis"
@@ -93,13 +106,9 @@ def _kernel_name() -> str:
     return KERNEL_NAME if KERNEL_NAME in specs else "python3"
 
 
-def evidence_cache(config: Config, evidence_loader=load_evidence, cache_dir: Path | None = None
-                   ) -> tuple[Evidence, Path, float]:  # fmt: skip
-    """Load the evidence, or reuse a cached copy made from identical inputs.
-
-    The key is the SHA-256 of the configuration and of every configured input file, so any edit
-    to an export or to ``la.yaml`` gives a fresh load.
-    """
+def inputs_digest(config: Config) -> str:
+    """SHA-256 of the configuration, the loader's code and every configured input file, so any
+    edit to an export, to ``la.yaml`` or to the loader gives a fresh load."""
     digest = hashlib.sha256(config.model_dump_json().encode())
     package = Path(__file__).resolve().parents[1]
     for code in sorted([package / "config.py", *(package / "sources").glob("*.py")]):
@@ -109,19 +118,25 @@ def evidence_cache(config: Config, evidence_loader=load_evidence, cache_dir: Pat
         if file and config.path(file).is_file():
             digest.update(file.encode())
             digest.update(config.path(file).read_bytes())
-    cache_dir = cache_dir or Path(tempfile.gettempdir()) / "qaanalysis-cache"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / f"evidence-{digest.hexdigest()[:20]}.pkl"
+    return digest.hexdigest()[:32]
+
+
+def evidence_cache(config: Config, evidence_loader=load_evidence) -> tuple[Evidence, str, float]:
+    """Load the evidence, or reuse the private cache's copy made from identical inputs.
+
+    Returns:
+        The evidence, the inputs' digest (the cache key) and the seconds taken.
+    """
     started = time.perf_counter()
-    if path.is_file():
-        with path.open("rb") as handle:
-            return pickle.load(handle), path, time.perf_counter() - started
-    evidence = evidence_loader(config)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as handle:
-        pickle.dump(evidence, handle)
-    partial.replace(path)
-    return evidence, path, time.perf_counter() - started
+    key = inputs_digest(config)
+    evidence = None
+    if cache.enabled():
+        cache.prune()
+        evidence = cache.load("evidence", key)
+    if evidence is None:
+        evidence = evidence_loader(config)
+        cache.store("evidence", key, evidence)
+    return evidence, key, time.perf_counter() - started
 
 
 def _execute(notebook: Path, target: Path, parameters: dict, kernel: str, timeout: int) -> Path:
@@ -130,6 +145,7 @@ def _execute(notebook: Path, target: Path, parameters: dict, kernel: str, timeou
     pm.execute_notebook(
         str(notebook), str(target), parameters=parameters, kernel_name=kernel,
         cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout, language="python",
+        kernel_manager_class=quiet_kernel_manager(),
     )  # fmt: skip
     return target
 
@@ -189,90 +205,108 @@ def run_pack(
     if not notebooks:
         raise PackError(f"no notebooks found for the {report} report in {notebook_dir}", 2)
 
-    evidence, cache_path, load_seconds = evidence_cache(config)
+    try:
+        evidence, key, load_seconds = evidence_cache(config)
+    except cache.CacheError as exc:
+        raise PackError(str(exc), 2) from None
     timings["evidence_load_s"] = round(load_seconds, 3)
     if evidence.report.fatal:
         raise PackError("cannot build the pack: " + "; ".join(evidence.report.fatal), 2)
-    log(f"Evidence loaded ({load_seconds:.1f} s); running {len(notebooks)} notebooks")
+    log(f"Evidence loaded ({load_seconds:.1f} s)")
+
+    t0 = time.perf_counter()
+    findings = compute_findings(evidence, parsed, report=report, audience=audience)
+    timings["findings_s"] = round(time.perf_counter() - t0, 3)
+    handed = cache.store("findings", f"{key}-{period}-{report}-{audience}", findings)
+    log(f"Findings computed ({timings['findings_s']:.1f} s); running {len(notebooks)} notebooks")
 
     out = Path(out).resolve()  # notebooks run in their own folder: a relative path would move
     final = pack_folder(config, period, report, audience, out)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     try:
-        (work / "notebooks").mkdir()
-        parameters = {"config": str(Path(config_path).resolve()), "period": period,
-                      "audience": audience}  # fmt: skip
-        os.environ[EVIDENCE_CACHE_ENV] = str(cache_path)
-        kernel = _kernel_name()
-        executed: dict[str, Path] = {}
-        failures: list[str] = []
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=workers or min(4, len(notebooks))) as pool:
-            futures = {
-                nb.name: pool.submit(
-                    _execute, nb, work / "notebooks" / nb.name, parameters, kernel, timeout
-                )  # fmt: skip
-                for nb in notebooks
-            }
-            for name, future in futures.items():
-                try:
-                    executed[name] = future.result()
-                    log(f"  ran {name}")
-                except Exception as exc:  # noqa: BLE001 - every failure is reported by name
-                    failures.append(_failure_message(name, exc, work / "notebooks" / name))
-        timings["notebooks_s"] = round(time.perf_counter() - t0, 3)
-        if failures:
-            raise PackError("the pack was not written: " + "; ".join(failures), 1)
-
-        t0 = time.perf_counter()
-        ordered = [(nb.name, nbformat.read(executed[nb.name], as_version=4)) for nb in notebooks]
-        nodes = [node for _, node in ordered]
-        figures = figures_of(nodes)
-        missing = cited_ids(nodes) - {f["id"] for f in figures}
-        if missing:
-            raise PackError(
-                f"the narrative cites Figures that were not produced: {sorted(missing)}", 1
-            )
-        title = f"{config.authority.name}: {REPORT_TITLES[report]}"
-        subtitle = f"{parsed.label}. Draft for review; generated by qaanalysis from the authority's own data."
-        (work / "report.html").write_text(
-            render_html(
-                ordered, title=title, subtitle=subtitle, audience=audience, figures=figures
-            ),
-            encoding="utf-8",
-        )
-        template = config.path(config.word_template) if config.word_template else None
-        render_docx(ordered, title=title, subtitle=subtitle, template=template).save(
-            work / "report.docx"
-        )
-        write_xlsx(work / "tables.xlsx", tables_of(nodes), figures)
-        (work / "figures.json").write_text(json.dumps(figures, indent=1, sort_keys=True),
-                                           encoding="utf-8")  # fmt: skip
-        if audience == "internal":
-            evidence.report.rejected_rows.to_csv(work / "rejected_rows.csv", index=False)
-        timings["render_s"] = round(time.perf_counter() - t0, 3)
-        timings["total_s"] = round(time.perf_counter() - started, 3)
-        manifest = _manifest(config, evidence, period=period, report=report, audience=audience,
-                             notebooks=notebooks, timings=timings, kernel=kernel)  # fmt: skip
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        _replace(work, final)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        with write_faults(final.parent), pack_lock(final):
+            clean_stale(final)
+            work = make_work_folder(final)
+            try:
+                figures = _build(work, notebooks, config=config, config_path=config_path,
+                                 evidence=evidence, period=period, label=parsed.label,
+                                 report=report, audience=audience, handed=handed,
+                                 timeout=timeout, workers=workers, timings=timings,
+                                 started=started, log=log)  # fmt: skip
+                apply_umask(work)
+                replace_pack(work, final)
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
+    except PackFault as exc:
+        raise PackError(str(exc), exc.exit_code) from None
+    finally:
+        if handed is not None:
+            handed.unlink(missing_ok=True)  # the findings were for this run only
     log(f"Pack written to {final}")
     return PackResult(final, figures, timings)
 
 
-def _replace(work: Path, final: Path) -> None:
-    """Move the finished pack into place; the earlier one is removed only after the move."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        final.rename(old)
-    work.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, evidence: Evidence,
+           period: str, label: str, report: str, audience: str, handed: Path | None,
+           timeout: int, workers: int | None, timings: dict, started: float, log) -> list[dict]:  # fmt: skip
+    """Run the notebooks on the handed findings and write every file of the pack into ``work``."""
+    (work / "notebooks").mkdir()
+    parameters = {"config": str(Path(config_path).resolve()), "period": period,
+                  "audience": audience}  # fmt: skip
+    if handed is not None:
+        os.environ[FINDINGS_ENV] = str(handed)  # the kernels inherit it
+    else:  # cache off: each notebook computes its own section
+        os.environ.pop(FINDINGS_ENV, None)
+    kernel = _kernel_name()
+    executed: dict[str, Path] = {}
+    failures: list[str] = []
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers or min(4, len(notebooks))) as pool:
+        futures = {
+            nb.name: pool.submit(
+                _execute, nb, work / "notebooks" / nb.name, parameters, kernel, timeout
+            )  # fmt: skip
+            for nb in notebooks
+        }
+        for name, future in futures.items():
+            try:
+                executed[name] = future.result()
+                log(f"  ran {name}")
+            except Exception as exc:  # noqa: BLE001 - every failure is reported by name
+                failures.append(_failure_message(name, exc, work / "notebooks" / name))
+    os.environ.pop(FINDINGS_ENV, None)
+    timings["notebooks_s"] = round(time.perf_counter() - t0, 3)
+    if failures:
+        raise PackError("the pack was not written: " + "; ".join(failures), 1)
+
+    t0 = time.perf_counter()
+    ordered = [(nb.name, nbformat.read(executed[nb.name], as_version=4)) for nb in notebooks]
+    nodes = [node for _, node in ordered]
+    figures = figures_of(nodes)
+    missing = cited_ids(nodes) - {f["id"] for f in figures}
+    if missing:
+        raise PackError(f"the narrative cites Figures that were not produced: {sorted(missing)}", 1)
+    title = f"{config.authority.name}: {REPORT_TITLES[report]}"
+    subtitle = f"{label}. Draft for review; generated by qaanalysis from the authority's own data."
+    (work / "report.html").write_text(
+        render_html(ordered, title=title, subtitle=subtitle, audience=audience, figures=figures),
+        encoding="utf-8",
+    )
+    template = config.path(config.word_template) if config.word_template else None
+    render_docx(ordered, title=title, subtitle=subtitle, template=template).save(
+        work / "report.docx"
+    )
+    write_xlsx(work / "tables.xlsx", tables_of(nodes), figures)
+    (work / "figures.json").write_text(json.dumps(figures, indent=1, sort_keys=True),
+                                       encoding="utf-8")  # fmt: skip
+    if audience == "internal":
+        evidence.report.rejected_rows.to_csv(work / "rejected_rows.csv", index=False)
+    timings["render_s"] = round(time.perf_counter() - t0, 3)
+    timings["total_s"] = round(time.perf_counter() - started, 3)
+    manifest = _manifest(config, evidence, period=period, report=report, audience=audience,
+                         notebooks=notebooks, timings=timings, kernel=kernel)  # fmt: skip
+    (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return figures
 
 
 def _version() -> str:
