@@ -31,10 +31,12 @@ from .writing import (
     _latest_date,
     _write_annex,
     _write_domains_and_themes,
+    _write_extract_date,
     _write_grades,
     _write_kpis,
     _write_published,
     _write_source,
+    _write_targets,
     _write_theme_vocabulary,
     _Writer,
 )
@@ -91,16 +93,11 @@ def propose_config(folder: Path, *, out: Path | None = None) -> str:
     w.line("slug: your-authority",
            "GAP: a short name for output folders: lower-case letters, digits and hyphens", indent=1)  # fmt: skip
     w.line("la_code: null",
-           "GAP: DfE three-digit LA code (e.g. \"340\"), needed only for published benchmarks",
+           "GAP: your DfE three-digit LA code (e.g. \"340\"). Left null, no KPI is compared with "
+           "England, your region or your statistical neighbours from DfE published statistics",
            indent=1)  # fmt: skip
     w.line()
-    latest = _latest_date(proposals, schemas)
-    if latest is not None:
-        w.comment(f"NOTE: the latest date in these exports is {latest:%d/%m/%Y}. Set extract_date to the "
-                  "day the exports were taken")  # fmt: skip
-        w.comment("to check that no date lies after it; left out, today's date is used.")
-        w.comment(f"extract_date: {latest:%Y-%m-%d}")
-        w.line()
+    _write_extract_date(w, annex["exported"], _latest_date(proposals, schemas, annex))
 
     w.line("sources:")
     for name in _ORDER:
@@ -133,4 +130,5 @@ def propose_config(folder: Path, *, out: Path | None = None) -> str:
     _write_domains_and_themes(w, proposals.get("audits"), defaults)
     _write_theme_vocabulary(w, proposals, defaults)
     _write_kpis(w, proposals.get("kpis"), defaults)
+    _write_targets(w, proposals, annex, defaults)
     return w.text()

@@ -19,6 +19,8 @@ from ...sources.hints import (
 )
 from ...sources.reader import SourceError, as_code, normalise_label
 from ...sources.schema import AUDIT_COLUMNS, SIMPLE_SOURCES, Column
+from .content import CONTENT_STRENGTH, content_matches
+from .statutory import statutory_return, statutory_xml
 from .tables import (
     _MAX_LABELS,
     _PROFILE_ROWS,
@@ -33,6 +35,7 @@ from .tables import (
     _Profile,
     _read_table,
     _Table,
+    exported_date,
 )
 from .themes import _known_codes, _propose_code
 
@@ -45,6 +48,7 @@ class _Match:
     header: str
     strength: float
     evidence: str
+    by_values: bool = False  # recognised by what the column holds, not by its header
 
 
 @dataclass
@@ -84,8 +88,10 @@ def _kind_fits(column: Column, profile: _Profile) -> bool:
     return True
 
 
-def _map_columns(table: _Table, columns: tuple[Column, ...]) -> dict[str, _Match]:
-    """Greedy one-to-one matching of canonical columns to headers, strongest first."""
+def _map_columns(table: _Table, columns: tuple[Column, ...], source: str | None = None
+                 ) -> dict[str, _Match]:  # fmt: skip
+    """Greedy one-to-one matching of canonical columns to headers, strongest first; then, for
+    ``source``, columns whose values identify a canonical column that no header named."""
     candidates = []
     for column in columns:
         for header, profile in table.profiles.items():
@@ -101,6 +107,10 @@ def _map_columns(table: _Table, columns: tuple[Column, ...]) -> dict[str, _Match
             continue
         matches[name] = _Match(name, header, strength, evidence)
         used.add(header)
+    if source is not None:
+        named = {name: m.header for name, m in matches.items()}
+        for name, header, evidence in content_matches(table, columns, source=source, matched=named):
+            matches[name] = _Match(name, header, CONTENT_STRENGTH, evidence, by_values=True)
     return matches
 
 
@@ -132,7 +142,7 @@ def _value_bonus(source: str, table: _Table) -> tuple[float, str]:
 
 
 def _score(source: str, table: _Table, columns: tuple[Column, ...]) -> _Proposal:
-    matches = _map_columns(table, columns)
+    matches = _map_columns(table, columns, source)
     required = [c for c in columns if c.required]
     cover = sum(c.name in matches for c in required) / len(required) if required else 0.0
     score = sum(m.strength * (3 if c.required else 1)
@@ -338,17 +348,37 @@ def _published_kind(path: Path) -> str | None:
     return None
 
 
+def _read_annex_sheets(path: Path, listed: dict[str, str], annex: dict, annex_lists: dict,
+                       grades: GradeScale) -> None:  # fmt: skip
+    """Read the Annex A workbook's list sheets once, for their mappings and their dates."""
+    for list_id, sheet in listed.items():
+        if list_id not in annex_lists:
+            continue
+        try:
+            table = _read_table(path, sheet, grades)
+        except SourceError:
+            continue
+        if table is not None:
+            annex["tables"][list_id] = table
+            stated = exported_date(table.above)
+            if stated is not None:
+                annex["exported"].append((*stated, table.label))
+
+
 def _recognise(folder: Path, grades: GradeScale) -> tuple[dict[str, _Proposal], dict, list[str]]:
     """Every readable table in the folder, assigned to at most one source.
 
     Returns:
-        ``{source: proposal}`` for the simple sources and audits; the Annex A plan and DfE files
-        (``{"workbook": (path, {list_id: sheet}) or None, "files": {list_id: proposal},
-        "published": [path, ...], "sn_model": path or None}``); and notes.
+        ``{source: proposal}`` for the simple sources and audits; the Annex A plan, DfE files and
+        the export dates the tables state (``{"workbook": (path, {list_id: sheet}) or None,
+        "files": {list_id: proposal}, "published": [path, ...], "sn_model": path or None,
+        "exported": [(date, line, table label), ...], "tables": {list_id: the workbook's table}}``);
+        and notes.
     """
     notes: list[str] = []
     annex_lists, key_dates = _annex_declarations()
-    annex: dict = {"workbook": None, "files": {}, "published": [], "sn_model": None}
+    annex: dict = {"workbook": None, "files": {}, "published": [], "sn_model": None,
+                   "exported": [], "tables": {}}  # fmt: skip
     schemas = {"audits": AUDIT_COLUMNS, **SIMPLE_SOURCES}
     best: dict[str, list[_Proposal]] = {}
     files = sorted(
@@ -362,6 +392,12 @@ def _recognise(folder: Path, grades: GradeScale) -> tuple[dict[str, _Proposal], 
         if other.suffix.lower() in (".xls", ".ods", ".numbers") and not other.name.startswith("~$"):
             notes.append(f"NOTE: '{other.name}' is not read (an older or non-Excel spreadsheet "
                          "format); open it and save it as .xlsx or CSV, then run init again")  # fmt: skip
+    for path in sorted(folder.rglob("*.xml")):
+        if len(path.relative_to(folder).parts) > 2 or path.name.startswith(_SKIP_PREFIXES):
+            continue
+        found = statutory_xml(path.read_bytes()[:65536].decode("utf-8", errors="ignore"))
+        if found:
+            notes.append(f"NOTE: '{path.name}' is {found[0]}. {found[1]}")
     if not files:
         notes.append(f"NOTE: no CSV or XLSX files found in {folder}")
     for path in files:
@@ -378,6 +414,7 @@ def _recognise(folder: Path, grades: GradeScale) -> tuple[dict[str, _Proposal], 
             if len(listed) >= 2:
                 if annex["workbook"] is None:
                     annex["workbook"] = (path, listed)
+                    _read_annex_sheets(path, listed, annex, annex_lists, grades)
                     continue
                 notes.append(f"NOTE: '{path.name}' is a second Annex A workbook; only "
                              f"'{annex['workbook'][0].name}' is used")  # fmt: skip
@@ -397,6 +434,13 @@ def _recognise(folder: Path, grades: GradeScale) -> tuple[dict[str, _Proposal], 
                 notes.append(f"NOTE: {exc}; skipped")
                 continue
             if table is None or not len(table.frame.columns):
+                continue
+            stated = exported_date(table.above)
+            if stated is not None:
+                annex["exported"].append((*stated, table.label))
+            found = statutory_return(table.frame.columns)
+            if found:
+                notes.append(f"NOTE: '{table.label}' is {found[0]}. {found[1]}")
                 continue
             options = [_score(s, table, cols) for s, cols in schemas.items()]
             for list_id, cols in annex_lists.items():

@@ -193,6 +193,32 @@ def _read_table(path: Path, sheet: str | None, grades: GradeScale) -> _Table | N
     return result
 
 
+# A title line saying when the export was taken: "Exported 02/10/2026 09:14", "Run date: 2 October
+# 2026", "Data as at 30/09/2026".
+_EXPORTED = re.compile(
+    r"\b(?:export(?:ed)?|extract(?:ed)?|run|produced|generated|downloaded|as at|report date)\b"
+    r"\D{0,20}?(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2} [a-z]{3,9} \d{4})",
+    re.IGNORECASE,
+)
+
+
+def exported_date(lines: list[str]) -> tuple[pd.Timestamp, str] | None:
+    """The date a title line above the header says the export was taken, with that line.
+
+    Example:
+        >>> exported_date(["Case audit export", "Exported 02/10/2026 09:14 by J Smith"])[0]
+        Timestamp('2026-10-02 00:00:00')
+    """
+    for line in lines:
+        match = _EXPORTED.search(line)
+        if match is None:
+            continue
+        date = parse_dates(pd.Series([match[1]], dtype=object)).iloc[0]
+        if pd.notna(date):
+            return pd.Timestamp(date), line
+    return None
+
+
 def _annex_sheets(sheets: list[str]) -> dict[str, str]:
     """``{list_4: "List 4 - Assessments"}`` for the sheets named like Annex A lists."""
     pattern = re.compile(r"^list\s*0*(\d+)(?!\d)")

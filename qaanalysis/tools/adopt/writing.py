@@ -9,15 +9,14 @@ import pandas as pd
 
 from ...config import GradeScale, SourceConfig
 from ...sources.hints import header_match, suggest_column, yaml_quote
-from ...sources.reader import SourceError, as_code, candidate_headers, normalise_label, parse_dates
+from ...sources.reader import as_code, candidate_headers, normalise_label, parse_dates
 from ...sources.schema import Column
-from .recognise import _kind_fits, _Proposal, _rank_candidates
+from .recognise import _kind_fits, _map_columns, _Proposal, _rank_candidates
 from .tables import (
     _SOURCE_TITLES,
     _THEMED_CODES,
     _annex_declarations,
     _is_blank,
-    _read_table,
     _Table,
 )
 from .themes import _known_codes, _propose_themes
@@ -78,7 +77,11 @@ def _write_source(w: _Writer, proposal: _Proposal, columns: tuple[Column, ...],
     for column in columns:
         match = proposal.matches.get(column.name)
         if match is not None:
-            if match.evidence == "canonical name":
+            if match.by_values:
+                w.line(f"{column.name}: {yaml_quote(match.header)}",
+                       f"GUESS: '{match.header}' holds {column.name}: {match.evidence}",
+                       indent=3)  # fmt: skip
+            elif match.evidence == "canonical name":
                 w.line(f"{column.name}: {yaml_quote(match.header)}",
                        f"header '{match.header}' is the canonical name", indent=3)  # fmt: skip
             else:
@@ -151,15 +154,7 @@ def _write_annex(w: _Writer, annex: dict, out: Path | None, grades: GradeScale) 
         if missing:
             w.comment("NOTE: no sheet for " + ", ".join(missing) + "; those lists are treated as "
                       "not supplied", indent=2)  # fmt: skip
-        for list_id, sheet in listed.items():
-            if list_id not in annex_lists:
-                continue
-            try:
-                table = _read_table(path, sheet, grades)
-            except SourceError:
-                table = None
-            if table is None:
-                continue
+        for list_id, table in annex["tables"].items():
             _annex_list_mappings(list_id, table, annex_lists[list_id], mappings, gaps)
     if files:
         w.line("files:", indent=2)
@@ -223,20 +218,90 @@ def _write_published(w: _Writer, annex: dict, out: Path | None) -> None:
                   f"{_path_text(path, out)}\", value_column: \"...\", filters: {{...}}}}")  # fmt: skip
 
 
-def _latest_date(proposals: dict[str, _Proposal], schemas: dict) -> pd.Timestamp | None:
+def _latest_date(proposals: dict[str, _Proposal], schemas: dict, annex: dict
+                 ) -> tuple[pd.Timestamp, str] | None:  # fmt: skip
+    """The latest date in the recognised exports' dated columns (Annex A's too), and where it is.
+
+    Only columns whose dates may not lie after the extract date count (not due dates, not dates of
+    birth). Dates after today are left out: they are typing errors (2062 for 2026), never the
+    extract date.
+    """
+    annex_lists, _ = _annex_declarations()
+    tables = [(p.table, schemas[name], p.matches) for name, p in proposals.items()]
+    listed = {**annex["tables"], **{lid: p.table for lid, p in annex["files"].items()}}
+    for list_id, table in listed.items():
+        columns = annex_lists.get(list_id, ())
+        tables.append((table, columns, _map_columns(table, columns)))
     today = pd.Timestamp.today().normalize()
     latest = None
-    for name, proposal in proposals.items():
-        for column in schemas[name]:
-            match = proposal.matches.get(column.name)
+    where = ""
+    for table, columns, matches in tables:
+        for column in columns:
+            match = matches.get(column.name)
             if match is None or column.kind != "date" or not column.not_after_extract:
                 continue
-            values = pd.Series(proposal.table.profiles[match.header].values, dtype=object)
+            values = pd.Series(table.profiles[match.header].values, dtype=object)
             dates = parse_dates(values) if len(values) else pd.Series(dtype="datetime64[ns]")
             dates = dates[dates <= today]
             if len(dates) and (latest is None or dates.max() > latest):
                 latest = dates.max()
-    return latest
+                where = f"'{match.header}' in {table.label}"
+    return (latest, where) if latest is not None else None
+
+
+def _write_extract_date(w: _Writer, exported: list, latest: tuple | None) -> None:
+    """``extract_date``: the date an export's title rows state, else the latest date in the data.
+
+    Args:
+        w: the writer.
+        exported: ``(date, line, table label)`` for each table whose title rows say when it was
+            exported.
+        latest: the latest date found in the exports and where, or None.
+    """
+    effect = ("Dates after it are reported as errors, and KPIs about open cases are worked out as "
+              "at this day; change it each time you refresh the exports")  # fmt: skip
+    if exported:
+        date, line, label = max(exported, key=lambda e: e[0])
+        w.line(f"extract_date: {date:%Y-%m-%d}",
+               f"GUESS: {label} says '{line}' above its header. {effect}")  # fmt: skip
+        others = sorted({f"{d:%d/%m/%Y} ({lab})" for d, _, lab in exported if d != date})
+        if others:
+            w.comment("NOTE: other exports say they were taken earlier: " + ", ".join(others)
+                      + "; the latest is used, so none of their dates is wrongly rejected")  # fmt: skip
+    elif latest is not None:
+        date, where = latest
+        w.line(f"extract_date: {date:%Y-%m-%d}",
+               f"GUESS: no export says when it was taken; this is the latest date in them "
+               f"({where}). Set it to the day the exports were taken. {effect}")  # fmt: skip
+    else:
+        w.comment("GAP: extract_date: the day the exports were taken (no export says, and no dates "
+                  "were found). Left out, the day the suite runs is used, so future-dated errors "
+                  "are judged against that day")  # fmt: skip
+    w.line()
+
+
+def _write_targets(w: _Writer, proposals: dict[str, _Proposal], annex: dict,
+                   defaults: dict) -> None:  # fmt: skip
+    """A GAP asking for the authority's KPI targets, naming the KPIs its exports feed."""
+    fed = []
+    if annex["workbook"] is not None or annex["files"]:
+        fed += [k for k, kpi in defaults["kpis"].items() if kpi.get("source") == "annex_a"]
+    scorecard = proposals.get("kpis")
+    if scorecard is not None and "kpi_id" in scorecard.matches:
+        mapping = {lab: val for lab, val, _, _ in scorecard.values.get("kpi_id", []) if val}
+        labels = scorecard.table.profiles[scorecard.matches["kpi_id"].header].values
+        fed += [c for c in dict.fromkeys(as_code(mapping.get(v, v)) for v in labels) if c]
+    if not fed:
+        return
+    without = [k for k in dict.fromkeys(fed) if defaults["kpis"].get(k, {}).get("target") is None]
+    if not without:
+        return
+    w.line()
+    w.comment(f"GAP: KPI targets: none is set for {_plural(len(without), 'KPI')} your exports feed "
+              f"({', '.join(without)}). Left out, the performance section shows each KPI's value, "
+              "trend and benchmarks but never 'meeting target' or 'missing target'. Add your "
+              "authority's targets under kpis: (a share as 0.85 or 85), for example: kpis: "
+              f"{{{without[0]}: {{target: 0.85}}}}")  # fmt: skip
 
 
 def _write_grades(w: _Writer, proposals: dict[str, _Proposal]) -> None:
