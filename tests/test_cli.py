@@ -3,16 +3,23 @@
 import argparse
 import io
 import os
+import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
+import numpy
+import pandas
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 import qaanalysis.pipeline
 from qaanalysis import cli
 from qaanalysis.pipeline import cache
 from qaanalysis.pipeline.guard import PackFault
 from qaanalysis.pipeline.progress import Progress
+from qaanalysis.pipeline.versions import manifest_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -317,3 +324,63 @@ def test_an_error_ends_the_stage_without_a_summary():
             clock.now = 2.0
             raise RuntimeError("renderer failed")
     assert stream.getvalue() == "Rendering: stopped after 2.0 s\n"
+
+
+# -- reproducible installs -----------------------------------------------------------------------
+
+
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not pinned with =="
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_manifest_versions_name_what_is_installed():
+    versions = manifest_versions()
+    assert list(versions)[:2] == ["python", "qaanalysis"]
+    assert versions["python"] == "{}.{}.{}".format(*sys.version_info[:3])
+    wanted = {"numpy", "pandas", "scipy", "statsmodels", "matplotlib"}
+    assert wanted <= set(versions)
+    for name in wanted | {"qaanalysis"}:
+        assert versions[name] == metadata.version(name)
+    assert numpy.__version__ == versions["numpy"] and pandas.__version__ == versions["pandas"]
+
+
+def test_constraints_pin_every_dependency_within_pyprojects_bounds():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = _pins()
+    assert "qaanalysis" not in pins  # the suite itself is installed from the checkout
+    for line in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"constraints.txt does not pin {name}"
+        assert requirement.specifier.contains(pins[name]), (
+            f"constraints.txt pins {name}=={pins[name]}, outside pyproject's {requirement.specifier}"
+        )
+
+
+def test_results_packages_have_upper_bounds():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    bounds = {canonicalize_name(Requirement(d).name): Requirement(d).specifier
+              for d in project["dependencies"]}  # fmt: skip
+    for name in ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "holidays"):
+        assert any(spec.operator == "<" for spec in bounds[name]), f"{name} has no upper bound"
+    assert not bounds["pandas"].contains("4.0") and not bounds["numpy"].contains("3.0")
+    assert not bounds["statsmodels"].contains("0.16.0") and not bounds["scipy"].contains("2.0")
+
+
+def test_this_environment_was_installed_from_the_constraints():
+    pins = _pins()
+    for name in ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "holidays"):
+        assert metadata.version(name) == pins[name], f"{name} differs from constraints.txt"
+
+
+def test_make_setup_installs_from_the_constraints():
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'pip install --quiet -c constraints.txt -e ".[dev]"' in makefile
+    assert "$(STAMP): pyproject.toml constraints.txt" in makefile  # a new lock reinstalls
+    assert "make test-newest" in (ROOT / ".ci" / "run").read_text()
