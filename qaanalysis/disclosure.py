@@ -68,6 +68,11 @@ def suppress_figure(figure: Figure, rule: Suppression) -> Figure:
         previous.append(comp.get("value"))
     if any(is_small(x, rule) for x in previous):
         return replace(figure, comparison=None, direction="not_judged", significant=False)
+    others = comp.get("others")
+    if figure.unit == "count" and others:  # further comparisons (e.g. the same period last year)
+        kept = [o for o in others if not is_small(o.get("value"), rule)]
+        if len(kept) != len(others):
+            return replace(figure, comparison={**comp, "others": kept})
     return figure
 
 

@@ -221,3 +221,79 @@ def test_suppress_text_withholds_small_shares_in_narrative():
     # 5 of 34: the count is small; 30 of 34: the complement (4) is small; 27 of 34 is safe.
     text = "downgraded 15% (5 of 34); agreed 88% (30 of 34); within one 79% (27 of 34)"
     assert suppress_text(text, RULE) == f"downgraded {C}; agreed {C}; within one 79% (27 of 34)"
+
+
+# ----------------------------------------------------------------------------- the one gate
+
+
+def test_a_small_count_in_a_further_comparison_is_dropped_for_the_public():
+    # 12 complaints now; 9 in the previous quarter (shown); 2 a year ago (small: dropped).
+    figure = Figure("complaints.count", "Complaints", 12, unit="count", comparison={
+        "kind": "previous_period", "label": "previous period", "value": 9,
+        "others": [{"kind": "same_period_last_year", "label": "same period last year",
+                    "value": 2}, {"kind": "x", "label": "two years ago", "value": 14}]})  # fmt: skip
+    shown = suppress_figure(figure, RULE)
+    assert shown.value == 12 and shown.comparison["value"] == 9
+    assert [o["value"] for o in shown.comparison["others"]] == [14]
+
+
+def _config(settings):
+    from qaanalysis.config import Config
+
+    settings.update(authority={"name": "Test", "slug": "test"}, sources={"audits": {"file": "a.csv"}})
+    return Config.model_validate(settings)
+
+
+def _section_with(signal, figures, chart_frame):
+    from qaanalysis.findings import Chart, Section
+
+    chart = Chart("bars", "counts_over_time", {"frame": chart_frame, "x": "quarter"}, alt="bars")
+    return Section("voice", {"bars": chart}, tuple(figures), (signal,))
+
+
+def test_public_gate_rewrites_a_reason_stating_a_small_count_and_masks_chart_counts():
+    from qaanalysis.config import default_settings
+    from qaanalysis.findings import Signal
+    from qaanalysis.sections import disclose
+
+    class _Evidence:  # the gate reads only the configuration
+        config = _config(default_settings())
+
+    small = Figure("escalations.category.multi_agency.count", "Alerts about multi agency", 2,
+                   unit="count")  # fmt: skip
+    signal = Signal("multi_agency", "escalations", "neutral",
+                    "alerts raised about multi agency: 2, against 5 in the previous period",
+                    (small.id,))  # fmt: skip
+    frame = pd.DataFrame({"quarter": ["Q1", "Q2"], "alerts": [2, 14]})
+    section = _section_with(signal, [small], frame)
+    public = disclose(section, audience="public", evidence=_Evidence())
+    assert public.signals[0].reason == "Alerts about multi agency: c (fewer than 6, suppressed)"
+    masked = public.items["bars"].data["frame"]["alerts"]
+    assert masked.isna().tolist() == [True, False] and masked.iloc[1] == 14
+    # leadership readers see the section as computed
+    assert disclose(section, audience="leadership", evidence=_Evidence()) is section
+
+
+def test_public_gate_keeps_a_reason_whose_numbers_are_not_small():
+    from qaanalysis.config import default_settings
+    from qaanalysis.findings import Signal
+    from qaanalysis.sections import disclose
+
+    class _Evidence:
+        config = _config(default_settings())
+
+    signal = Signal("assessment", "audits", "negative",
+                    "Assessment rated good or better in 38% (10 of 26) of audits", ("a",))  # fmt: skip
+    section = _section_with(signal, [], pd.DataFrame({"quarter": ["Q1"], "alerts": [0]}))
+    public = disclose(section, audience="public", evidence=_Evidence())
+    assert public.signals[0].reason == signal.reason
+    assert public.items["bars"].data["frame"]["alerts"].tolist() == [0]  # zero is shown
+
+
+def test_reason_kind_drops_the_typed_value_and_the_suggested_fix():
+    from qaanalysis.measures.data_quality import reason_kind
+
+    typed = ("not a grade on the configured scale (Good, Inadequate); 'Jo Bloggs 07700 900123' "
+             "looks like Good; to accept it, add 'Jo Bloggs 07700 900123': Good under grades")  # fmt: skip
+    assert reason_kind(typed) == "not a grade on the configured scale (Good, Inadequate)"
+    assert reason_kind("value 'C123456' is not a date") == "value a value is not a date"

@@ -25,10 +25,13 @@ def moderation_table(table: pd.DataFrame, *, title: str) -> plt.Figure:
     ``table`` is :func:`qaanalysis.measures.moderation.grade_table`; its ``Total`` row and column
     are left out of the colours.
     """
-    counts = table.drop(index="Total", columns="Total", errors="ignore")
+    counts = table.drop(index="Total", columns="Total", errors="ignore").astype("float64")
+    # A count withheld for the public arrives as a gap: shown as "c", uncoloured.
+    labels = counts.map(lambda v: "c" if pd.isna(v) else f"{v:.0f}")
+    top = counts.max().max()
     fig, ax = plt.subplots(figsize=(1.3 * len(counts.columns) + 3, 0.6 * len(counts) + 1.8))
-    sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", vmin=0,
-                vmax=max(int(counts.to_numpy().max()), 1), cbar=False, linewidths=0.5,
+    sns.heatmap(counts, annot=labels, fmt="", cmap="Blues", vmin=0,
+                vmax=max(1.0, 0.0 if pd.isna(top) else float(top)), cbar=False, linewidths=0.5,
                 linecolor="white", ax=ax)  # fmt: skip
     for i in range(len(counts)):
         ax.add_patch(plt.Rectangle((i, i), 1, 1, fill=False, edgecolor=charts.GREEN, linewidth=2))

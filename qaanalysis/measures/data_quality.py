@@ -5,6 +5,8 @@ Read before any other section: a figure is only as good as the rows behind it.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .. import figures as fig
@@ -85,11 +87,27 @@ def date_ranges(evidence: Evidence) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def problem_summary(evidence: Evidence) -> pd.DataFrame:
-    """Rejected rows and blanked values grouped by source, column and reason, with counts."""
+# A value quoted back in a reason ('...' or "..."): typed by a person, so possibly identifying.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def reason_kind(reason: str) -> str:
+    """A rejection reason without the value it quotes or the fix it suggests for that value:
+    "not a grade on the configured scale (...)" from "...; 'Gd' looks like Good; to accept it..."."""
+    return _QUOTED.sub("a value", str(reason).split("; ")[0]).strip()
+
+
+def problem_summary(evidence: Evidence, *, by_kind: bool = False) -> pd.DataFrame:
+    """Rejected rows and blanked values grouped by source, column and reason, with counts.
+
+    ``by_kind`` groups by :func:`reason_kind` (no typed value, no suggested fix): what leadership
+    and public packs show.
+    """
     problems = evidence.report.problems()
     if problems.empty:
         return pd.DataFrame(columns=["source", "effect", "column", "reason", "count"])
+    if by_kind:
+        problems = problems.assign(reason=problems["reason"].map(reason_kind))
     return (
         problems.groupby(["source", "effect", "column", "reason"], as_index=False)
         .size()

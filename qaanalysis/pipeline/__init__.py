@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -279,6 +280,9 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
     if failures:
         raise PackError("the pack was not written: " + "; ".join(failures), 1)
 
+    if audience != "internal":
+        for path in executed.values():
+            _without_paths(path)
     t0 = time.perf_counter()
     ordered = [(nb.name, nbformat.read(executed[nb.name], as_version=4)) for nb in notebooks]
     nodes = [node for _, node in ordered]
@@ -307,6 +311,22 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
                          notebooks=notebooks, timings=timings, kernel=kernel)  # fmt: skip
     (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return figures
+
+
+def _without_paths(executed: Path) -> None:
+    """An executed notebook for leadership or public readers names no folder of this machine: the
+    injected parameters give ``la.yaml`` by name only and papermill's record of paths is dropped."""
+    notebook = nbformat.read(executed, as_version=4)
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = re.sub(r'config = "([^"]*)"',
+                                 lambda m: f'config = "{Path(m[1]).name}"', cell.source)  # fmt: skip
+    papermill = notebook.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        papermill.pop(key, None)
+    if "config" in papermill.get("parameters", {}):
+        papermill["parameters"]["config"] = Path(papermill["parameters"]["config"]).name
+    nbformat.write(notebook, executed)
 
 
 def _version() -> str:

@@ -12,13 +12,16 @@ JupyterLab computes just its area.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from importlib import import_module
 
-from ..disclosure import check_audience, suppress_figure
+import pandas as pd
+
+from ..disclosure import check_audience, is_small, suppress_figure
 from ..figures import Figure
-from ..findings import FigureSet, Section, Signal
+from ..findings import Chart, FigureSet, Section, Signal
 from ..periods import Period
 from ..sources import Evidence
 from ..triangulate import ThemeAssessment, assess_themes, triangulation_figures
@@ -31,6 +34,8 @@ REPORT_AREAS = {
     "monthly": ("audits", "performance", "data_quality"),
 }
 REPORT_OF_PERIOD = {"quarter": "quarterly", "year": "annual", "month": "monthly"}
+# A whole number standing alone in prose (not part of a share, a decimal, a date or an id).
+_STANDALONE_NUMBER = re.compile(r"(?<![\w.,%/-])(\d+)(?![\w%/-]|[.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -113,15 +118,24 @@ def compute_findings(evidence: Evidence, period: Period, *, report: str | None =
         name: disclose(section, audience=audience, evidence=evidence)
         for name, section in {**sections, "triangulation": themes}.items()
     }  # the report's own narrative is written from disclosed Figures
+    if audience == "public":
+        shown = tuple(s for section in disclosed.values() for s in section.signals)
+        assessments = disclose_assessments(assessments, shown)
     partial = Findings(period, report, audience, disclosed, assessments)
     own = disclose(report_section.build(partial, evidence), audience=audience, evidence=evidence)
     return replace(partial, sections={**partial.sections, report: own})
 
 
 def disclose(section: Section, *, audience: str, evidence: Evidence) -> Section:
-    """The disclosure gate for Figures: for the public, Figures on small counts are suppressed,
-    both in the section's Figures and in every Figure set it shows. (Tables, text and charts are
-    gated by the Session, through which everything shown passes.)"""
+    """The disclosure gate, applied once to what a section will show.
+
+    For the public: Figures on small counts are suppressed (in the section's Figures and in every
+    Figure set it shows); each Signal's reason is rewritten from its disclosed Figures, so no count
+    from the suppressed range reaches prose through it; and chart data loses every count in that
+    range (a bar, cell or point is left out rather than drawn). Tables and text pass the Session's
+    own gate when shown (identifiers and child-level rows for internal readers only; small counts
+    suppressed for the public).
+    """
     if check_audience(audience) != "public":
         return section
     rule = evidence.config.suppression
@@ -129,8 +143,51 @@ def disclose(section: Section, *, audience: str, evidence: Evidence) -> Section:
     def gate(figures):
         return tuple(suppress_figure(f, rule) for f in figures)
 
-    items = {
-        key: replace(item, figures=gate(item.figures)) if isinstance(item, FigureSet) else item
-        for key, item in section.items.items()
-    }
-    return replace(section, items=items, figures=gate(section.figures))
+    figures = gate(section.figures)
+    by_id = {f.id: f for f in figures}
+    items = {}
+    for key, item in section.items.items():
+        if isinstance(item, FigureSet):
+            item = replace(item, figures=gate(item.figures))
+        elif isinstance(item, Chart):
+            item = replace(item, data={k: _mask_counts(v, rule) for k, v in item.data.items()})
+        items[key] = item
+    signals = tuple(_public_signal(s, by_id, rule) for s in section.signals)
+    return replace(section, items=items, figures=figures, signals=signals)
+
+
+def disclose_assessments(assessments: tuple[ThemeAssessment, ...], signals: tuple[Signal, ...]
+                         ) -> tuple[ThemeAssessment, ...]:  # fmt: skip
+    """The theme assessments with their Signals replaced by the disclosed ones (same statuses)."""
+    disclosed = {(s.theme, s.source): s for s in signals}
+    return tuple(
+        replace(a, signals=tuple(disclosed.get((s.theme, s.source), s) for s in a.signals))
+        for a in assessments
+    )
+
+
+def _public_signal(signal: Signal, by_id: Mapping[str, Figure], rule) -> Signal:
+    """The Signal as the public may read it: when its reason states a number in the suppressed
+    range, the reason is rewritten from its disclosed Figures ("label: value")."""
+    numbers = (int(n) for n in _STANDALONE_NUMBER.findall(signal.reason))
+    if not any(is_small(n, rule) for n in numbers):
+        return signal
+    cited = [by_id[i] for i in signal.figure_ids if i in by_id]
+    if not cited:
+        return replace(signal, reason=rule.symbol)
+    reason = "; ".join(f"{f.label}: {f.text}" for f in cited)
+    return replace(signal, reason=reason)
+
+
+def _mask_counts(value, rule):
+    """A chart's frame with whole-number counts in the suppressed range left out (NaN)."""
+    if not isinstance(value, pd.DataFrame):
+        return value
+    frame = value.copy()
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_integer_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            small = series.map(lambda v: is_small(v, rule)).astype(bool)
+            if small.any():
+                frame[column] = series.astype("float64").mask(small)
+    return frame

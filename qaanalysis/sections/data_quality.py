@@ -5,14 +5,15 @@ Every item of ``notebooks/00_data_quality.ipynb``, in its order, computed once.
 
 from __future__ import annotations
 
+from ..disclosure import shows_identifiers
 from ..findings import FigureSet, Item, Section, Table, Text
 from ..measures import data_quality as dq
 from ..periods import Period
 from ..sources import Evidence
 
 
-def build(evidence: Evidence, period: Period, *, audience: str) -> Section:  # noqa: ARG001
-    """Compute the data-quality section (the same for every audience until shown)."""
+def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
+    """Compute the data-quality section as ``audience`` may see it."""
     figures = dq.data_quality_figures(evidence, period)
     items: dict[str, Item] = {
         "row_accounting": Table(
@@ -22,7 +23,8 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:  # n
             percent_columns=("accepted_pct",), percent_of={"accepted_pct": "rows_accepted"}),
         "figures": FigureSet("data_quality_figures", "Share of rows accepted", tuple(figures)),
         "problems": Table("problems", "Rejected rows and blanked values by reason",
-                          dq.problem_summary(evidence), count_columns=("count",)),
+                          dq.problem_summary(evidence, by_kind=not shows_identifiers(audience)),
+                          count_columns=("count",)),
         "problem_rows": Table("problem_rows", "Every rejected row and blanked value",
                               evidence.report.problems(), child_level=True,
                               note="Row numbers are as the file shows them (header = row 1)."),
