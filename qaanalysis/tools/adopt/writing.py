@@ -282,7 +282,8 @@ def _write_extract_date(w: _Writer, exported: list, latest: tuple | None) -> Non
 
 def _write_targets(w: _Writer, proposals: dict[str, _Proposal], annex: dict,
                    defaults: dict) -> None:  # fmt: skip
-    """A GAP asking for the authority's KPI targets, naming the KPIs its exports feed."""
+    """A GAP asking for targets for the catalogue's KPIs that the exports feed (KPIs the catalogue
+    does not know are declared by :func:`_write_kpis`, each with its own GAP)."""
     fed = []
     if annex["workbook"] is not None or annex["files"]:
         fed += [k for k, kpi in defaults["kpis"].items() if kpi.get("source") == "annex_a"]
@@ -293,7 +294,10 @@ def _write_targets(w: _Writer, proposals: dict[str, _Proposal], annex: dict,
         fed += [c for c in dict.fromkeys(as_code(mapping.get(v, v)) for v in labels) if c]
     if not fed:
         return
-    without = [k for k in dict.fromkeys(fed) if defaults["kpis"].get(k, {}).get("target") is None]
+    catalogue = defaults["kpis"]
+    without = [
+        k for k in dict.fromkeys(fed) if k in catalogue and catalogue[k].get("target") is None
+    ]
     if not without:
         return
     w.line()
@@ -444,4 +448,5 @@ def _write_kpis(w: _Writer, proposal: _Proposal | None, defaults: dict) -> None:
     w.line("kpis:")
     for kpi_id, label, unit, why in rows:
         w.line(f"{kpi_id}: {{label: {yaml_quote(label)}, unit: {unit}, source: scorecard}}",
-               f"GUESS: unit {unit}: {why}. GAP: polarity and target", indent=1)  # fmt: skip
+               f"GUESS: unit {unit}: {why}. GAP: polarity (left out: higher is better) and "
+               "target (left out: no 'meeting target' or 'missing target')", indent=1)  # fmt: skip
