@@ -2,6 +2,7 @@
 
 import errno
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -270,3 +271,32 @@ def test_kernels_talk_over_private_sockets_without_warnings(tmp_path, capfd, cap
     for text in (captured.err, captured.out, caplog.text):
         assert "without encryption" not in text
         assert "TCP" not in text
+
+
+def test_a_fault_mid_build_leaves_the_earlier_pack_and_frees_the_lock(final, monkeypatch):
+    """The runner's order from the module docstring, with the disk filling on the second file."""
+    final.mkdir(parents=True)
+    (final / "report.html").write_text("the earlier pack")
+    real_write = Path.write_bytes
+
+    def fills_up(self, data):
+        if self.name == "report.docx":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fills_up)
+    with pytest.raises(guard.PackFault, match="is full"):
+        with guard.write_faults(final.parent), guard.pack_lock(final):
+            guard.clean_stale(final)
+            work = guard.make_work_folder(final)
+            try:
+                (work / "report.html").write_bytes(b"the new pack")
+                (work / "report.docx").write_bytes(b"...")
+                guard.replace_pack(work, final)
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
+    assert (final / "report.html").read_text() == "the earlier pack"
+    assert sorted(p.name for p in final.parent.iterdir()) == [".quarterly.lock", "quarterly"]
+    with guard.pack_lock(final):  # the lock went with the failed run
+        pass
