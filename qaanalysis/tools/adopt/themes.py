@@ -54,6 +54,19 @@ def _theme_words(
     return words
 
 
+def _covers(shared: set[str], words: dict[str, str], target: dict[str, str]) -> bool:
+    """Whether shared words are enough: all of the code's words, or half of both sides' words.
+
+    "Do you feel listened to?" has every word of ``listened_to``; "I feel supported by my
+    manager" shares only "feel" with ``feel_settled``, a third of its own words: not enough.
+    """
+    if not shared or not target:
+        return False
+    return shared >= target.keys() or (
+        2 * len(shared) >= len(target) and 2 * len(shared) >= len(words)
+    )
+
+
 def _only_generic(shared: set[str], words: dict[str, str]) -> bool:
     """Whether a match rests on generic words alone while the label says more than them."""
     return bool(shared) and shared <= _GENERIC_STEMS and bool(words.keys() - shared)
@@ -73,7 +86,8 @@ def _known_codes(key: str, defaults: dict) -> dict[str, list[str]]:
 
 def _propose_code(label: str, known: dict[str, list[str]]) -> tuple[str | None, str]:
     """The known code a free-text label means, by shared words ("Do you feel listened to?" ->
-    ``listened_to``); None when no code shares half its words or two codes match equally.
+    ``listened_to``); None when the shared words are too few (:func:`_covers`) or two codes match
+    equally.
 
     Stop-words never count, and generic words alone do not match a label that says more."""
     words = _theme_words(label, _CODE_STOPWORDS)
@@ -83,7 +97,7 @@ def _propose_code(label: str, known: dict[str, list[str]]) -> tuple[str | None, 
         for text in texts:
             target = _theme_words(text, _CODE_STOPWORDS)
             shared = words.keys() & target.keys()
-            if _only_generic(shared, words):
+            if _only_generic(shared, words) or not _covers(shared, words, target):
                 continue
             if target and shared and len(shared) / len(target) > best[0]:
                 best = (len(shared) / len(target), len(shared), shared)

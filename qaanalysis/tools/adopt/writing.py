@@ -300,12 +300,13 @@ def _write_targets(w: _Writer, proposals: dict[str, _Proposal], annex: dict,
     ]
     if not without:
         return
+    example = next((k for k in without if catalogue[k].get("polarity") == "higher"), without[0])
     w.line()
     w.comment(f"GAP: KPI targets: none is set for {_plural(len(without), 'KPI')} your exports feed "
               f"({', '.join(without)}). Left out, the performance section shows each KPI's value, "
               "trend and benchmarks but never 'meeting target' or 'missing target'. Add your "
               "authority's targets under kpis: (a share as 0.85 or 85), for example: kpis: "
-              f"{{{without[0]}: {{target: 0.85}}}}")  # fmt: skip
+              f"{{{example}: {{target: 0.85}}}}")  # fmt: skip
 
 
 def _write_grades(w: _Writer, proposals: dict[str, _Proposal]) -> None:
