@@ -6,6 +6,7 @@ Windows-1252 complaints log, a feedback survey, and two tables that are no sourc
 (its README.md lists what each file tests).
 """
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -98,6 +99,16 @@ def test_domain_columns_become_domains_and_the_theme_map_points_at_them(adopted)
     audits = evidence.audits.set_index("audit_id")
     assert audits.loc["NA-0102", "management_oversight"] == "Inadequate"
     assert pd.isna(audits.loc["NA-0106", "planning_review"])  # blank: not assessed
+
+
+def test_the_extract_date_is_read_from_the_audit_export_line(adopted):
+    text, config, _ = adopted
+    # Row 2 of the audits sheet: "Exported 30/09/2025 by the Performance Team".
+    assert config.extract_date == dt.date(2025, 9, 30)
+    assert comment_of(text, "extract_date:").startswith(
+        "GUESS: Audit_Export_Q2.xlsx [Audit Data] says 'Exported 30/09/2025 by the Performance "
+        "Team' above its header"
+    )
 
 
 def test_the_windows_1252_complaints_log_is_read_with_its_own_labels(adopted):

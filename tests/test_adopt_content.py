@@ -250,6 +250,23 @@ def test_a_category_sharing_only_the_word_not_is_not_not_listened_to(westvale):
                             "communication_not_kept_informed.")  # fmt: skip
 
 
+def test_one_shared_word_out_of_several_does_not_name_a_feedback_question(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_csv(folder / "feedback.csv",
+              ["Response ID", "Date", "Channel", "Respondent", "Question", "Score"],
+              [["F1", "01/07/2025", "Online", "Parent", "Do you feel listened to?", "4"],
+               ["F2", "01/07/2025", "Online", "Practitioner", "I feel supported by my manager", "2"]])  # fmt: skip
+    text = propose_config(folder)
+    # Every word of listened_to is in the first question: a guess.
+    assert comment_of(text, '"Do you feel listened to?": "listened_to"').startswith("GUESS")
+    # The second shares only "feel" with feel_settled (one of its three words; "supported" alone
+    # would be the generic word of staff_supported): no guess, the question keeps its own code.
+    assert not lines_with(text, '"I feel supported by my manager":')
+    assert lines_with(text, "feedback question codes that no theme names: "
+                            "i_feel_supported_by_my_manager")  # fmt: skip
+
+
 def test_iro_oversight_is_not_given_to_the_management_oversight_theme(westvale):
     text, config, _ = westvale
     themes = {t: theme.audit_domains for t, theme in config.themes.items()}
