@@ -41,21 +41,17 @@ def _validate(args) -> int:
 
 
 def _run(args) -> int:
-    import inspect
-
+    from .cache import NO_CACHE_ENV
     from .pipeline import PackError, run_pack
-    from .pipeline.cache import NO_CACHE_ENV
     from .pipeline.guard import PackFault
     from .pipeline.progress import Progress
 
     if args.no_cache:
         os.environ[NO_CACHE_ENV] = "1"
-    # The runner is taking a ``progress`` reporter; until it does, the reporter serves as ``log``.
-    channel = "progress" if "progress" in inspect.signature(run_pack).parameters else "log"
     with Progress(quiet=args.quiet) as progress:
         try:
             run_pack(args.config, period=args.period, report=args.report, audience=args.audience,
-                     out=args.out, **{channel: progress})  # fmt: skip
+                     out=args.out, progress=progress)  # fmt: skip
         except (PackError, PackFault) as exc:
             progress.fail()
             print(f"qaanalysis run: {exc}", file=sys.stderr)
@@ -65,7 +61,7 @@ def _run(args) -> int:
 
 
 def _cache(args) -> int:
-    from .pipeline import cache
+    from . import cache
 
     if args.action == "clear":
         removed = cache.clear()
@@ -232,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .pipeline.cache import CacheError
+    from .cache import CacheError
 
     try:
         return args.func(args)

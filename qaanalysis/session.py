@@ -230,7 +230,7 @@ def _handed_findings() -> Findings | None:
     path = os.environ.get(FINDINGS_ENV)
     if not path:
         return None
-    from .pipeline.cache import load_path  # the runner's cache; imported only when handed one
+    from .cache import load_path  # the runner's cache; imported only when handed one
 
     return load_path(path)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qaanalysis.pipeline import cache
+from qaanalysis import cache
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,7 @@ def test_a_tampered_entry_is_refused_deleted_and_rebuilt(cache_folder, caplog):
     data = bytearray(path.read_bytes())
     data[-2] ^= 0x01  # one bit changed in the pickled payload
     path.write_bytes(bytes(data))
-    with caplog.at_level(logging.WARNING, logger="qaanalysis.pipeline.cache"):
+    with caplog.at_level(logging.WARNING, logger="qaanalysis.cache"):
         assert cache.load("evidence", "k") is None
     assert "signature does not match" in caplog.text
     assert not path.exists()

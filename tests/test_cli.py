@@ -16,7 +16,7 @@ from packaging.utils import canonicalize_name
 
 import qaanalysis.pipeline
 from qaanalysis import cli
-from qaanalysis.pipeline import cache
+from qaanalysis import cache
 from qaanalysis.pipeline.guard import PackFault
 from qaanalysis.pipeline.progress import Progress
 from qaanalysis.pipeline.versions import manifest_versions
@@ -154,10 +154,10 @@ def test_a_cache_folder_open_to_others_stops_with_a_message(private_cache, capsy
 RUN = ["run", "--config", "la.yaml", "--period", "2026-27-Q2"]
 
 
-def test_run_talks_through_the_runners_log(monkeypatch, capsys):
-    def run_pack(config, *, period, report, audience, out, log=print):
-        log("Evidence loaded (0.4 s); running 5 notebooks")
-        log("Pack written to outputs/northmoor/2026-27-Q2/quarterly")
+def test_run_shows_the_runners_messages_on_their_own_lines(monkeypatch, capsys):
+    def run_pack(config, *, period, report, audience, out, progress):
+        progress("Evidence loaded (0.4 s); running 5 notebooks")
+        progress("Pack written to outputs/northmoor/2026-27-Q2/quarterly")
 
     monkeypatch.setattr(qaanalysis.pipeline, "run_pack", run_pack)
     assert cli.main(RUN) == 0
@@ -190,8 +190,9 @@ def test_run_reports_stages_to_a_runner_that_takes_progress(monkeypatch, capsys)
 
 
 def test_quiet_run_says_nothing(monkeypatch, capsys):
-    def run_pack(config, *, period, report, audience, out, log=print):
-        log("Evidence loaded")
+    def run_pack(config, *, period, report, audience, out, progress):
+        progress.stage("Loading evidence")
+        progress("Evidence loaded")
 
     monkeypatch.setattr(qaanalysis.pipeline, "run_pack", run_pack)
     assert cli.main([*RUN, "--quiet"]) == 0

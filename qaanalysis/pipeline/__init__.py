@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import cache
 from ..config import Config, load_config
 from ..disclosure import check_audience
 from ..periods import parse_period
@@ -34,19 +35,21 @@ from ..sections import compute_findings
 from ..session import FINDINGS_ENV
 from ..sources import Evidence, load_evidence
 from ..sources.published import published_files
-from . import cache
 from .collect import cited_ids, figures_of, tables_of
 from .guard import (
     PackFault,
     apply_umask,
     clean_stale,
+    fault_message,
     make_work_folder,
     pack_lock,
     replace_pack,
     write_faults,
 )
 from .kernels import quiet_kernel_manager
+from .progress import LogProgress
 from .render import render_docx, render_html, write_xlsx
+from .versions import manifest_versions
 
 KERNEL_NAME = "qaanalysis"
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -178,13 +181,20 @@ def run_pack(
     timeout: int = 600,
     workers: int | None = None,
     log=print,
+    progress=None,
 ) -> PackResult:
     """Build one pack. See the module docstring.
+
+    Args:
+        log: called with each message when no ``progress`` reporter is given.
+        progress: a :class:`~qaanalysis.pipeline.progress.Progress` (the command line's), told of
+            each stage and notebook.
 
     Raises:
         PackError: with ``exit_code`` 2 for bad configuration or missing inputs, 1 when a notebook
             or a renderer failed. The earlier pack, if any, is untouched.
     """
+    progress = progress if progress is not None else LogProgress(log)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
@@ -206,24 +216,29 @@ def run_pack(
     if not notebooks:
         raise PackError(f"no notebooks found for the {report} report in {notebook_dir}", 2)
 
+    progress.stage("Loading evidence")
     try:
-        evidence, key, load_seconds = evidence_cache(config)
+        with write_faults(cache.cache_dir()):
+            evidence, key, load_seconds = evidence_cache(config)
     except cache.CacheError as exc:
         raise PackError(str(exc), 2) from None
+    except PackFault as exc:
+        raise PackError(str(exc), exc.exit_code) from None
     timings["evidence_load_s"] = round(load_seconds, 3)
     if evidence.report.fatal:
         raise PackError("cannot build the pack: " + "; ".join(evidence.report.fatal), 2)
-    log(f"Evidence loaded ({load_seconds:.1f} s)")
 
+    progress.stage("Computing findings")
     t0 = time.perf_counter()
     findings = compute_findings(evidence, parsed, report=report, audience=audience)
     timings["findings_s"] = round(time.perf_counter() - t0, 3)
-    handed = cache.store("findings", f"{key}-{period}-{report}-{audience}", findings)
-    log(f"Findings computed ({timings['findings_s']:.1f} s); running {len(notebooks)} notebooks")
 
     out = Path(out).resolve()  # notebooks run in their own folder: a relative path would move
     final = pack_folder(config, period, report, audience, out)
+    handed = None
     try:
+        with write_faults(cache.cache_dir()):
+            handed = cache.store("findings", f"{key}-{period}-{report}-{audience}", findings)
         with write_faults(final.parent), pack_lock(final):
             clean_stale(final)
             work = make_work_folder(final)
@@ -232,7 +247,7 @@ def run_pack(
                                  evidence=evidence, period=period, label=parsed.label,
                                  report=report, audience=audience, handed=handed,
                                  timeout=timeout, workers=workers, timings=timings,
-                                 started=started, log=log)  # fmt: skip
+                                 started=started, progress=progress)  # fmt: skip
                 apply_umask(work)
                 replace_pack(work, final)
             except BaseException:
@@ -243,13 +258,14 @@ def run_pack(
     finally:
         if handed is not None:
             handed.unlink(missing_ok=True)  # the findings were for this run only
-    log(f"Pack written to {final}")
+    progress(f"Pack written to {final}")
     return PackResult(final, figures, timings)
 
 
 def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, evidence: Evidence,
            period: str, label: str, report: str, audience: str, handed: Path | None,
-           timeout: int, workers: int | None, timings: dict, started: float, log) -> list[dict]:  # fmt: skip
+           timeout: int, workers: int | None, timings: dict, started: float, progress
+           ) -> list[dict]:  # fmt: skip
     """Run the notebooks on the handed findings and write every file of the pack into ``work``."""
     (work / "notebooks").mkdir()
     parameters = {"config": str(Path(config_path).resolve()), "period": period,
@@ -261,20 +277,30 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
     kernel = _kernel_name()
     executed: dict[str, Path] = {}
     failures: list[str] = []
+    progress.stage("Running notebooks", total=len(notebooks))
     t0 = time.perf_counter()
+
+    def run(notebook: Path) -> Path:
+        progress.notebook_started(notebook.name)
+        try:
+            done = _execute(notebook, work / "notebooks" / notebook.name, parameters, kernel,
+                            timeout)  # fmt: skip
+        except BaseException:
+            progress.notebook_finished(notebook.name, ok=False)
+            raise
+        progress.notebook_finished(notebook.name)
+        return done
+
     with ThreadPoolExecutor(max_workers=workers or min(4, len(notebooks))) as pool:
-        futures = {
-            nb.name: pool.submit(
-                _execute, nb, work / "notebooks" / nb.name, parameters, kernel, timeout
-            )  # fmt: skip
-            for nb in notebooks
-        }
+        futures = {nb.name: pool.submit(run, nb) for nb in notebooks}
         for name, future in futures.items():
             try:
                 executed[name] = future.result()
-                log(f"  ran {name}")
             except Exception as exc:  # noqa: BLE001 - every failure is reported by name
-                failures.append(_failure_message(name, exc, work / "notebooks" / name))
+                failures.append(
+                    fault_message(exc, work)
+                    or _failure_message(name, exc, work / "notebooks" / name)
+                )
     os.environ.pop(FINDINGS_ENV, None)
     timings["notebooks_s"] = round(time.perf_counter() - t0, 3)
     if failures:
@@ -283,6 +309,7 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
     if audience != "internal":
         for path in executed.values():
             _without_paths(path)
+    progress.stage("Rendering")
     t0 = time.perf_counter()
     ordered = [(nb.name, nbformat.read(executed[nb.name], as_version=4)) for nb in notebooks]
     nodes = [node for _, node in ordered]
@@ -376,5 +403,6 @@ def _manifest(config: Config, evidence: Evidence, *, period: str, report: str, a
             }
             for name, r in load.sources.items()
         },  # fmt: skip
+        "versions": manifest_versions(),
         "timings": timings,
     }

@@ -201,3 +201,23 @@ class Progress:
             self._ticker = None
         with self._lock:
             self._clear()
+
+
+class LogProgress:
+    """The reporter's interface over a plain ``log`` callable (for callers of ``run_pack`` that
+    pass ``log=``, such as tests and scripts): one line per stage and notebook."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self._log = log
+
+    def __call__(self, message: str) -> None:
+        self._log(message)
+
+    def stage(self, name: str, *, total: int | None = None) -> None:
+        self._log(name + (f" ({total} notebooks)" if total else ""))
+
+    def notebook_started(self, name: str) -> None:
+        pass
+
+    def notebook_finished(self, name: str, *, ok: bool = True) -> None:
+        self._log(f"  {'ran' if ok else 'FAILED'} {name}")
