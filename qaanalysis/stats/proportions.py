@@ -21,6 +21,7 @@ from .base import (
     _check_polarity,
     judge_direction,
 )
+from .discovery import significant as judged_significant
 
 
 def wilson_interval(k: int, n: int, *, alpha: float = 0.05) -> tuple[float, float]:
@@ -187,7 +188,9 @@ def compare_proportions(
         else:
             p_value = float(sps.boschloo_exact(table, alternative="two-sided").pvalue)
 
-    significant = bool(p_value < alpha)  # False when nan
+    significant = judged_significant(
+        p_value, alpha, key=(test, k_previous, n_previous, k_current, n_current)
+    )  # False when nan
     difference = p_cur - p_prev
     change: Change = "no_change"
     if significant and difference > 0:
@@ -287,7 +290,7 @@ def ordinal_trend(
         res = sps.kendalltau(t, y, variant="b")
         tau, p_value = float(res.statistic), float(res.pvalue)
 
-    significant = bool(p_value < alpha)
+    significant = judged_significant(p_value, alpha, key=("kendall", tuple(t), tuple(y)))
     change: Change = "no_change"
     if significant:
         change = "increase" if tau > 0 else "decrease"

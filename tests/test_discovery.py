@@ -1,0 +1,43 @@
+"""A pack's change and trend tests judged together (Benjamini-Hochberg), worked by hand."""
+
+import pytest
+
+from qaanalysis import stats
+from qaanalysis.stats import discovery
+
+
+def test_bh_cutoff_all_four_discoveries():
+    # m = 4, rate 5%: sorted p 0.005, 0.01, 0.03, 0.04 against 0.0125, 0.025, 0.0375, 0.05:
+    # every one is at or below its bound, so the cutoff is the largest, 0.04.
+    assert discovery.bh_cutoff([0.01, 0.04, 0.03, 0.005], rate=0.05) == 0.04
+
+
+def test_bh_cutoff_steps_up_past_a_p_value_above_its_own_bound():
+    # m = 3: 0.02 > 1/3 x 0.05 = 0.0167, but 0.03 <= 2/3 x 0.05 = 0.0333, so both are discoveries;
+    # 0.5 > 0.05 is not.
+    assert discovery.bh_cutoff([0.5, 0.02, 0.03], rate=0.05) == 0.03
+
+
+def test_bh_cutoff_none_when_no_p_value_is_small_enough():
+    # m = 2: 0.04 > 0.025 and 0.06 > 0.05.
+    assert discovery.bh_cutoff([0.04, 0.06], rate=0.05) == -1.0
+    assert discovery.bh_cutoff([], rate=0.05) == -1.0
+
+
+def test_a_pack_counts_a_test_once_and_judges_it_against_the_cutoff():
+    # 20 of 40 vs 28 of 40: Fisher's exact two-sided p = 0.1095 (the hypergeometric tables as
+    # likely or less than the observed one; > 5%: stable alone); 10 of 40 vs 30 of 40: p = 1.5e-5.
+    with discovery.recording() as tests:
+        first = stats.compare_proportions(20, 40, 28, 40, alpha=0.05, min_n=10)
+        stats.compare_proportions(20, 40, 28, 40, alpha=0.05, min_n=10)  # the same test again
+        strong = stats.compare_proportions(10, 40, 30, 40, alpha=0.05, min_n=10)
+    assert len(tests.p_values) == 2
+    assert first.p_value == pytest.approx(0.1095, abs=5e-4) and not first.significant
+    assert strong.significant
+    # judged against a cutoff of 0.12 the first becomes significant; at 1e-6 neither is
+    with discovery.judged_at(0.12):
+        assert stats.compare_proportions(20, 40, 28, 40, alpha=0.05, min_n=10).significant
+    with discovery.judged_at(1e-6):
+        assert not stats.compare_proportions(10, 40, 30, 40, alpha=0.05, min_n=10).significant
+    # outside the blocks a test is judged alone again
+    assert stats.compare_proportions(10, 40, 30, 40, alpha=0.05, min_n=10).significant
