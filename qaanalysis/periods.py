@@ -152,6 +152,31 @@ def period_of(date: pd.Timestamp, kind: str) -> Period:
     return parse_period(f"{fy}-{(fy + 1) % 100:02d}-Q{q}")
 
 
+def quarter_codes(dates: pd.Series) -> pd.Series:
+    """Financial quarter codes (``2026-27-Q2``) of many dates at once, as :func:`period_of` gives
+    them one by one; missing where the date is missing."""
+    year, month = dates.dt.year, dates.dt.month
+    start = year.where(month >= 4, year - 1)
+    quarter = (month - 4) % 12 // 3 + 1
+    codes = (start.astype("Int64").astype(str) + "-"
+             + ((start + 1) % 100).astype("Int64").astype(str).str.zfill(2)
+             + "-Q" + quarter.astype("Int64").astype(str))  # fmt: skip
+    return codes.astype(object).where(dates.notna(), None)
+
+
+def open_at(start: pd.Series, end: pd.Series | None, at: pd.Timestamp) -> pd.Series:
+    """Whether each episode (a plan, a period of care, a case) is open at the end of day ``at``.
+
+    The one rule of the suite: open when it started on or before ``at`` and has not ended by it,
+    that is its end is missing or after ``at``. An episode that ends on ``at`` is closed at ``at``
+    (DfE returns count a child whose plan ended on 31 March as not on a plan at 31 March).
+    """
+    is_open = start.notna() & (start <= at)
+    if end is not None:
+        is_open &= end.isna() | (end > at)
+    return is_open
+
+
 @lru_cache(maxsize=1)
 def _bank_holidays() -> np.ndarray:
     # England and Wales share one list; the package includes the one-off days

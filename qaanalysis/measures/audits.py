@@ -25,7 +25,7 @@ from .. import figures as fig
 from ..config import Config
 from ..figures import Figure
 from ..findings import Signal
-from ..periods import Period, period_of
+from ..periods import Period, period_of, quarter_codes
 from ..sources import Evidence
 
 SOURCE = "audits"
@@ -190,22 +190,11 @@ def theme_of_domain(config: Config, domain: str) -> str | None:
     return next((t for t, theme in config.themes.items() if domain in theme.audit_domains), None)
 
 
-def _quarter_code(dates: pd.Series) -> pd.Series:
-    """Financial quarter codes (``2026-27-Q2``) of dates, as :func:`period_of` gives them."""
-    year, month = dates.dt.year, dates.dt.month
-    start = year.where(month >= 4, year - 1)
-    quarter = (month - 4) % 12 // 3 + 1
-    codes = (start.astype("Int64").astype(str) + "-"
-             + ((start + 1) % 100).astype("Int64").astype(str).str.zfill(2)
-             + "-Q" + quarter.astype("Int64").astype(str))  # fmt: skip
-    return codes.astype(object).where(dates.notna(), None)
-
-
 def _group_values(audits: pd.DataFrame, by: str) -> pd.Series:
     if by == "month":
         return audits["audit_date"].dt.to_period("M").dt.to_timestamp()
     if by == "quarter":
-        return _quarter_code(audits["audit_date"])
+        return quarter_codes(audits["audit_date"])
     if by not in audits.columns:
         raise ValueError(f"cannot break audits down by {by!r}; use month, quarter or one of "
                          f"{', '.join(BREAKDOWNS)}")  # fmt: skip
@@ -559,7 +548,7 @@ def persistent_inadequate_teams(evidence: Evidence, period: Period) -> pd.DataFr
     audits = evidence.audits[_between(evidence.audits["audit_date"], quarters[0].start, last.end)]
     audits = audits[["team", "service", "audit_date", "overall_grade"]]
     inadequate = audits["overall_grade"].isin(config.grades.inadequate)
-    quarter = _quarter_code(audits["audit_date"])
+    quarter = quarter_codes(audits["audit_date"])
     rows = []
     for team, part in audits.assign(bad=inadequate, quarter=quarter).groupby("team", sort=True):
         shares = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..periods import Period
+from ..periods import Period, open_at
 from ..sources import Evidence
 
 
@@ -32,8 +32,7 @@ def context(evidence: Evidence, period: Period) -> pd.DataFrame:
         if frame is None or start not in frame or not len(frame):
             continue
         at = min(period.end, evidence.extract_date)
-        ended = frame[end] if end in frame else pd.Series(pd.NaT, index=frame.index)
-        open_ = (frame[start] <= at) & (ended.isna() | (ended > at))
+        open_ = open_at(frame[start], frame[end] if end in frame else None, at)
         rows.append({"measure": f"{label.capitalize()} at {at:%d %B %Y}",
                      "count": int(frame.loc[open_, "child_id"].nunique())})  # fmt: skip
     return pd.DataFrame(rows, columns=["measure", "count"])
