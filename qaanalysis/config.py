@@ -140,6 +140,7 @@ class Thresholds(_Strict):
     feedback_positive_aspiration: float
     escalation_open_past_share: float
     escalation_open_past_min: int
+    persistent_min_audits: int = 10
 
 
 class Moderation(_Strict):
@@ -157,6 +158,7 @@ class AuditProgramme(_Strict):
     quotas: dict[str, int] = {}
     roster: list[Auditor] = []
     exclude_recent_months: int = 6
+    comparable_types: list[str] = ["standard", "multi_agency"]
 
 
 class Spc(_Strict):

@@ -264,11 +264,30 @@ def test_persistent_inadequate_team_needs_every_quarter_above_tolerance():
     # Team B: Q1 0 of 5, Q2 3 of 5: only one quarter above.
     rows += [audit(len(rows), "2025-05-01", G, team="Team B") for j in range(5)]
     rows += [audit(len(rows), "2025-08-01", I if j < 3 else G, team="Team B") for j in range(5)]
-    table = am.persistent_inadequate_teams(make_evidence(rows), Q2).set_index("team")
+    four = make_config(thresholds={**default_settings()["thresholds"], "persistent_min_audits": 4})
+    table = am.persistent_inadequate_teams(make_evidence(rows, four), Q2).set_index("team")
     assert table.loc["Team A", "persistent"] and not table.loc["Team B", "persistent"]
     assert table.loc["Team A", "quarters_above"] == 2 and table.loc["Team B", "quarters_above"] == 1
     assert table.loc["Team A", "inadequate_count"] == 3 and table.loc["Team A", "audits"] == 9
     assert table.loc["Team A", "latest_quarter_inadequate_pct"] == pytest.approx(0.25)
+    # With the default minimum of 10 audits in each quarter, 3 inadequate of 9 is not persistence.
+    default = am.persistent_inadequate_teams(make_evidence(rows), Q2).set_index("team")
+    assert not default["persistent"].any()
+
+
+def test_team_comparisons_leave_out_chosen_samples():
+    # Team A: 10 standard audits, 5 good; plus 6 dip-sample and 4 re-audits, all Inadequate.
+    # Team B: 10 standard audits, 5 good. Chosen samples are not comparable between teams, so
+    # both teams stand at 5 of 10 and the centre is 10 of 20 = 50%.
+    rows = [audit(i, "2025-08-01", G if i < 5 else R, team="Team A") for i in range(10)]
+    rows += [audit(10 + i, "2025-08-01", I, team="Team A", audit_type="dip_sample") for i in range(6)]
+    rows += [audit(20 + i, "2025-08-01", I, team="Team A", audit_type="re_audit") for i in range(4)]
+    rows += [audit(30 + i, "2025-08-01", G if i < 5 else R, team="Team B") for i in range(10)]
+    funnel = am.team_funnel(make_evidence(rows), Q2)
+    points = funnel.points.set_index("team")
+    assert (points.loc["Team A", "k"], points.loc["Team A", "n"]) == (5, 10)
+    assert funnel.centre == pytest.approx(0.5)
+    assert points["position"].eq("within").all()
 
 
 # ----------------------------------------------------------------------------- other sections
@@ -407,6 +426,8 @@ def test_sample_declining_team_is_below_the_funnel(sample):
     last_year = audits[
         (audits["audit_date"] >= "2025-10-01") & (audits["audit_date"] <= "2026-09-30")
     ]
+    # team comparisons use the comparable (standard and multi-agency) audits only
+    last_year = last_year[last_year["audit_type"].fillna("standard").isin(["standard", "multi_agency"])]
     mine = last_year[last_year["team"] == "Safeguarding Team 2"]
     assert (team["k"], team["n"]) == (int(mine["overall_grade"].isin([O, G]).sum()), len(mine))
     assert funnel.centre == pytest.approx(last_year["overall_grade"].isin([O, G]).mean())

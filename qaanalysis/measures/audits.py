@@ -468,13 +468,23 @@ class TeamFunnel:
         return self.points[self.points["position"] != "within"].sort_values("share")
 
 
+def comparable(audits: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The audits whose type is drawn the same way in every team
+    (``audit_programme.comparable_types``; a blank type counts as standard): what team
+    comparisons use, since chosen samples such as dip samples and re-audits are not comparable."""
+    kinds = audits["audit_type"].fillna("standard") if "audit_type" in audits else None
+    if kinds is None:
+        return audits
+    return audits[kinds.isin(config.audit_programme.comparable_types)]
+
+
 def team_funnel(
     evidence: Evidence, period: Period, *, months: int = 12, named: bool = True
 ) -> TeamFunnel:
     """Funnel plot data: each team's good-or-better share against its number of audits.
 
-    Definition: audits in the ``months`` calendar months ending with the period (12 by default,
-    so small teams have enough audits to read); centre line the authority's good-or-better share
+    Definition: comparable audits (:func:`comparable`) in the ``months`` calendar months ending
+    with the period (12 by default, so small teams have enough audits to read); centre line the authority's good-or-better share
     over the same window; exact binomial limits at 95% and 99.8% (Spiegelhalter 2005,
     ``stats.funnel_limits``). A team beyond a 95% limit differs from the authority by more than
     chance would usually give; beyond 99.8% almost certainly. Small teams have wide limits, so
@@ -485,7 +495,7 @@ def team_funnel(
             labelled "Team 1", "Team 2", ... in order of audits and the service is withheld.
     """
     config = evidence.config
-    audits = audits_in_period(evidence, period, months=months)
+    audits = comparable(audits_in_period(evidence, period, months=months), config)
     start, end = window(period, months)
     audits = audits[["team", "service", "overall_grade"]]
     good = audits["overall_grade"].isin(config.grades.good_or_better)
@@ -526,9 +536,11 @@ def persistent_inadequate_teams(evidence: Evidence, period: Period) -> pd.DataFr
     """Teams with a persistently high share of inadequate audits (Sefton's repeat-concern rule).
 
     Definition: for the ``thresholds.team_inadequate_quarters`` financial quarters ending with
-    the quarter that holds the period's last day, each team's inadequate share per quarter. A
-    team is ``persistent`` when its share exceeds ``thresholds.audit_inadequate_tolerance`` in
-    every one of those quarters (a quarter with no audits breaks the run).
+    the quarter that holds the period's last day, each team's inadequate share per quarter among
+    its comparable audits (:func:`comparable`). A team is ``persistent`` when its share exceeds
+    ``thresholds.audit_inadequate_tolerance`` in every one of those quarters and it had at least
+    ``thresholds.persistent_min_audits`` audits in each (a quarter with no audits, or too few,
+    breaks the run: 3 inadequate of 16 audits is not evidence of a persistent problem).
     ``pooled_above_tolerance`` says whether the lower 95% Wilson limit of the pooled share is
     above the tolerance, i.e. whether the excess is more than chance.
 
@@ -546,22 +558,25 @@ def persistent_inadequate_teams(evidence: Evidence, period: Period) -> pd.DataFr
     while len(quarters) < quarters_needed:
         quarters.insert(0, quarters[0].previous())
     audits = evidence.audits[_between(evidence.audits["audit_date"], quarters[0].start, last.end)]
-    audits = audits[["team", "service", "audit_date", "overall_grade"]]
+    audits = comparable(audits, config)[["team", "service", "audit_date", "overall_grade"]]
+    min_audits = config.thresholds.persistent_min_audits
     inadequate = audits["overall_grade"].isin(config.grades.inadequate)
     quarter = quarter_codes(audits["audit_date"])
     rows = []
     for team, part in audits.assign(bad=inadequate, quarter=quarter).groupby("team", sort=True):
-        shares = []
+        shares, sizes = [], []
         for q in quarters:
             in_q = part[part["quarter"] == q.code]
             shares.append(in_q["bad"].mean() if len(in_q) else math.nan)
+            sizes.append(len(in_q))
         above = [s > tolerance for s in shares if not math.isnan(s)]
+        enough = min(sizes) >= min_audits
         k, n = int(part["bad"].sum()), len(part)
         row = {"team": team, "service": part["service"].mode().iloc[0],
                "quarters_above": int(sum(above)), "audits": n,
                **share_columns("inadequate", k, n, _alpha(config)),
                "latest_quarter_inadequate_pct": shares[-1],
-               "persistent": len(above) == quarters_needed and all(above)}  # fmt: skip
+               "persistent": enough and len(above) == quarters_needed and all(above)}  # fmt: skip
         row["pooled_above_tolerance"] = bool(row["inadequate_ci_low"] > tolerance)
         rows.append(row)
     columns = ["team", "service", "quarters_above", "audits", "inadequate_count", "inadequate_pct",
