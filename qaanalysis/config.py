@@ -141,6 +141,7 @@ class Thresholds(_Strict):
     escalation_open_past_share: float
     escalation_open_past_min: int
     persistent_min_audits: int = 10
+    trend_quarters: int = 8
 
 
 class Moderation(_Strict):

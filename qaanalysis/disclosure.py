@@ -68,6 +68,13 @@ def suppress_figure(figure: Figure, rule: Suppression) -> Figure:
         previous.append(comp.get("value"))
     if any(is_small(x, rule) for x in previous):
         return replace(figure, comparison=None, direction="not_judged", significant=False)
+    spans = {key: value for key, value in comp.items()
+             if isinstance(value, dict) and {"numerator", "denominator"} <= set(value)}  # fmt: skip
+    for key, span in spans.items():  # e.g. a trend's first and last quarters
+        k1, n1 = span["numerator"], span["denominator"]
+        if any(is_small(x, rule) for x in (k1, n1, None if k1 is None or n1 is None else n1 - k1)):
+            comp = {k: v for k, v in comp.items() if k != key}
+            figure = replace(figure, comparison=comp)
     others = comp.get("others")
     if figure.unit == "count" and others:  # further comparisons (e.g. the same period last year)
         kept = [o for o in others if not is_small(o.get("value"), rule)]

@@ -473,3 +473,33 @@ def test_sample_domains_and_signals(sample):
     ids = {f.id for f in am.audit_figures(sample, SAMPLE_Q2)}
     assert {"audits.count", "audits.overall.good_or_better", "audits.overall.inadequate"} <= ids
     assert {f"audits.domain.{d}.good_or_better" for d in sample.config.domain_ids} <= ids
+
+
+def test_a_domain_falling_over_the_trend_window_is_a_declining_trend_and_a_negative_signal():
+    # 2025-26 Q2 ends the default 8-quarter window, which opens with 2023-24 Q3 (October 2023).
+    # Ten audits in October 2023 grade Assessment Good; ten in August 2025 grade it Inadequate:
+    # every good audit is earlier than every poor one, so Kendall's tau-b is strongly negative.
+    rows = [audit(i, "2023-10-02", G, assessment=G) for i in range(10)]
+    rows += [audit(10 + i, "2025-08-01", I, assessment=I) for i in range(10)]
+    evidence = make_evidence(rows)
+    figures = {f.id: f for f in am.audit_figures(evidence, Q2)}
+    trend = figures["audits.domain.assessment.trend"]
+    assert trend.direction == "declining" and trend.value < -0.5
+    assert trend.comparison["first"] == {"numerator": 10, "denominator": 10}
+    assert trend.comparison["last"] == {"numerator": 0, "denominator": 10}
+    found = {s.theme: s for s in am.signals(list(figures.values()), config=evidence.config)}
+    theme = next(t for t, th in evidence.config.themes.items() if "assessment" in th.audit_domains)
+    assert found[theme].signal == "negative"
+    assert "falling over the last 8 quarters (from 100% (10 of 10) to 0% (0 of 10))" in (
+        found[theme].reason
+    )
+    assert "audits.domain.assessment.trend" in found[theme].figure_ids
+
+
+def test_a_flat_domain_has_no_trend():
+    # Half good in the first quarter of the window and half good in the last: tau-b is 0.
+    rows = [audit(i, "2023-10-02", G, assessment=G if i < 5 else R) for i in range(10)]
+    rows += [audit(10 + i, "2025-08-01", G, assessment=G if i < 5 else R) for i in range(10)]
+    figures = {f.id: f for f in am.audit_figures(make_evidence(rows), Q2)}
+    assert figures["audits.domain.assessment.trend"].direction == "stable"
+    assert figures["audits.domain.assessment.trend"].value == 0

@@ -297,3 +297,13 @@ def test_reason_kind_drops_the_typed_value_and_the_suggested_fix():
              "looks like Good; to accept it, add 'Jo Bloggs 07700 900123': Good under grades")  # fmt: skip
     assert reason_kind(typed) == "not a grade on the configured scale (Good, Inadequate)"
     assert reason_kind("value 'C123456' is not a date") == "value a value is not a date"
+
+
+def test_a_trend_span_resting_on_small_counts_is_dropped_for_the_public():
+    # First quarter 3 of 8 good (3 is small), last quarter 20 of 30 (none small): only "first" goes.
+    figure = Figure("audits.domain.assessment.trend", "Assessment: trend", -0.2, unit="number",
+                    comparison={"kind": "trend", "p_value": 0.01,
+                                "first": {"numerator": 3, "denominator": 8},
+                                "last": {"numerator": 20, "denominator": 30}})  # fmt: skip
+    shown = suppress_figure(figure, RULE)
+    assert "first" not in shown.comparison and shown.comparison["last"]["numerator"] == 20

@@ -78,6 +78,13 @@ MEASURES = {
         "denominator": "audits in the period that assessed the domain (grade not blank)",
         "period_rule": "audit_date in the period; compared with the previous period (Fisher)",
     },
+    "audits.domain.<domain>.trend": {
+        "label": "<domain>: trend in good or better over thresholds.trend_quarters quarters",
+        "numerator": "Kendall's tau-b between the quarter of each audit assessing the domain and "
+        "whether it was graded good or better (positive: more good or better)",
+        "denominator": "audits assessing the domain in the trend window",
+        "period_rule": "thresholds.trend_quarters financial quarters ending with the period's",
+    },
     "audits.immediate_responses": {
         "label": "Immediate responses raised",
         "numerator": "audits in the period with immediate_response = yes",
@@ -437,6 +444,55 @@ def grade_trend(evidence: Evidence, period: Period, *, months: int = 12) -> stat
     times = (audits["audit_date"].dt.year * 12 + audits["audit_date"].dt.month).astype(float)
     return stats.ordinal_trend(grades.to_numpy(), times.to_numpy(), polarity="higher",
                                alpha=_alpha(config), min_n=_min_n(config))  # fmt: skip
+
+
+def trend_window(period: Period, config: Config) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The ``thresholds.trend_quarters`` financial quarters ending with the one that holds the
+    period's last day: the window over which a measure's trend is read."""
+    last = period_of(period.end, "quarter")
+    first = last
+    for _ in range(config.thresholds.trend_quarters - 1):
+        first = first.previous()
+    return first.start, last.end
+
+
+def _domain_trend_figure(evidence: Evidence, period: Period, domain: str) -> Figure | None:
+    """``audits.domain.<domain>.trend``: is the domain's good-or-better share rising or falling
+    over the trend window, not only against the previous period?
+
+    Kendall's tau-b between each assessing audit's quarter (its number in the window) and whether
+    the domain was graded good or better (1 or 0): a rank test of trend in a proportion, with the
+    many ties handled. Improving or declining only when significant; the value is tau.
+    """
+    config = evidence.config
+    start, end = trend_window(period, config)
+    audits = evidence.audits[_between(evidence.audits["audit_date"], start, end)]
+    grades = audits[domain].dropna()
+    if grades.empty:
+        return None
+    dates = audits.loc[grades.index, "audit_date"]
+    first_quarter = period_of(start, "quarter")
+    quarter = ((dates.dt.year - first_quarter.start.year) * 12
+               + dates.dt.month - first_quarter.start.month) // 3  # fmt: skip
+    good = grades.isin(config.grades.good_or_better).astype(float)
+    trend = stats.ordinal_trend(good.to_numpy(), quarter.to_numpy(dtype=float), polarity="higher",
+                                alpha=_alpha(config), min_n=_min_n(config))  # fmt: skip
+    by_quarter = good.groupby(quarter).agg(["sum", "count"])
+    first, last = by_quarter.iloc[0], by_quarter.iloc[-1]
+    label = _domain_labels(config)[domain]
+    return Figure(
+        id=f"audits.domain.{domain}.trend",
+        label=f"{label}: trend in good or better over {config.thresholds.trend_quarters} quarters",
+        value=None if math.isnan(trend.tau) else round(trend.tau, 3), unit="number",
+        denominator=trend.n, period=period.code, direction=trend.direction,
+        significant=trend.significant, source=SOURCE, theme=theme_of_domain(config, domain),
+        comparison={"kind": "trend", "label": f"{start:%B %Y} to {end:%B %Y}", "value": None,
+                    "p_value": trend.p_value,
+                    "first": {"numerator": int(first["sum"]), "denominator": int(first["count"])},
+                    "last": {"numerator": int(last["sum"]), "denominator": int(last["count"])}},
+        note=(f"{DIRECTION_WORDS[trend.direction]}; Kendall's tau-b between quarter and good or "
+              "better; positive tau means more audits good or better"),
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- teams
@@ -876,6 +932,9 @@ def audit_figures(evidence: Evidence, period: Period, *, funnel: TeamFunnel | No
         figure = _domain_figure(evidence, period, domain, frames=(current, previous))
         if figure is not None:
             out.append(figure)
+            trend = _domain_trend_figure(evidence, period, domain)
+            if trend is not None:
+                out.append(trend)
     raised = int(current["immediate_response"].fillna(False).astype(bool).sum())
     raised_before = int(previous["immediate_response"].fillna(False).astype(bool).sum())
     out.append(fig.count("audits.immediate_responses", "Immediate responses raised at audit",
@@ -906,6 +965,17 @@ def audit_figures(evidence: Evidence, period: Period, *, funnel: TeamFunnel | No
 
 
 
+def _trend_span(trend: Figure) -> str:
+    """"from 62% (18 of 29) to 38% (10 of 26)": a trend Figure's first and last quarters."""
+    comp = trend.comparison or {}
+    first, last = comp.get("first"), comp.get("last")
+    if not first or not last or not first["denominator"] or not last["denominator"]:
+        return "significant"
+    return (f"from {first['numerator'] / first['denominator']:.0%} ({first['numerator']} of "
+            f"{first['denominator']}) to {last['numerator'] / last['denominator']:.0%} "
+            f"({last['numerator']} of {last['denominator']})")
+
+
 def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
     """What audits say about each theme of the theme map that lists audit domains.
 
@@ -913,7 +983,8 @@ def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
 
     - too few audits (under ``thresholds.min_n_compare``): neutral;
     - good-or-better share below ``thresholds.audit_good_aspiration``, or significantly
-      declining against the previous period: negative;
+      declining against the previous period, or over the trend window
+      (``audits.domain.<domain>.trend``): negative;
     - otherwise (at or above the aspiration): positive.
 
     A theme is negative if any of its domains is negative, positive if at least one is positive
@@ -937,12 +1008,21 @@ def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
                 continue
             ids.append(figure.id)
             label = _domain_labels(config)[domain]
-            if figure.denominator < min_n:
+            trend = by_id.get(f"audits.domain.{domain}.trend")
+            falling = trend is not None and trend.direction == "declining"
+            if falling:
+                ids.append(trend.id)
+            if figure.denominator < min_n and not falling:
                 readings.append(("neutral", f"{label} assessed in too few audits to judge "
                                             f"({figure.text})"))  # fmt: skip
-            elif figure.value < aspiration or figure.direction == "declining":
-                why = (f"below the {aspiration:.0%} aspiration" if figure.value < aspiration
-                       else "significantly down on the previous period")  # fmt: skip
+            elif figure.value < aspiration or figure.direction == "declining" or falling:
+                why = [f"below the {aspiration:.0%} aspiration"] if figure.value < aspiration else []
+                if figure.direction == "declining":
+                    why.append("significantly down on the previous period")
+                if falling:
+                    why.append(f"falling over the last {config.thresholds.trend_quarters} quarters "
+                               f"({_trend_span(trend)})")  # fmt: skip
+                why = ", ".join(why)
                 readings.append(("negative", f"{label} rated good or better in {figure.text} of "
                                              f"audits, {why}"))  # fmt: skip
             else:

@@ -64,8 +64,10 @@ def grades_reading(figures: list[Figure]) -> str:
 
 
 def domains_reading(extremes: pd.DataFrame, summary: pd.DataFrame, *, config: Config,
-                    audience: str) -> str:  # fmt: skip
-    """Plain-English reading of the strongest and weakest domains, against the aspiration."""
+                    audience: str, trends: list[Figure] = ()) -> str:  # fmt: skip
+    """Plain-English reading of the strongest and weakest domains, against the aspiration, and of
+    every domain whose good-or-better share rose or fell significantly over the trend window
+    (``trends``: the disclosed ``audits.domain.<domain>.trend`` Figures)."""
     if extremes.empty:
         return "Too few audits assessed each domain to rank them."
     aspiration = config.thresholds.audit_good_aspiration
@@ -87,7 +89,24 @@ def domains_reading(extremes: pd.DataFrame, summary: pd.DataFrame, *, config: Co
     text += (f" Against the authority's aspiration of {aspiration:.0%} good or better, "
              + (f"{len(below)} of {len(judged)} domains fall short: {', '.join(below)}."
                 if below else f"all {len(judged)} domains with enough audits meet it."))  # fmt: skip
+    moving = [t for t in trends if t.direction in ("improving", "declining") and not t.suppressed]
+    for t in moving:
+        name = t.label.split(":")[0]
+        way = "rising (an improvement)" if t.direction == "improving" else "falling (a concern)"
+        text += (f" Over the last {config.thresholds.trend_quarters} quarters the share of audits "
+                 f"rating {name} good or better has been {way}, {_span(t)}.")  # fmt: skip
     return text
+
+
+def _span(trend: Figure) -> str:
+    comp = trend.comparison or {}
+    first, last = comp.get("first"), comp.get("last")
+    if not first or not last:
+        return "a significant trend"
+    return (f"from {first['numerator'] / first['denominator']:.0%} ({first['numerator']} of "
+            f"{first['denominator']}) in the first quarter to "
+            f"{last['numerator'] / last['denominator']:.0%} ({last['numerator']} of "
+            f"{last['denominator']}) in the last")
 
 
 def funnel_reading(funnel: TeamFunnel, *, config: Config, audience: str) -> str:

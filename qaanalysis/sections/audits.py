@@ -74,8 +74,9 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
 
     summary = audits.domain_summary(evidence, period)
     extremes = audits.domain_extremes(evidence, period, summary=summary)
+    trends = [f for f in shown_audit_figs if f.id.endswith(".trend") and "domain" in f.id]
     items["domains_reading"] = Text("domains_reading", words.domains_reading(
-        extremes, summary, config=config, audience=audience))  # fmt: skip
+        extremes, summary, config=config, audience=audience, trends=trends))  # fmt: skip
     items["domain_extremes"] = _table(extremes, name="domain_extremes",
                                       title="Strongest and weakest domains")  # fmt: skip
     items["domain_grades_chart"] = Chart("domain_grades", "grade_bars", {
