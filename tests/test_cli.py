@@ -15,8 +15,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import qaanalysis.pipeline
-from qaanalysis import cli
-from qaanalysis import cache
+from qaanalysis import cache, cli
 from qaanalysis.pipeline.guard import PackFault
 from qaanalysis.pipeline.progress import Progress
 from qaanalysis.pipeline.versions import manifest_versions
