@@ -14,6 +14,7 @@ import pytest
 from qaanalysis.config import Config, default_settings, load_config
 from qaanalysis.disclosure import REMOVED
 from qaanalysis.measures import voice
+from qaanalysis.narrative import voice as words
 from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport, load_evidence
 from qaanalysis.sources.schema import COMPLAINT_COLUMNS, ESCALATION_COLUMNS, FEEDBACK_COLUMNS
@@ -68,6 +69,26 @@ def escalations(rows: list[dict]) -> pd.DataFrame:
 def evidence(*, config=CONFIG, extract="2026-09-30", annex_a=None, **frames) -> Evidence:
     empty = {"complaints": complaints([]), "feedback": feedback([]), "escalations": escalations([])}
     return Evidence(config, T(extract), {**empty, **frames}, annex_a or {}, LoadReport())
+
+
+def voice_signals(ev: Evidence, period) -> list:
+    """The voice Signals read from the period's computed Figures, as the voice section reads them."""
+    return voice.signals(voice.voice_figures(ev, period), config=ev.config,
+                         coverage=voice.voice_coverage(ev, period))  # fmt: skip
+
+
+def complaints_reading(ev: Evidence, period, *, audience: str = "internal") -> str:
+    return words.complaints_reading(voice.complaint_figures(ev, period), config=ev.config,
+                                    coverage=voice.voice_coverage(ev, period), audience=audience)  # fmt: skip
+
+
+def feedback_reading(ev: Evidence, period, *, audience: str = "internal") -> str:
+    return words.feedback_reading(voice.feedback_figures(ev, period), config=ev.config,
+                                  audience=audience)  # fmt: skip
+
+
+def signals_table(ev: Evidence, period, *, audience: str = "internal") -> pd.DataFrame:
+    return words.signals_table(voice_signals(ev, period), config=ev.config, audience=audience)
 
 
 # ----------------------------------------------------------------------------- timeliness
@@ -272,7 +293,7 @@ def test_complaint_categories_find_a_significant_rise():
 def test_complaint_signals():
     ev = evidence(complaints=worker_contact_rising())
     period = parse_period("2026-27-Q2")
-    found = {(s.theme, s.source): s for s in voice.signals(ev, period)}
+    found = {(s.theme, s.source): s for s in voice_signals(ev, period)}
     rising = found[("relationships_visits", "complaints")]
     assert rising.signal == "negative"
     assert rising.figure_ids == ("complaints.category.worker_contact.count",)
@@ -294,7 +315,7 @@ def test_a_significant_fall_in_complaints_is_not_a_strength():
     # 12 last quarter, none this quarter: a significant fall, but still neutral.
     rows = [{"received_date": "2026-05-15", "category": "worker_contact"}] * 12
     ev = evidence(complaints=complaints(rows))
-    found = {(s.theme, s.source): s for s in voice.signals(ev, parse_period("2026-27-Q2"))}
+    found = {(s.theme, s.source): s for s in voice_signals(ev, parse_period("2026-27-Q2"))}
     assert found[("relationships_visits", "complaints")].signal == "neutral"
 
 
@@ -452,7 +473,7 @@ def test_feedback_signal_against_the_aspiration(positive, total, signal):
     rows = [{"date": "2025-08-01", "question": "worker_relationship",
              "score": 5 if i < positive else 2} for i in range(total)]  # fmt: skip
     ev = evidence(feedback=feedback(rows))
-    found = {(s.theme, s.source): s for s in voice.signals(ev, parse_period("2025-26-Q2"))}
+    found = {(s.theme, s.source): s for s in voice_signals(ev, parse_period("2025-26-Q2"))}
     got = found[("relationships_visits", "feedback")]
     assert got.signal == signal
     assert got.figure_ids == ("feedback.theme.relationships_visits.positive",)
@@ -545,7 +566,7 @@ def test_escalation_signals():
     # recording: one alert, resolved in time -> neutral.
     rows += [{"category": "recording", "raised_date": "2025-08-01", "resolved_date": "2025-08-04"}]
     ev = evidence(escalations=escalations(rows), extract="2025-10-15")
-    found = {(s.theme, s.source): s for s in voice.signals(ev, period)}
+    found = {(s.theme, s.source): s for s in voice_signals(ev, period)}
     planning = found[("planning_review", "escalations")]
     assert planning.signal == "negative"
     assert "3 of 4" in planning.reason
@@ -563,7 +584,7 @@ def test_no_data_gives_no_figures_and_absent_signals():
     ev = evidence()
     period = parse_period("2025-26-Q2")
     assert voice.voice_figures(ev, period) == []
-    assert {s.signal for s in voice.signals(ev, period)} == {"absent"}
+    assert {s.signal for s in voice_signals(ev, period)} == {"absent"}
 
 
 def test_measures_do_not_modify_their_inputs():
@@ -582,8 +603,8 @@ def test_measures_do_not_modify_their_inputs():
 def test_readings_withhold_small_counts_for_the_public():
     ev = evidence(complaints=worker_contact_rising())
     period = parse_period("2026-27-Q2")
-    internal = voice.complaints_reading(ev, period)
-    public = voice.complaints_reading(ev, period, audience="public")
+    internal = complaints_reading(ev, period)
+    public = complaints_reading(ev, period, audience="public")
     # 17 complaints this quarter against 7 last quarter: both shown to everyone.
     assert "17 complaints were received" in internal and "17 complaints were received" in public
     # The rise in worker contact complaints: 12 against 3 last quarter and 2 a year ago.
@@ -597,10 +618,10 @@ def test_readings_withhold_small_counts_for_the_public():
 def test_signals_table_keeps_counts_out_of_public_reasons():
     ev = evidence(complaints=worker_contact_rising())
     period = parse_period("2026-27-Q2")
-    table = voice.signals_table(ev, period, audience="public").set_index(["theme", "source"])
+    table = signals_table(ev, period, audience="public").set_index(["theme", "source"])
     reason = table.loc[("Relationships and direct work (visits)", "complaints"), "reason"]
     assert reason == "see complaints.category.worker_contact.count"
-    internal = voice.signals_table(ev, period).set_index(["theme", "source"])
+    internal = signals_table(ev, period).set_index(["theme", "source"])
     assert "rose significantly" in internal.loc[("Relationships and direct work (visits)",
                                                  "complaints"), "reason"]  # fmt: skip
 
@@ -608,8 +629,8 @@ def test_signals_table_keeps_counts_out_of_public_reasons():
 def test_no_log_readings_say_so():
     ev = evidence()
     period = parse_period("2026-27-Q2")
-    assert voice.complaints_reading(ev, period) == "No complaints log covers this period."
-    assert voice.feedback_reading(ev, period) == "No feedback was recorded in this period."
+    assert complaints_reading(ev, period) == "No complaints log covers this period."
+    assert feedback_reading(ev, period) == "No feedback was recorded in this period."
     assert voice.complaint_categories(ev.complaints, period=period, config=CONFIG).empty
 
 
@@ -642,7 +663,7 @@ def test_sample_finds_the_rising_worker_contact_complaints(sample):
     row = table.set_index("category").loc["worker_contact"]
     assert (row["complaints"], row["previous"], row["last_year"]) == (29, 22, 14)
     assert row["change"] == "significant rise" and row["trend"] == "rising"
-    found = {(s.theme, s.source): s for s in voice.signals(sample, q2)}
+    found = {(s.theme, s.source): s for s in voice_signals(sample, q2)}
     assert found[("relationships_visits", "complaints")].signal == "negative"
     # README pattern f: management_response alerts 2025-26-Q2 6, 2026-27-Q1 10, 2026-27-Q2 18.
     assert found[("management_oversight", "escalations")].signal == "negative"

@@ -215,20 +215,34 @@ def _timescale_stages(timeliness: pd.DataFrame) -> list[str]:
     return [s for s in ("1", "2") if (timeliness["stage"] == s).any()] or ["1"]
 
 
-def timeliness_table(evidence: Evidence, period: Period) -> pd.DataFrame:
-    """:func:`timeliness_summary` of the period's complaints, judged at the extract date."""
-    return timeliness_summary(
-        complaint_timeliness(evidence.complaints, period=period, config=evidence.config,
-                             as_at=evidence.extract_date),
-        alpha=evidence.config.thresholds.significance_alpha,
-    )  # fmt: skip
+def period_timeliness(evidence: Evidence, period: Period) -> pd.DataFrame:
+    """:func:`complaint_timeliness` of the period's complaints, judged at the extract date (what
+    the timeliness table, the late complaints and the Figures all read)."""
+    return complaint_timeliness(evidence.complaints, period=period, config=evidence.config,
+                                as_at=evidence.extract_date)  # fmt: skip
 
 
-def late_complaints(evidence: Evidence, period: Period) -> pd.DataFrame:
+def timeliness_table(evidence: Evidence, period: Period, *,
+                     timeliness: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    """:func:`timeliness_summary` of the period's complaints, judged at the extract date.
+
+    Args:
+        timeliness: :func:`period_timeliness` when already computed.
+    """
+    if timeliness is None:
+        timeliness = period_timeliness(evidence, period)
+    return timeliness_summary(timeliness, alpha=evidence.config.thresholds.significance_alpha)
+
+
+def late_complaints(evidence: Evidence, period: Period, *,
+                    timeliness: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """Complaints received in the period answered late or still unanswered, latest due first
-    (one row per complaint: for the internal audience only)."""
-    table = complaint_timeliness(evidence.complaints, period=period, config=evidence.config,
-                                 as_at=evidence.extract_date)  # fmt: skip
+    (one row per complaint: for the internal audience only).
+
+    Args:
+        timeliness: :func:`period_timeliness` when already computed.
+    """
+    table = period_timeliness(evidence, period) if timeliness is None else timeliness
     table = table[table["status"].isin(["late", "pending", "check_dates"])]
     return table.sort_values("due_date", ascending=False).reset_index(drop=True)
 
@@ -469,7 +483,8 @@ def open_caseload(annex_a: dict[str, pd.DataFrame], *, at: pd.Timestamp) -> int 
 # ----------------------------------------------------------------------------- complaint figures
 
 
-def complaint_figures(evidence: Evidence, period: Period) -> list[Figure]:
+def complaint_figures(evidence: Evidence, period: Period, *, timeliness: pd.DataFrame | None = None,
+                      categories: pd.DataFrame | None = None) -> list[Figure]:  # fmt: skip
     """Figures for complaints and compliments received, answered and concluded in the period.
 
     Ids: ``complaints.count``, ``compliments.count``, ``complaints.stage.<stage>.count``,
@@ -478,6 +493,10 @@ def complaint_figures(evidence: Evidence, period: Period) -> list[Figure]:
     stage 2 complaint was received), ``complaints.upheld``, ``complaints.learning_recorded``,
     ``complaints.advocacy``, ``complaints.category.<code>.count`` for every mapped or seen
     category. Definitions: :data:`MEASURES`. Empty when the log has no rows.
+
+    Args:
+        timeliness: :func:`period_timeliness` when already computed.
+        categories: :func:`complaint_categories` of the period when already computed.
     """
     complaints = evidence.complaints
     if not len(complaints):
@@ -526,7 +545,7 @@ def complaint_figures(evidence: Evidence, period: Period) -> list[Figure]:
         ))  # fmt: skip
 
     as_at = pd.Timestamp(evidence.extract_date)
-    now = complaint_timeliness(complaints, period=period, config=config, as_at=as_at)
+    now = period_timeliness(evidence, period) if timeliness is None else timeliness
     before = complaint_timeliness(complaints, period=previous, config=config, as_at=as_at)
     limits = _timescales(config)
     for stage in ("1", "2"):
@@ -564,7 +583,9 @@ def complaint_figures(evidence: Evidence, period: Period) -> list[Figure]:
                            min_n=min_n))  # fmt: skip
 
     mapping = theme_map(config, "complaint_categories")
-    for code in complaint_categories(complaints, period=period, config=config)["category"]:
+    if categories is None:
+        categories = complaint_categories(complaints, period=period, config=config)
+    for code in categories["category"]:
         figs.append(count_fig(f"complaints.category.{code}.count",
                               f"Complaints about {_label(code).lower()}",
                               records[records["category"] == code], "lower",
@@ -584,11 +605,20 @@ def _within(timeliness: pd.DataFrame, stage: str) -> tuple[int, int]:
     return within, within + int((part["status"] == "late").sum())
 
 
+def significant_rises(table: pd.DataFrame) -> list[str]:
+    """The categories of a :func:`complaint_categories` (or escalation categories) table whose
+    count rose significantly on the previous period or the same period last year."""
+    if "change" not in table.columns:
+        return []
+    return table.loc[table["change"] == "significant rise", "category"].tolist()
+
+
 def rising_categories(complaints: pd.DataFrame, *, period: Period, config: Config,
                       record_type: str = "complaint") -> list[str]:  # fmt: skip
     """Complaint categories with significantly more complaints than in the previous period or the
-    same period last year (:func:`complaint_categories`)."""
+    same period last year (:func:`complaint_categories`, read by :func:`significant_rises`)."""
     if not len(complaints):
         return []
-    table = complaint_categories(complaints, period=period, config=config, record_type=record_type)
-    return table.loc[table["change"] == "significant rise", "category"].tolist()
+    return significant_rises(
+        complaint_categories(complaints, period=period, config=config, record_type=record_type)
+    )

@@ -337,3 +337,27 @@ def _covers(dates: pd.Series, period: Period) -> bool:
     """Whether a log has records from before the period's end (so a zero count is a count)."""
     start = _coverage_start(dates)
     return start is not None and start <= period.end
+
+
+@dataclass(frozen=True)
+class VoiceCoverage:
+    """Which voice logs cover a period, so a zero is a count rather than a gap.
+
+    Attributes:
+        complaints: the complaints log has records from before the period's end.
+        feedback: some feedback answer is dated in the period.
+        escalations: the alerts log has records from before the period's end.
+    """
+
+    complaints: bool
+    feedback: bool
+    escalations: bool
+
+
+def voice_coverage(evidence: Evidence, period: Period) -> VoiceCoverage:
+    """:class:`VoiceCoverage` of the period (what the readings and signals call "absent")."""
+    return VoiceCoverage(
+        complaints=_covers(evidence.complaints["received_date"], period),
+        feedback=len(_in(evidence.feedback, "date", period)) > 0,
+        escalations=_covers(evidence.escalations["raised_date"], period),
+    )

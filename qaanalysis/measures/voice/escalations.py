@@ -11,7 +11,7 @@ from ...config import Config
 from ...figures import Figure, proportion
 from ...periods import Period, working_days_between
 from ...sources import Evidence
-from .complaints import category_by_quarter
+from .complaints import category_by_quarter, significant_rises
 from .counting import (
     _as_at,
     _count_changes,
@@ -65,7 +65,8 @@ ESCALATION_COLUMNS = ["category", "category_label", "themes", "raised", "previou
 
 
 def escalation_categories(escalations: pd.DataFrame, *, period: Period, config: Config,
-                          as_at: pd.Timestamp, trend_quarters: int = 6) -> pd.DataFrame:  # fmt: skip
+                          as_at: pd.Timestamp, trend_quarters: int = 6,
+                          status: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """Alerts by category: raised in the period (with the change on the previous period and the
     same period last year), resolved in the period, median working days to resolve, and open past
     the timescale at the period end.
@@ -75,6 +76,9 @@ def escalation_categories(escalations: pd.DataFrame, *, period: Period, config: 
         ``raised``, ``previous``, ``last_year``, ``change``, ``trend`` (over the last six covered
         quarters, :func:`count_trend`), ``resolved``, ``resolved_within_timescale``,
         ``median_working_days``, ``open_at_end``, ``open_past_timescale``.
+
+    Args:
+        status: :func:`escalation_status` at ``as_at`` when already computed.
     """
     if not len(escalations):
         return pd.DataFrame(columns=ESCALATION_COLUMNS)
@@ -82,7 +86,8 @@ def escalation_categories(escalations: pd.DataFrame, *, period: Period, config: 
     limit = config.timescales.escalation_resolution_working_days
     covered = _coverage_start(escalations["raised_date"])
     comparisons = dict(comparison_periods(period, covered_from=covered))
-    status = escalation_status(escalations, config=config, as_at=as_at)
+    if status is None:
+        status = escalation_status(escalations, config=config, as_at=as_at)
     quarters = [q for q in quarter_periods(period, quarters=trend_quarters)
                 if covered is not None and q.start >= covered and q.end <= period.end]  # fmt: skip
     categories = list(theme_map(config, "escalation_categories"))
@@ -133,7 +138,8 @@ def escalations_by_quarter(
     return category_by_quarter(frame, period=period, quarters=quarters)
 
 
-def escalation_figures(evidence: Evidence, period: Period) -> list[Figure]:
+def escalation_figures(evidence: Evidence, period: Period, *, table: pd.DataFrame | None = None,
+                       status: pd.DataFrame | None = None) -> list[Figure]:  # fmt: skip
     """Figures for IRO and CP chair alerts and DRP escalations.
 
     Ids: ``escalations.count``, ``escalations.category.<c>.count``,
@@ -141,6 +147,10 @@ def escalation_figures(evidence: Evidence, period: Period) -> list[Figure]:
     (where any alert was resolved in the period), ``escalations.open_past_timescale`` and, per
     theme with escalation categories, ``escalations.theme.<theme>.open_past_timescale``.
     Empty when the log has no rows.
+
+    Args:
+        table: :func:`escalation_table` of the period when already computed.
+        status: :func:`period_status` of the period when already computed.
     """
     escalations = evidence.escalations
     if not len(escalations):
@@ -164,14 +174,17 @@ def escalation_figures(evidence: Evidence, period: Period) -> list[Figure]:
                              alpha=alpha)  # fmt: skip
 
     figs = [count_fig("escalations.count", "Practice alerts and disputes raised", escalations)]
-    table = escalation_categories(escalations, period=period, config=config, as_at=as_at)
+    if status is None:
+        status = escalation_status(escalations, config=config, as_at=as_at)
+    if table is None:
+        table = escalation_categories(escalations, period=period, config=config, as_at=as_at,
+                                      status=status)  # fmt: skip
     mapping = theme_map(config, "escalation_categories")
     for code in table["category"]:
         figs.append(count_fig(f"escalations.category.{code}.count",
                               f"Alerts raised about {_label(code).lower()}",
                               escalations[escalations["category"] == code],
                               theme=(mapping.get(code) or [None])[0]))  # fmt: skip
-    status = escalation_status(escalations, config=config, as_at=as_at)
     previous = period.previous()
     before = escalation_status(escalations, config=config, as_at=previous.end)
 
@@ -214,17 +227,30 @@ def _open_past_figure(id: str, label: str, status: pd.DataFrame, period: Period,
                   note="numerator: open past timescale; denominator: all alerts open at the period end")  # fmt: skip
 
 
+def period_status(evidence: Evidence, period: Period) -> pd.DataFrame:
+    """:func:`escalation_status` at the period end (or the extract date, if earlier): what the
+    escalation table and Figures read."""
+    return escalation_status(evidence.escalations, config=evidence.config,
+                             as_at=_as_at(evidence, period))  # fmt: skip
+
+
 def rising_escalations(escalations: pd.DataFrame, *, period: Period, config: Config) -> list[str]:
     """Escalation categories with significantly more alerts than in the previous period or the
     same period last year (:func:`escalation_categories`)."""
     if not len(escalations):
         return []
-    table = escalation_categories(escalations, period=period, config=config, as_at=period.end)
-    return table.loc[table["change"] == "significant rise", "category"].tolist()
+    return significant_rises(
+        escalation_categories(escalations, period=period, config=config, as_at=period.end)
+    )
 
 
-def escalation_table(evidence: Evidence, period: Period) -> pd.DataFrame:
+def escalation_table(evidence: Evidence, period: Period, *,
+                     status: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """:func:`escalation_categories` for the period, open alerts judged at the period end (or the
-    extract date, if earlier)."""
+    extract date, if earlier).
+
+    Args:
+        status: :func:`period_status` when already computed.
+    """
     return escalation_categories(evidence.escalations, period=period, config=evidence.config,
-                                 as_at=_as_at(evidence, period))  # fmt: skip
+                                 as_at=_as_at(evidence, period), status=status)  # fmt: skip

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from ...config import Config
 from ...figures import Figure
 from ...findings import Signal
 from ...periods import Period
 from ...sources import Evidence
 from .complaints import complaint_figures
-from .counting import _covers, _in
+from .counting import VoiceCoverage
 from .definitions import VoiceStandards, voice_standards
 from .escalations import escalation_figures
 from .feedback import feedback_figures
@@ -30,8 +31,9 @@ def _count_reason(fig: Figure) -> str:
     return f"{fig.value}, against " + " and ".join(parts) if parts else f"{fig.value}"
 
 
-def signals(evidence: Evidence, period: Period) -> list[Signal]:
-    """What complaints, feedback and escalations say about each practice theme.
+def signals(figures: list[Figure], *, config: Config, coverage: VoiceCoverage) -> list[Signal]:
+    """What complaints, feedback and escalations say about each practice theme, read from the
+    computed voice Figures (:func:`voice_figures`), never recomputing them.
 
     Complaints (themes with ``complaint_categories``): **negative** when any of the theme's
     categories has significantly more complaints than in the previous period or the same period
@@ -54,24 +56,22 @@ def signals(evidence: Evidence, period: Period) -> list[Signal]:
     **Absent**: complaints and escalations when the log has no records up to the period's end (a
     log that does cover the period makes a zero a count); feedback when none of the theme's
     questions got a scored answer in the period.
+
+    Args:
+        figures: the period's voice Figures (:func:`voice_figures`).
+        config: the configuration (theme map and standards).
+        coverage: which logs cover the period (:func:`voice_coverage`).
     """
-    config = evidence.config
     std = voice_standards(config)
     out: list[Signal] = []
-    complaint_figs = _by_id(complaint_figures(evidence, period))
-    feedback_figs = _by_id(feedback_figures(evidence, period))
-    escalation_figs = _by_id(escalation_figures(evidence, period))
-    complaints, feedback = evidence.complaints, evidence.feedback
-    has_complaints = _covers(complaints["received_date"], period)
-    has_feedback = len(_in(feedback, "date", period)) > 0
-    has_escalations = _covers(evidence.escalations["raised_date"], period)
+    figs = _by_id(figures)
     for theme_id, theme in config.themes.items():
         if theme.complaint_categories:
-            out.append(_complaint_signal(theme_id, theme, complaint_figs, has_complaints))
+            out.append(_complaint_signal(theme_id, theme, figs, coverage.complaints))
         if theme.feedback_questions:
-            out.append(_feedback_signal(theme_id, theme, feedback_figs, has_feedback, std))
+            out.append(_feedback_signal(theme_id, theme, figs, coverage.feedback, std))
         if theme.escalation_categories:
-            out.append(_escalation_signal(theme_id, theme, escalation_figs, has_escalations, std))
+            out.append(_escalation_signal(theme_id, theme, figs, coverage.escalations, std))
     return out
 
 

@@ -1,27 +1,23 @@
-"""Readings of the voice Figures (moving to the narrative layer)."""
+"""Readings of the voice results (complaints, feedback, escalations), in plain English.
+
+Written from computed results (the voice Figures and Signals), never from the evidence: the voice
+section (``sections/voice.py``) computes each measure once and hands the results here. For the
+public audience, counts of 1 to 5 are written "fewer than 6" and shares built on them are withheld,
+as in the Figures shown; the signals table names the Figures a reading rests on rather than quoting
+counts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
-from ...config import Config
-from ...disclosure import check_audience, is_small, suppress_figure
-from ...figures import Figure
-from ...periods import Period
-from ...sources import Evidence
-from .complaints import complaint_figures
-from .counting import _covers
-from .definitions import GROUP_LABELS, voice_standards
-from .escalations import escalation_figures
-from .feedback import feedback_figures
-from .signals import _by_id, signals
-
-DIRECTION_WORDS = {
-    "improving": "improving",
-    "declining": "declining",
-    "stable": "broadly stable",
-    "not_judged": "too few to judge",
-}
+from ..config import Config
+from ..disclosure import check_audience, is_small, suppress_figure
+from ..figures import Figure
+from ..findings import Signal
+from ..measures.voice import GROUP_LABELS, VoiceCoverage, voice_standards
 
 
 class _Words:
@@ -88,16 +84,25 @@ def _rising(figs: dict[str, Figure], prefix: str) -> list[Figure]:
             if i.startswith(prefix) and (f.comparison or {}).get("change") == "increase"]  # fmt: skip
 
 
-def complaints_reading(evidence: Evidence, period: Period, *, audience: str = "internal") -> str:
+def _by_id(figures: Iterable[Figure]) -> dict[str, Figure]:
+    return {f.id: f for f in figures}
+
+
+def complaints_reading(figures: Iterable[Figure], *, coverage: VoiceCoverage, config: Config,
+                       audience: str = "internal") -> str:  # fmt: skip
     """Plain-English reading of the period's complaints and compliments Figures.
 
-    For the public audience, counts of 1 to 5 are written "fewer than 6" and shares built on them
-    are withheld, as in the Figures shown.
+    Args:
+        figures: the period's complaint Figures (``complaint_figures``; other voice Figures are
+            ignored).
+        coverage: which voice logs cover the period (``voice_coverage``).
+        config: the configuration (suppression rule).
+        audience: ``internal``, ``leadership`` or ``public``.
     """
-    if not _covers(evidence.complaints["received_date"], period):
+    if not coverage.complaints:
         return "No complaints log covers this period."
-    w = _Words(evidence.config, audience)
-    figs = _by_id(complaint_figures(evidence, period))
+    w = _Words(config, audience)
+    figs = _by_id(figures)
     parts = [w.count(figs["complaints.count"], "complaints were received"),
              w.count(figs["compliments.count"], "compliments were received")]  # fmt: skip
     rate = figs.get("complaints.per_100_open")
@@ -117,34 +122,51 @@ def complaints_reading(evidence: Evidence, period: Period, *, audience: str = "i
     return " ".join(parts)
 
 
-def feedback_reading(evidence: Evidence, period: Period, *, audience: str = "internal") -> str:
-    """Plain-English reading of the period's feedback Figures, children's views first."""
-    figs = _by_id(feedback_figures(evidence, period))
-    if not figs or not figs["feedback.count"].value:
+def feedback_reading(figures: Iterable[Figure], *, config: Config,
+                     audience: str = "internal") -> str:  # fmt: skip
+    """Plain-English reading of the period's feedback Figures, children's views first.
+
+    Args:
+        figures: the period's feedback Figures (``feedback_figures``; other voice Figures are
+            ignored).
+        config: the configuration (theme map, aspiration, suppression rule).
+        audience: ``internal``, ``leadership`` or ``public``.
+    """
+    figs = _by_id(figures)
+    if "feedback.count" not in figs or not figs["feedback.count"].value:
         return "No feedback was recorded in this period."
-    w = _Words(evidence.config, audience)
+    w = _Words(config, audience)
     parts = [f"{w.n(figs['feedback.count'].value).capitalize()} answers were received."]
     for group, label in GROUP_LABELS.items():
         fig = figs.get(f"feedback.group.{group}.positive")
         if fig is not None and fig.denominator:
             parts.append(w.share(fig, f"of answers from {label.lower()} were positive"))
-    std = voice_standards(evidence.config)
-    below = [t for t in evidence.config.themes
+    std = voice_standards(config)
+    below = [t for t in config.themes
              if (f := figs.get(f"feedback.theme.{t}.positive")) is not None
              and f.denominator >= std.min_n and f.ci_high < std.feedback_aspiration]  # fmt: skip
     if below:
         parts.append(f"Clearly below the {std.feedback_aspiration:.0%} aspiration: " + ", ".join(
-            evidence.config.themes[t].label.lower() for t in below) + ".")  # fmt: skip
+            config.themes[t].label.lower() for t in below) + ".")  # fmt: skip
     return " ".join(parts)
 
 
-def escalations_reading(evidence: Evidence, period: Period, *, audience: str = "internal") -> str:
-    """Plain-English reading of the period's escalation Figures."""
-    if not _covers(evidence.escalations["raised_date"], period):
+def escalations_reading(figures: Iterable[Figure], *, coverage: VoiceCoverage, config: Config,
+                        audience: str = "internal") -> str:  # fmt: skip
+    """Plain-English reading of the period's escalation Figures.
+
+    Args:
+        figures: the period's escalation Figures (``escalation_figures``; other voice Figures are
+            ignored).
+        coverage: which voice logs cover the period (``voice_coverage``).
+        config: the configuration (resolution timescale, suppression rule).
+        audience: ``internal``, ``leadership`` or ``public``.
+    """
+    if not coverage.escalations:
         return "No practice alerts or disputes log covers this period."
-    w = _Words(evidence.config, audience)
-    figs = _by_id(escalation_figures(evidence, period))
-    limit = evidence.config.timescales.escalation_resolution_working_days
+    w = _Words(config, audience)
+    figs = _by_id(figures)
+    limit = config.timescales.escalation_resolution_working_days
     parts = [w.count(figs["escalations.count"], "practice alerts and disputes were raised")]
     parts.append(w.share(figs["escalations.resolved_within_timescale"],
                          f"of those resolved were resolved within {limit} working days"))  # fmt: skip
@@ -159,17 +181,20 @@ def escalations_reading(evidence: Evidence, period: Period, *, audience: str = "
     return " ".join(parts)
 
 
-def signals_table(
-    evidence: Evidence, period: Period, *, audience: str = "internal"
-) -> pd.DataFrame:
-    """The voice signals (:func:`signals`) as a table: theme, source, signal, reason.
+def signals_table(signals: Iterable[Signal], *, config: Config,
+                  audience: str = "internal") -> pd.DataFrame:  # fmt: skip
+    """The voice signals as a table: theme, source, signal, reason.
 
     The reasons quote counts, so for the public audience they are replaced by the Figure ids the
     signal rests on (shown, suppressed where small, with the Figures).
+
+    Args:
+        signals: the voice Signals (``measures.voice.signals``).
+        config: the configuration (theme labels).
+        audience: ``internal``, ``leadership`` or ``public``.
     """
     public = check_audience(audience) == "public"
-    rows = [{"theme": evidence.config.themes[sg.theme].label, "source": sg.source,
-             "signal": sg.signal,
+    rows = [{"theme": config.themes[sg.theme].label, "source": sg.source, "signal": sg.signal,
              "reason": ("see " + ", ".join(sg.figure_ids)) if public else sg.reason}
-            for sg in signals(evidence, period)]  # fmt: skip
+            for sg in signals]  # fmt: skip
     return pd.DataFrame(rows, columns=["theme", "source", "signal", "reason"])
