@@ -47,7 +47,9 @@ from .writers import _write_csv, _write_xlsx
 __all__ = ["ASSESSMENT_SHIFT_DATE", "PLANTED_TEAM", "SCALES", "generate"]
 
 
-def generate(out_dir: Path, *, scale: str = "small", seed: int = 2026) -> Path:
+def generate(
+    out_dir: Path, *, scale: str = "small", seed: int = 2026, patterns: bool = True
+) -> Path:
     """Write the synthetic authority Northmoor and its ``la.yaml`` into ``out_dir``.
 
     Args:
@@ -57,6 +59,12 @@ def generate(out_dir: Path, *, scale: str = "small", seed: int = 2026) -> Path:
             audits a month) or ``"large"`` (benchmarks: about ten times the volume, five times the
             teams, from 1 April 2021).
         seed: the random seed; the same seed gives byte-identical files.
+        patterns: plant the patterns a to g (the default). ``False`` writes an authority with no
+            change, for measuring false discoveries: every rate (grades, domains, timeliness,
+            complaint and escalation categories, feedback shares, scorecard series) is constant
+            over time and across teams, with sampling noise only; no team decline, practitioner
+            run, dip sample, lenient auditor, season or drift; levels at the configured
+            aspirations, targets or England's value. The bad rows and export quirks stay.
 
     Returns:
         The path of the written ``la.yaml``.
@@ -72,17 +80,25 @@ def generate(out_dir: Path, *, scale: str = "small", seed: int = 2026) -> Path:
     days = _Days(spec)
     org = _organisation(spec)
     kids = _Children(np.random.default_rng([seed, 1]))
-    lists, pools, annex_facts = _annex_a(spec, org, kids, days, np.random.default_rng([seed, 2]))
-    audits = _audits(spec, org, pools.by_team(), days, np.random.default_rng([seed, 3]))
+    lists, pools, annex_facts = _annex_a(
+        spec, org, kids, days, np.random.default_rng([seed, 2]), patterns=patterns
+    )
+    audits = _audits(
+        spec, org, pools.by_team(), days, np.random.default_rng([seed, 3]), patterns=patterns
+    )
     audit_out, audits, bad = _audit_rows(audits, org, np.random.default_rng([seed, 4]))
     actions, action_facts = _actions(audits, spec, np.random.default_rng([seed, 5]))
-    kpis, kpi_facts = _scorecard(spec, org, np.random.default_rng([seed, 6]))
-    complaints, complaint_facts = _complaints(spec, org, days, np.random.default_rng([seed, 7]))
+    kpis, kpi_facts = _scorecard(spec, org, np.random.default_rng([seed, 6]), patterns=patterns)
+    complaints, complaint_facts = _complaints(
+        spec, org, days, np.random.default_rng([seed, 7]), patterns=patterns
+    )
     quote_child = f"C{annex_facts['quote_child']:06d}"
     feedback_table, feedback_facts = _feedback(
-        spec, days, np.random.default_rng([seed, 8]), quote_child
+        spec, days, np.random.default_rng([seed, 8]), quote_child, patterns=patterns
     )
-    escalations, esc_facts = _escalations(spec, org, days, np.random.default_rng([seed, 9]))
+    escalations, esc_facts = _escalations(
+        spec, org, days, np.random.default_rng([seed, 9]), patterns=patterns
+    )
 
     # Row numbers as the user sees them (header = row 1) for the README's bad-row table.
     refs = audit_out["Audit Ref"].tolist()
@@ -140,7 +156,8 @@ def generate(out_dir: Path, *, scale: str = "small", seed: int = 2026) -> Path:
     ]
     valid = audits
     readme = _readme(spec, seed, org, valid, bad, action_facts, annex_facts,
-                     kpi_facts, complaint_facts, feedback_facts, esc_facts, files)  # fmt: skip
+                     kpi_facts, complaint_facts, feedback_facts, esc_facts, files,
+                     patterns=patterns)  # fmt: skip
     (out / "README.md").write_text(readme, encoding="utf-8")
     la = out / "la.yaml"
     la.write_text(_la_yaml(spec, org), encoding="utf-8")

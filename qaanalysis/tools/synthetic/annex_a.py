@@ -83,7 +83,17 @@ def _workers(rng, org: _Org, teams: np.ndarray) -> np.ndarray:
     return out
 
 
-def _annex_a(spec: _Spec, org: _Org, kids: _Children, days: _Days, rng) -> tuple[dict, _Pool, dict]:
+# An authority with no change (``patterns=False``): one assessment timeliness throughout, and
+# placement stability at England's (about 10% of children in care with 3 or more placements).
+_NULL_WITHIN_45 = 0.80
+_PLACEMENTS_P = (0.70, 0.24, 0.045, 0.015)
+_NULL_PLACEMENTS_P = (0.66, 0.24, 0.075, 0.025)
+
+
+def _annex_a(
+    spec: _Spec, org: _Org, kids: _Children, days: _Days, rng, *, patterns: bool = True
+) -> tuple[dict, _Pool, dict]:
+    """Annex A Lists 1 to 11; without ``patterns`` no planted timeliness shift or stability strength."""
     v = spec.volume
     ext, win = spec.extract, spec.start
     sim_months = _months(spec.sim_start, ext)
@@ -96,7 +106,7 @@ def _annex_a(spec: _Spec, org: _Org, kids: _Children, days: _Days, rng) -> tuple
     auth = days.monthly(rng, auth_months, 240 * v)
     n = len(auth)
     shift = np.datetime64(ASSESSMENT_SHIFT_DATE, "D")
-    within = rng.random(n) < np.where(auth >= shift, 0.90, 0.72)
+    within = rng.random(n) < (np.where(auth >= shift, 0.90, 0.72) if patterns else _NULL_WITHIN_45)
     wd_in = 45 - np.floor(rng.beta(1.2, 2.5, n) * 35)
     wd_late = 46 + np.minimum(np.floor(rng.exponential(12, n)), 100)
     wd = np.where(within, wd_in, wd_late).astype(int)
@@ -429,7 +439,7 @@ def _annex_a(spec: _Spec, org: _Org, kids: _Children, days: _Days, rng) -> tuple
                                            cp_worker, win, ext)  # fmt: skip
     lists["list_8"], facts["cla"] = _list_8(rng, person, frame, cla_start, cla_end, cla_child,
                                             cla_team, cla_worker, at18, adopt, adopted, kids,
-                                            win, ext)  # fmt: skip
+                                            win, ext, patterns=patterns)  # fmt: skip
     lists["list_9"] = _list_9(rng, person, frame, cl_child, cl_18, cl_team, cl_worker, ext)
     lists["list_10"], lists["list_11"] = _adoption(
         rng,
@@ -564,9 +574,8 @@ _CEASED = ("E13: Left care to live with parent(s), relative(s), or other person(
            "E12: Adopted - consent dispensed with by the court")  # fmt: skip
 
 
-def _list_8(
-    rng, person, frame, start, end, child, team, worker, at18, adopt, adopted, kids, win, ext
-):
+def _list_8(rng, person, frame, start, end, child, team, worker, at18, adopt, adopted, kids,
+            win, ext, *, patterns: bool = True):  # fmt: skip
     o = np.flatnonzero(np.isnat(end) | (end >= win))
     start, end, child = start[o], end[o], child[o]
     at18, adopt, adopted = at18[o], adopt[o], adopted[o]
@@ -576,7 +585,7 @@ def _list_8(
     dob = kids.dob_all[child]
     age = (ref - dob).astype(int) / 365.25
     # Placement stability (planted strength e): few children with 3 or more placements in 12 months.
-    placements = rng.choice([1, 2, 3, 4], n, p=[0.70, 0.24, 0.045, 0.015])
+    placements = rng.choice([1, 2, 3, 4], n, p=_PLACEMENTS_P if patterns else _NULL_PLACEMENTS_P)
     teen = age >= 12
     missing = np.where(rng.random(n) < np.where(teen, 0.14, 0.02), rng.integers(1, 6, n), 0)
     absent = np.where(rng.random(n) < np.where(teen, 0.1, 0.01), rng.integers(1, 4, n), 0)

@@ -37,6 +37,15 @@ from .people import _Org
 # ---------------------------------------------------------------- audits
 
 
+# An authority with no change (``patterns=False``): every audit's latent mean puts 70% of audits
+# good or better (the configured ``thresholds.audit_good_aspiration``); moderation samples audits at
+# random, and the moderator's latent grade correlates with the first auditor's at this value, so
+# agreement is about 80% and the table of first against moderated grade is symmetric in expectation.
+_NULL_QUALITY = float(_CUT_GOOD + ndtri(0.70))
+_NULL_MODERATED_SHARE = 0.24
+_NULL_MODERATION_CORRELATION = 0.9
+
+
 def _team_p_good(day: np.datetime64) -> float:
     """The planted team's expected good-or-better share by financial quarter (pattern a)."""
     q = _fq_code(np.array([day]))[0]
@@ -46,7 +55,16 @@ def _team_p_good(day: np.datetime64) -> float:
     }.get(q, 0.70)  # fmt: skip
 
 
-def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFrame:
+def _audits(
+    spec: _Spec, org: _Org, pools: dict, days: _Days, rng, *, patterns: bool = True
+) -> pd.DataFrame:
+    """The authority's audits; without ``patterns`` every audit has the same chance of each grade.
+
+    With ``patterns=False`` (an authority with no change) there is no planted team, dip sample or
+    practitioner run, no team offsets or month-to-month wobble, no domain biases, re-audits are no
+    better than first audits, and moderation is unbiased: the moderator's grade is exchangeable
+    with the first auditor's (see :func:`_null_moderation`).
+    """
     months = _months(spec.start, spec.extract)
     rows: dict[str, list] = {k: [] for k in ("date", "team", "auditor", "role", "type", "theme")}
     qa_leads = [a for a in org.roster if a["role"] == "qa_lead"]
@@ -68,7 +86,7 @@ def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFra
                 rows["theme"].append(theme)
                 rows["date"].append(month)
         # 2026-04 to 2026-09: a dip sample of the planted team, after concerns (pattern a).
-        if np.datetime64("2026-04", "M") <= month:
+        if patterns and np.datetime64("2026-04", "M") <= month:
             for i in range(int(round(5 * max(spec.volume / spec.team_copies, 1)))):
                 auditor = qa_leads[(mi + i) % len(qa_leads)]
                 rows["team"].append(PLANTED_TEAM)
@@ -104,9 +122,10 @@ def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFra
 
     # Planted run (pattern a): the planted practitioner is audited in May, July and September 2026,
     # and no other 2026-27 audits of the team are of their cases.
-    planted = org.planted_worker
+    planted = org.planted_worker if patterns else None
     p = pools[PLANTED_TEAM]
     run_months = [np.datetime64(m, "M") for m in ("2026-05", "2026-07", "2026-09")]
+    run_months = run_months if patterns else []
     in_period = (team == PLANTED_TEAM) & (date >= np.datetime64("2026-04-01"))
     run_idx = []
     for rm in run_months:
@@ -129,13 +148,14 @@ def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFra
 
     # Latent quality: team offset + a month-to-month authority wobble + the audit's own draw. The
     # planted team uses stratified draws within each quarter so that its shares are close to target.
-    team_offset = {t: rng.normal(0, 0.12) for t in org.teams}
+    team_offset = {t: rng.normal(0, 0.12) if patterns else 0.0 for t in org.teams}
     team_offset[PLANTED_TEAM] = 0.0
-    month_wobble = rng.normal(0, 0.1, len(months))
+    month_wobble = rng.normal(0, 0.1, len(months)) if patterns else np.zeros(len(months))
     mi = (date.astype(_M) - months[0]).astype(int)
-    mu = _BASE_QUALITY + np.array([team_offset[t] for t in team]) + month_wobble[mi]
+    quality = _BASE_QUALITY if patterns else _NULL_QUALITY
+    mu = quality + np.array([team_offset[t] for t in team]) + month_wobble[mi]
     eps = rng.normal(0, 1, n)
-    is_planted = team == PLANTED_TEAM
+    is_planted = (team == PLANTED_TEAM) & patterns
     fq = _fq_index(date)
     for qv in np.unique(fq[is_planted]):
         g = np.flatnonzero(is_planted & (fq == qv))
@@ -150,7 +170,8 @@ def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFra
         g = [x for x in g if x not in run_idx]
         j = g[int(np.argmin(latent[g]))]
         latent[i], latent[j] = latent[j], latent[i]
-    before = np.flatnonzero((worker == planted) & (date < date[run_idx[0]]))
+    first_run = date[run_idx[0]] if run_idx else date.min()
+    before = np.flatnonzero((worker == planted) & (date < first_run))
     if len(before):
         last = before[np.argmax(date[before])]
         if latent[last] <= _CUT_RI:
@@ -178,10 +199,13 @@ def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFra
     leads = [a["auditor_id"] for a in qa_leads]
     re["auditor"] = _pick(rng, len(re), leads)
     re["role"] = "qa_lead"
-    re_mu = _BASE_QUALITY + np.array([team_offset[t] for t in re["team"]]) + 0.6
-    re_mu = np.where(
-        re["team"] == PLANTED_TEAM, [_CUT_GOOD + ndtri(_team_p_good(d)) for d in re_date], re_mu
-    )
+    re_mu = quality + np.array([team_offset[t] for t in re["team"]]) + 0.6 * patterns
+    if patterns:
+        re_mu = np.where(
+            re["team"] == PLANTED_TEAM,
+            [_CUT_GOOD + ndtri(_team_p_good(d)) for d in re_date],
+            re_mu,
+        )
     re["latent"] = re_mu + rng.normal(0, 1, len(re))
     audits = pd.concat([audits, re], ignore_index=True)
     audits["grade"] = _grade_of(audits["latent"].to_numpy())
@@ -208,7 +232,7 @@ def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFra
     coh = audits["cohort"].to_numpy()
     m = len(audits)
     for dom, _label in _DOMAINS:
-        bias = _domain_bias(dom, fy)
+        bias = _domain_bias(dom, fy) if patterns else 0.0
         d_lat = 0.8 * latent + 0.6 * rng.normal(0, 1, m) + bias
         assessed = rng.random(m) < 0.93
         if dom == "review_unit":
@@ -222,14 +246,17 @@ def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFra
     # Moderation (pattern g): every Inadequate and about 17% of the rest. First grading is
     # somewhat lenient, team managers most: downgrades outnumber upgrades.
     g = audits["grade"].to_numpy()
-    moderated = (g == 3) | (rng.random(m) < 0.17)
-    down_p = audits["role"].map(_DOWNGRADE).to_numpy()
-    down_p = np.where(g == 0, down_p + 0.1, np.where(g == 3, 0.0, down_p))
-    up_p = np.where(g == 0, 0.0, _UPGRADE)
-    u = rng.random(m)
-    mod = np.where(u < down_p, g + 1, np.where(u < down_p + up_p, g - 1, g))
-    mod = np.where(audits["planted_run"], g, mod)
-    audits["moderated"] = np.where(moderated, mod, -1)
+    if patterns:
+        moderated = (g == 3) | (rng.random(m) < 0.17)
+        down_p = audits["role"].map(_DOWNGRADE).to_numpy()
+        down_p = np.where(g == 0, down_p + 0.1, np.where(g == 3, 0.0, down_p))
+        up_p = np.where(g == 0, 0.0, _UPGRADE)
+        u = rng.random(m)
+        mod = np.where(u < down_p, g + 1, np.where(u < down_p + up_p, g - 1, g))
+        mod = np.where(audits["planted_run"], g, mod)
+        audits["moderated"] = np.where(moderated, mod, -1)
+    else:
+        audits["moderated"] = _null_moderation(latent, quality, rng)
 
     ir = np.where(g == 3, rng.random(m) < 0.12, rng.random(m) < 0.003)
     audits["immediate"] = np.where(ir, "Y", "N")
@@ -237,6 +264,22 @@ def _audits(spec: _Spec, org: _Org, pools: dict, days: _Days, rng) -> pd.DataFra
                                [0.45, 0.15, 0.27, 0.13])  # fmt: skip
     audits["audit_id"] = ""
     return audits
+
+
+def _null_moderation(latent: np.ndarray, quality: float, rng) -> np.ndarray:
+    """Unbiased moderation: the moderated grade index, or -1 for an audit not moderated.
+
+    The first grade is ``_grade_of(latent)`` with ``latent = quality + e``, e standard normal;
+    the moderator sees ``quality + r e + sqrt(1 - r^2) z`` with fresh z. Both are
+    standard normal about the same mean with correlation r, so the pair is exchangeable and every
+    off-diagonal cell (first i, moderated j) has the same expected count as (j, i).
+    """
+    m = len(latent)
+    moderated = rng.random(m) < _NULL_MODERATED_SHARE
+    r = _NULL_MODERATION_CORRELATION
+    e = latent - quality
+    second = quality + r * e + np.sqrt(1 - r**2) * rng.normal(0, 1, m)
+    return np.where(moderated, _grade_of(second), -1)
 
 
 def _audit_rows(audits: pd.DataFrame, org: _Org, rng) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -392,7 +435,13 @@ def _actions(audits: pd.DataFrame, spec: _Spec, rng) -> tuple[pd.DataFrame, dict
 # ---------------------------------------------------------------- scorecard
 
 
-def _scorecard(spec: _Spec, org: _Org, rng) -> tuple[pd.DataFrame, dict]:
+# An authority with no change: supervision is held at its target's rate, each month a binomial
+# draw; caseloads and agency shares have no season or drift.
+_NULL_SUPERVISION = 0.85
+
+
+def _scorecard(spec: _Spec, org: _Org, rng, *, patterns: bool = True) -> tuple[pd.DataFrame, dict]:
+    """The monthly scorecard; without ``patterns`` every series is level (sampling noise only)."""
     months = _months(spec.start, spec.extract)
     n = len(months)
     t = np.arange(n)
@@ -405,8 +454,12 @@ def _scorecard(spec: _Spec, org: _Org, rng) -> tuple[pd.DataFrame, dict]:
     due = rng.poisson(staff * 1.02, n)
     # Capped just under target so "below target every month" holds whatever the seed.
     held = np.minimum(rng.binomial(due, np.clip(p_sup, 0, 1)), np.floor(0.84 * due)).astype(int)
+    if not patterns:
+        held = rng.binomial(due, _NULL_SUPERVISION)
+        t = np.zeros(n)  # no season, no drift
     fte = np.round(staff * 0.86 + rng.normal(0, 1.5 * spec.volume**0.5, n), 1)
-    cases = np.round(fte * (17.6 + 0.5 * np.sin(t / 3) + rng.normal(0, 0.4, n)))
+    season = 0.5 * np.sin(t / 3) if patterns else 0.0
+    cases = np.round(fte * (17.6 + season + rng.normal(0, 0.4, n)))
     agency = np.round(fte * np.clip(0.17 - 0.001 * t + rng.normal(0, 0.01, n), 0.05, 0.4), 1)
     leavers = rng.poisson(staff * 0.155, n)
     headcount = np.round(staff * 0.98 + rng.normal(0, 1.0, n))

@@ -46,7 +46,10 @@ _LEARNING = {
 }
 
 
-def _complaints(spec: _Spec, org: _Org, days: _Days, rng) -> tuple[pd.DataFrame, dict]:
+def _complaints(
+    spec: _Spec, org: _Org, days: _Days, rng, *, patterns: bool = True
+) -> tuple[pd.DataFrame, dict]:
+    """The complaints log; without ``patterns`` every category arrives at a constant Poisson rate."""
     months = _months(spec.start, spec.extract)
     v = spec.volume
     recs = []
@@ -54,7 +57,7 @@ def _complaints(spec: _Spec, org: _Org, days: _Days, rng) -> tuple[pd.DataFrame,
     # earlier rate by September 2026.
     ramp = np.maximum((months - np.datetime64("2025-11", "M")).astype(int), 0) * 0.13 + 1.0
     for cat, share in _COMPLAINT_CATEGORIES:
-        if cat == "Worker contact":
+        if cat == "Worker contact" and patterns:
             # Randomised rounding rather than Poisson: the planted rise is not lost in noise.
             rate = 20 * v * share * ramp
             d = days.monthly(rng, months, None, counts=np.floor(rate + rng.random(len(months))))
@@ -182,14 +185,23 @@ _COMMENTS_BAD = ("I have had three social workers this year.", "Nobody rings bac
                  "Supervision keeps getting cancelled.")  # fmt: skip
 
 
-def _feedback(spec: _Spec, days: _Days, rng, quote_child: str) -> tuple[dict, dict]:
+# An authority with no change: every question's positive share is the configured aspiration
+# (``thresholds.feedback_positive_aspiration``), with no settled strength or softer 2026.
+_NULL_POSITIVE = 0.70
+
+
+def _feedback(
+    spec: _Spec, days: _Days, rng, quote_child: str, *, patterns: bool = True
+) -> tuple[dict, dict]:
+    """Participation feedback; without ``patterns`` every question has one constant positive share."""
     months = _months(spec.start, spec.extract)
     frames = []
     for code, (text, share, resp, chans, pos) in _QUESTIONS.items():
         d = days.monthly(rng, months, 150 * spec.volume * share)
         k = len(d)
-        p = np.full(k, pos)
-        if code == "worker_relationship":  # softer in 2026, alongside the worker-contact complaints
+        p = np.full(k, pos if patterns else _NULL_POSITIVE)
+        # Softer in 2026, alongside the worker-contact complaints.
+        if code == "worker_relationship" and patterns:
             p = np.where(d >= np.datetime64("2026-01-01"), pos - 0.08, pos)
         positive = rng.random(k) < p
         score = np.where(
@@ -259,7 +271,10 @@ _ESC_CATEGORIES = (("Front door", 1.3), ("Planning", 2.8), ("Drift and delay", 2
                    ("Multi-agency", 1.3), ("Recording", 1.1))  # fmt: skip
 
 
-def _escalations(spec: _Spec, org: _Org, days: _Days, rng) -> tuple[pd.DataFrame, dict]:
+def _escalations(
+    spec: _Spec, org: _Org, days: _Days, rng, *, patterns: bool = True
+) -> tuple[pd.DataFrame, dict]:
+    """IRO and CP chair alerts; without ``patterns`` management response stays at 1.4 a month."""
     months = _months(spec.start, spec.extract)
     v = spec.volume
     parts = []
@@ -267,7 +282,7 @@ def _escalations(spec: _Spec, org: _Org, days: _Days, rng) -> tuple[pd.DataFrame
         parts.append(pd.DataFrame({"date": days.monthly(rng, months, rate * v), "category": cat}))
     # Management response (pattern f): about 1.4 a month until March 2025, then rising steadily to
     # about 4 a month by September 2026.
-    step = np.maximum((months - np.datetime64("2025-03", "M")).astype(int), 0)
+    step = np.maximum((months - np.datetime64("2025-03", "M")).astype(int), 0) * patterns
     mr = (1.4 + step * 2.8 / 18) * v
     parts.append(
         pd.DataFrame({"date": days.monthly(rng, months, mr), "category": "Management response"})
