@@ -110,7 +110,7 @@ def _sample(args) -> int:
 def _synth(args) -> int:
     from .tools.synthetic import generate
 
-    path = generate(Path(args.out), scale=args.scale, seed=args.seed)
+    path = generate(Path(args.out), scale=args.scale, seed=args.seed, patterns=args.patterns)
     print(f"Synthetic authority written; configuration: {path}")
     return 0
 
@@ -202,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--seed", type=int, default=2026,
         help="random seed: the same seed gives the same authority (default 2026)",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-patterns", dest="patterns", action="store_false",
+        help="an authority with no change (no planted patterns, every rate constant over time "
+        "and across teams), for measuring false discoveries",
     )  # fmt: skip
     p.set_defaults(func=_synth)
 
