@@ -1,0 +1,111 @@
+"""Performance: statutory-timescale KPIs from Annex A, scorecard KPIs, SPC charts and benchmarks.
+
+Every Annex A KPI is declared once in :data:`KPI_DEFINITIONS` (numerator, denominator, period rule,
+working or calendar days, statutory source); :func:`kpi_definitions` turns the declarations into
+the text that the notebook, the narrative and the methods appendix all read, with the authority's
+configured timescales filled in.
+
+Two period rules:
+
+- **flow** KPIs count events in a month (an assessment authorised, an ICPC held, a plan starting):
+  a monthly series, summed over the months of a reporting period.
+- **stock** KPIs describe the children open on a date (CP plans, children in care, care leavers).
+  Annex A holds only the *latest* visit, review, health assessment and placement count of each
+  child, as at the extract date, so the position at an earlier month end cannot be rebuilt: a stock
+  KPI is computed only as at the extract date, and only for a period that contains it. A stock
+  KPI's history comes from the monthly scorecard (the ``kpis`` source) where the authority keeps one.
+
+Working days exclude weekends and England and Wales bank holidays
+(:func:`qaanalysis.periods.working_days_between`: the day of the first event is day 0).
+
+Trends are read as Making Data Count XmR charts (:func:`qaanalysis.stats.xmr`), with the baselines
+and recalculation dates set in the KPI catalogue of ``la.yaml``. Benchmarks come from the
+``benchmarks`` source or from Department for Education published statistics named in
+``la.yaml`` (``published``).
+
+The package, along its seams: ``evaluators`` (the record-level rules and their declared constants),
+``definitions`` (:data:`KPI_DEFINITIONS`, :func:`kpi_definitions`), ``records`` (the records behind
+each KPI, by team, exceptions, availability), ``series`` (KPIs by month), ``kpis`` (period values,
+target status, ``kpi.<id>`` Figures), ``spc`` (Making Data Count), ``benchmarks``, ``scorecard`` and
+``signals``. Every name is importable from ``qaanalysis.measures.performance``.
+"""
+
+from .benchmarks import (
+    BENCHMARK_COLUMNS,
+    SUPPRESSION_REASONS,
+    benchmarks,
+    read_published_value,
+)
+from .definitions import KPI_DEFINITIONS, KpiDefinition, kpi_definitions
+from .evaluators import (
+    CARE_LEAVER_AGES,
+    CLA_FIRST_VISIT_DAYS,
+    CP_LONG_PLAN_YEARS,
+    INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS,
+    PLACEMENTS_THRESHOLD,
+    RE_REFERRAL_COUNT,
+    WINDOW_START_GRACE_DAYS,
+)
+from .kpis import (
+    MEETING_TARGET,
+    MISSING_TARGET,
+    PeriodValue,
+    kpi_figure,
+    kpi_figures,
+    period_value,
+    target_status,
+)
+from .readings import Chart, spc_chart, spc_reading
+from .records import (
+    exceptions,
+    kpi_availability,
+    kpi_records,
+    missing_inputs,
+    team_breakdown,
+    window_start,
+)
+from .scorecard import SCORECARD_COLUMNS, scorecard
+from .series import kpi_series
+from .signals import signals, signals_table
+from .spc import SpcResult, kpi_spc, spc_summary
+
+__all__ = [
+    "BENCHMARK_COLUMNS",
+    "CARE_LEAVER_AGES",
+    "CLA_FIRST_VISIT_DAYS",
+    "CP_LONG_PLAN_YEARS",
+    "INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS",
+    "KPI_DEFINITIONS",
+    "MEETING_TARGET",
+    "MISSING_TARGET",
+    "PLACEMENTS_THRESHOLD",
+    "RE_REFERRAL_COUNT",
+    "SCORECARD_COLUMNS",
+    "SUPPRESSION_REASONS",
+    "WINDOW_START_GRACE_DAYS",
+    "Chart",
+    "KpiDefinition",
+    "PeriodValue",
+    "SpcResult",
+    "benchmarks",
+    "exceptions",
+    "kpi_availability",
+    "kpi_definitions",
+    "kpi_figure",
+    "kpi_figures",
+    "kpi_records",
+    "kpi_series",
+    "kpi_spc",
+    "missing_inputs",
+    "period_value",
+    "read_published_value",
+    "scorecard",
+    "signals",
+    "signals_table",
+    "spc_chart",
+    "spc_reading",
+    "spc_summary",
+    "target_status",
+    "team_breakdown",
+    "window_start",
+]
