@@ -129,6 +129,44 @@ def _init(args) -> int:
     return 0
 
 
+def _history(args) -> int:
+    from . import history
+
+    path = history.history_path(load_config(args.config), args.out)
+    try:
+        if args.action != "list" and not args.target:
+            what = "a folder to write to" if args.action == "export" else "a Figure id"
+            print(f"qaanalysis history {args.action}: give {what}", file=sys.stderr)
+            return 2
+        if not path.is_file():
+            print(f"qaanalysis history: there is no history at {path}; one is written each time "
+                  f"a pack is built (check --config and --out)", file=sys.stderr)  # fmt: skip
+            return 2
+        if args.action == "export":
+            written = history.export(path, args.target)
+            print(f"{len(written)} tables written to {Path(args.target)}: "
+                  f"{', '.join(p.name for p in written)}")  # fmt: skip
+            return 0
+        if args.action == "show":
+            rows = history.figure_history(path, args.target, report=args.report,
+                                          audience=args.audience)  # fmt: skip
+            if rows.empty:
+                print(f"qaanalysis history show: no Figure {args.target!r} is recorded in {path}",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            print(f"{rows['label'].iloc[-1]} ({args.target}), from {path}")
+            print(history.figure_table(rows).to_string(index=False))
+            return 0
+        rows = history.runs(path)
+        print(f"{len(rows)} {'run' if len(rows) == 1 else 'runs'} recorded in {path}")
+        if len(rows):
+            print(history.runs_table(rows).to_string(index=False))
+    except history.HistoryError as exc:
+        print(f"qaanalysis history: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qaanalysis",
@@ -228,6 +266,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="info: where the cache is and what it holds; clear: remove every entry",
     )  # fmt: skip
     p.set_defaults(func=_cache)
+
+    p = commands.add_parser(
+        "history", help="list, show or export the history of every pack built",
+        description="Every pack records its Figures, theme statuses, key messages and "
+        "recommendations in <out>/<authority>/history.sqlite (docs/history.md).",
+    )  # fmt: skip
+    p.add_argument("--config", required=True, help="the authority's la.yaml")
+    p.add_argument("--out", default="outputs", help="the packs' output folder (default: outputs)")
+    p.add_argument(
+        "action", nargs="?", default="list", choices=["list", "export", "show"],
+        help="list: every run recorded (default); export FOLDER: one CSV per table; "
+        "show FIGURE_ID: one Figure period by period",
+    )  # fmt: skip
+    p.add_argument("target", nargs="?", help="the folder (export) or the Figure id (show)")
+    p.add_argument("--report", default=None, help="show: only this report's runs")
+    p.add_argument("--audience", default=None, help="show: only this audience's runs")
+    p.set_defaults(func=_history)
     return parser
 
 

@@ -636,6 +636,40 @@ def export(path: str | Path, folder: str | Path) -> list[Path]:
     return written
 
 
+# -- for readers ---------------------------------------------------------------------------------
+
+# How a Figure's direction is said (STYLE: "broadly stable" unless a change is significant).
+DIRECTION_WORDS = {"improving": "improving", "declining": "declining", "stable": "broadly stable",
+                   "not_judged": "not judged"}  # fmt: skip
+
+
+def runs_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`runs` as a reader sees it: UK dates, plain headings, no digests."""
+    recorded = pd.to_datetime(frame["created_at"], utc=True)
+    extract = pd.to_datetime(frame["extract_date"])
+    return pd.DataFrame({
+        "Run": frame["run_id"],
+        "Period": frame["period"],
+        "Report": frame["report"],
+        "Audience": frame["audience"],
+        "Extract date": extract.dt.strftime("%d/%m/%Y").fillna("not recorded"),
+        "Recorded (UTC)": recorded.dt.strftime("%d/%m/%Y %H:%M"),
+        "Figures": frame["figures"],
+        "Version": frame["package_version"],
+    })  # fmt: skip
+
+
+def figure_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`figure_history` as a reader sees it: period, report, audience, value, change."""
+    return pd.DataFrame({
+        "Period": frame["period"],
+        "Report": frame["report"],
+        "Audience": frame["audience"],
+        "Value": frame["text"],
+        "Change": frame["direction"].map(DIRECTION_WORDS).fillna(frame["direction"]),
+    })  # fmt: skip
+
+
 def _booleans(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("significant", "suppressed"):
         frame[column] = frame[column].astype(bool)
