@@ -634,6 +634,85 @@ def test_no_log_readings_say_so():
     assert voice.complaint_categories(ev.complaints, period=period, config=CONFIG).empty
 
 
+# ----------------------------------------------------------------------------- the section
+
+
+def section_evidence() -> Evidence:
+    # Complaints with a significant rise in worker contact (12 against 3), one alert about planning
+    # open past timescale and one child's positive answer, so every part of the section has data.
+    alerts = escalations([{"raised_date": "2026-07-01"}, {"raised_date": "2026-04-01"}])
+    answers = feedback([{"date": "2026-08-01", "score": 5, "consent_to_quote": True,
+                         "comment": "My worker listened"}])  # fmt: skip
+    return evidence(complaints=worker_contact_rising(), escalations=alerts, feedback=answers)
+
+
+def test_voice_section_computes_each_measure_once(monkeypatch):
+    # The category table, the timeliness of the period's complaints and the alerts' status at the
+    # period end are each computed once and shared by the Figures, tables, chart and readings.
+    # Timeliness and alert status are computed once more each, for the previous period (the
+    # comparison of the within-timescale and resolved-within-timescale Figures).
+    from qaanalysis.measures.voice import complaints as complaints_module
+    from qaanalysis.measures.voice import escalations as escalations_module
+    from qaanalysis.sections import voice as section
+
+    calls: dict[str, int] = {}
+
+    def counted(module, name):
+        original = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+        monkeypatch.setattr(voice, name, wrapper)
+
+    counted(complaints_module, "complaint_categories")
+    counted(complaints_module, "complaint_timeliness")
+    counted(escalations_module, "escalation_categories")
+    counted(escalations_module, "escalation_status")
+    section.build(section_evidence(), parse_period("2026-27-Q2"), audience="internal")
+    assert calls == {"complaint_categories": 1, "complaint_timeliness": 2,
+                     "escalation_categories": 1, "escalation_status": 2}  # fmt: skip
+
+
+def test_voice_section_carries_the_figures_and_signals_once():
+    from qaanalysis.sections import voice as section
+
+    ev, period = section_evidence(), parse_period("2026-27-Q2")
+    built = section.build(ev, period, audience="internal")
+    # The Figures in voice_figures' order (complaints, feedback, escalations), each id once.
+    assert [f.id for f in built.figures] == [f.id for f in voice.voice_figures(ev, period)]
+    assert len({f.id for f in built.figures}) == len(built.figures)
+    rising = {(s.theme, s.source): s for s in built.signals}[("relationships_visits", "complaints")]
+    assert rising.signal == "negative"
+    # The chart highlights the category the table calls a significant rise (12 against 3).
+    assert built["categories_trend_chart"].data["highlight"] == ["worker_contact"]
+    # The Figures shown are the section's Figures, in three sets.
+    shown = [f.id for key in ("complaint_figures", "feedback_figures", "escalation_figures")
+             for f in built[key].figures]  # fmt: skip
+    assert shown == [f.id for f in built.figures]
+    # The public signals table names the Figures rather than quoting counts.
+    public = section.build(ev, period, audience="public")["voice_signals"].frame
+    reasons = public.set_index(["theme", "source"])["reason"]
+    assert reasons[("Relationships and direct work (visits)", "complaints")] == (
+        "see complaints.category.worker_contact.count"
+    )
+
+
+def test_voice_notebook_shows_every_item_in_the_section_order():
+    import json
+    import re
+
+    from qaanalysis.sections import voice as section
+
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "30_voice.ipynb").read_text())
+    shown = [m for c in notebook["cells"] if c["cell_type"] == "code"
+             for m in re.findall(r'^s\.show\(voice\["(\w+)"\]\)$', "".join(c["source"]))]  # fmt: skip
+    built = section.build(section_evidence(), parse_period("2026-27-Q2"), audience="internal")
+    assert shown == list(built.items)
+
+
 # ----------------------------------------------------------------------------- the sample authority
 # Expected values are the generator's own, stated in data_samples/README.md (planted pattern c,
 # pattern f and the quote-scrubber texts), not computed by this package.

@@ -396,7 +396,7 @@ def complainants(complaints: pd.DataFrame, *, period: Period) -> pd.DataFrame:
             columns=["complainant", "complaints", "with_advocate", "with_advocate_pct"]
         )
     received = _in(_records(complaints, "complaint"), "received_date", period)
-    who = received["complainant"].fillna(NOT_RECORDED)
+    who = received["complainant"].astype(object).fillna(NOT_RECORDED)
     advocate = received["advocate"].astype("boolean").fillna(False).astype(bool)
     rows = []
     for code in [*COMPLAINANT_LABELS, NOT_RECORDED]:
@@ -431,7 +431,7 @@ def compliments_by_service(
         .map(lambda c: config.themes[mapping[c][0]].label if c in mapping else "Other")
         .where(received["category"].notna(), "Not categorised")
     )
-    service = received["service"].fillna(NOT_RECORDED)
+    service = received["service"].astype(object).fillna(NOT_RECORDED)
     if received.empty:
         return pd.DataFrame({"service": pd.Series(dtype=object), "total": pd.Series(dtype=int)})
     table = pd.crosstab(service, theme)

@@ -124,7 +124,7 @@ def escalation_stages(escalations: pd.DataFrame, *, period: Period) -> pd.DataFr
         ``stage`` and ``raised``, most first.
     """
     raised = _in(escalations, "raised_date", period)
-    counts = raised["stage"].fillna(NOT_RECORDED).map(_label).value_counts()
+    counts = raised["stage"].astype(object).fillna(NOT_RECORDED).map(_label).value_counts()
     return counts.rename_axis("stage").reset_index(name="raised")
 
 

@@ -1,0 +1,178 @@
+"""The voice section: complaints, compliments, feedback, quotes and escalations, each computed once.
+
+Every item of ``notebooks/30_voice.ipynb``, in its order. Item keys name what a cell shows; a table
+and the chart drawn from the same result share one computation, and the Figures, readings and
+Signals are computed from the same tables (the complaint categories behind the category Figures,
+the table and the chart's highlighted rises are one computation; so are the escalation categories
+and the alerts' status at the period end).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..config import Config
+from ..findings import Chart, FigureSet, Item, Section, Table, Text
+from ..measures import voice
+from ..narrative import voice as words
+from ..periods import Period
+from ..sources import Evidence
+
+STAGES_NOTE = (
+    "next_stage_pct: complaints received at the next stage per 100 received at this stage in the "
+    "same period. The log does not link a complaint's stages, so this is a ratio of flows, not a "
+    "tracked share."
+)
+TIMELINESS_NOTE = (
+    "Working days after receipt up to and including the response, without weekends and bank "
+    "holidays. Pending: not yet answered and still within timescale at the extract date (left out "
+    "of the share)."
+)
+CATEGORIES_NOTE = (
+    "previous: the previous quarter; last_year: the same quarter a year earlier; _p: the exact "
+    "test's p-value."
+)
+QUOTES_NOTE = (
+    "Only comments whose author agreed to be quoted; email addresses, phone numbers, postcodes, "
+    "dates and any identifier found in the inputs are removed."
+)
+ESCALATIONS_NOTE = (
+    "open_at_end and open_past_timescale are at the period end; median_working_days is for alerts "
+    "resolved in the period."
+)
+
+
+def _table(frame: pd.DataFrame, *, name: str, title: str, note: str = "") -> Table:
+    """A voice table shown with the options its column names imply (``voice.table_options``)."""
+    shown = voice.table_options(frame)
+    return Table(name, title, frame, count_columns=tuple(shown["count_columns"]),
+                 percent_columns=tuple(shown["percent_columns"]), percent_of=shown["percent_of"],
+                 note=note)  # fmt: skip
+
+
+def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
+    """Compute the voice section for ``period`` (see the module docstring)."""
+    config: Config = evidence.config
+    coverage = voice.voice_coverage(evidence, period)
+    items: dict[str, Item] = {}
+    complaint_figs = _complaints(evidence, period, items, coverage=coverage, audience=audience)
+    feedback_figs = _feedback(evidence, period, items, audience=audience)
+    escalation_figs = _escalations(evidence, period, items, coverage=coverage, audience=audience)
+    figures = complaint_figs + feedback_figs + escalation_figs  # voice_figures' order
+    signals = voice.signals(figures, config=config, coverage=coverage)
+    items["voice_signals"] = Table("voice_signals", "Voice evidence by practice theme",
+                                   words.signals_table(signals, config=config, audience=audience))  # fmt: skip
+    return Section("voice", items, tuple(figures), tuple(signals))
+
+
+def _complaints(evidence: Evidence, period: Period, items: dict[str, Item], *,
+                coverage: voice.VoiceCoverage, audience: str) -> list:  # fmt: skip
+    """The complaints and compliments items; returns the complaint Figures."""
+    config = evidence.config
+    complaints = evidence.complaints
+    timeliness = voice.period_timeliness(evidence, period)
+    categories = voice.complaint_categories(complaints, period=period, config=config)
+    figs = voice.complaint_figures(evidence, period, timeliness=timeliness, categories=categories)
+    items["complaint_figures"] = FigureSet("complaint_figures", "Complaints and compliments",
+                                           tuple(figs))  # fmt: skip
+    items["complaints_reading"] = Text("complaints_reading", words.complaints_reading(
+        figs, coverage=coverage, config=config, audience=audience))  # fmt: skip
+
+    volumes = voice.quarterly_volumes(complaints, period=period)
+    items["volumes_chart"] = Chart("voice_volumes", "volumes", {
+        "frame": volumes, "x": "quarter", "columns": ["complaints", "compliments", "comments"],
+        "title": "Complaints, compliments and comments received by quarter"},
+        alt="Bars of complaints, compliments and comments received in each of the last eight "
+            "quarters")  # fmt: skip
+    items["complaints_quarters"] = _table(volumes, name="complaints_quarters",
+                                          title="Records received by quarter, and complaints by "
+                                                "stage")  # fmt: skip
+    items["complaints_stages"] = _table(voice.stage_summary(complaints, period=period),
+                                        name="complaints_stages",
+                                        title="Complaints received by stage", note=STAGES_NOTE)  # fmt: skip
+    items["complaints_timeliness"] = _table(
+        voice.timeliness_table(evidence, period, timeliness=timeliness),
+        name="complaints_timeliness",
+        title="Complaints answered within the statutory timescale, by stage",
+        note=TIMELINESS_NOTE)  # fmt: skip
+    items["complaints_late"] = Table(
+        "complaints_late", "Complaints answered late or still open",
+        voice.late_complaints(evidence, period, timeliness=timeliness), child_level=True)  # fmt: skip
+    items["complaints_outcomes"] = _table(voice.complaint_outcomes(complaints, period=period),
+                                          name="complaints_outcomes",
+                                          title="Outcomes of complaints answered in the period")  # fmt: skip
+    items["complaints_categories"] = _table(categories, name="complaints_categories",
+                                            title="Complaints by category and practice theme",
+                                            note=CATEGORIES_NOTE)  # fmt: skip
+    by_quarter = voice.category_by_quarter(complaints, period=period)
+    items["categories_trend_chart"] = Chart("complaints_categories_trend", "category_lines", {
+        "frame": by_quarter, "x": "quarter", "highlight": voice.significant_rises(categories),
+        "title": "Complaints by category and quarter"},
+        alt="Lines of complaints per quarter for each category, significant rises highlighted")  # fmt: skip
+    items["complaints_cat_quarters"] = _table(by_quarter, name="complaints_cat_quarters",
+                                              title="Complaints by quarter and category")  # fmt: skip
+    items["complainants"] = _table(voice.complainants(complaints, period=period),
+                                   name="complainants",
+                                   title="Complaints by complainant and use of an advocate")  # fmt: skip
+    items["compliments"] = _table(
+        voice.compliments_by_service(complaints, period=period, config=config),
+        name="compliments", title="Compliments by service and practice theme")  # fmt: skip
+    return figs
+
+
+def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *,
+              audience: str) -> list:  # fmt: skip
+    """The participation and feedback items and the quotes; returns the feedback Figures."""
+    config = evidence.config
+    feedback = evidence.feedback
+    figs = voice.feedback_figures(evidence, period)
+    items["feedback_figures"] = FigureSet("feedback_figures", "Participation and feedback",
+                                          tuple(figs))  # fmt: skip
+    items["feedback_reading"] = Text("feedback_reading", words.feedback_reading(
+        figs, config=config, audience=audience))  # fmt: skip
+    items["feedback_channels"] = _table(voice.feedback_responses(feedback, period=period),
+                                        name="feedback_channels",
+                                        title="Answers by channel and respondent")  # fmt: skip
+    items["feedback_groups"] = _table(
+        voice.feedback_by_group(feedback, period=period, config=config), name="feedback_groups",
+        title="Positive answers by question and respondent group")  # fmt: skip
+    questions = voice.feedback_positive(feedback, period=period, config=config)
+    items["feedback_questions_chart"] = Chart("feedback_questions", "positive_shares", {
+        "frame": questions, "label": "question_label", "share": "positive_pct",
+        "low": "positive_ci_low", "high": "positive_ci_high",
+        "aspiration": voice.voice_standards(config).feedback_aspiration,
+        "title": "Positive answers by question"},
+        alt="Bars of the positive share for each feedback question with 95% intervals and the "
+            "aspiration line")  # fmt: skip
+    items["feedback_themes"] = _table(
+        voice.feedback_positive(feedback, period=period, config=config, by=("theme",)),
+        name="feedback_themes", title="Positive answers by practice theme")  # fmt: skip
+    quotes = voice.quotes(feedback, period=period,
+                          identifiers=voice.collect_identifiers(evidence))  # fmt: skip
+    items["quotes"] = Table("quotes", "What children and families told us", quotes,
+                            child_level=True, note=QUOTES_NOTE)  # fmt: skip
+    return figs
+
+
+def _escalations(evidence: Evidence, period: Period, items: dict[str, Item], *,
+                 coverage: voice.VoiceCoverage, audience: str) -> list:  # fmt: skip
+    """The practice alerts and disputes items; returns the escalation Figures."""
+    config = evidence.config
+    escalations = evidence.escalations
+    status = voice.period_status(evidence, period)
+    table = voice.escalation_table(evidence, period, status=status)
+    figs = voice.escalation_figures(evidence, period, table=table, status=status)
+    items["escalation_figures"] = FigureSet("escalation_figures", "Practice alerts and disputes",
+                                            tuple(figs))  # fmt: skip
+    items["escalations_reading"] = Text("escalations_reading", words.escalations_reading(
+        figs, coverage=coverage, config=config, audience=audience))  # fmt: skip
+    items["escalation_categories"] = _table(table, name="escalation_categories",
+                                            title="Alerts by category and practice theme",
+                                            note=ESCALATIONS_NOTE)  # fmt: skip
+    items["escalation_stages"] = _table(voice.escalation_stages(escalations, period=period),
+                                        name="escalation_stages", title="Alerts raised by stage")  # fmt: skip
+    items["escalations_trend_chart"] = Chart("escalations_trend", "category_lines", {
+        "frame": voice.escalations_by_quarter(escalations, period=period), "x": "quarter",
+        "highlight": voice.significant_rises(table), "title": "Alerts by category and quarter"},
+        alt="Lines of alerts raised per quarter for each category, significant rises highlighted")  # fmt: skip
+    return figs
