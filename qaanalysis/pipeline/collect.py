@@ -6,6 +6,7 @@ this module walks an executed notebook and yields its content as blocks for the 
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +47,7 @@ def blocks(notebook: nbformat.NotebookNode) -> list[Block]:
             data = output.get("data", {})
             meta = output.get("metadata", {})
             if FIGURES_MIME in data:
-                out.append(Block("figures", data[FIGURES_MIME], {}))
+                out.append(Block("figures", data[FIGURES_MIME], {"title": _caption(data)}))
             elif TABLE_MIME in data:
                 payload = data[TABLE_MIME]
                 frame = pd.DataFrame(payload["data"]["data"], columns=payload["data"]["columns"])
@@ -58,6 +59,14 @@ def blocks(notebook: nbformat.NotebookNode) -> list[Block]:
             elif "text/markdown" in data:
                 out.append(Block("markdown", data["text/markdown"], {}))
     return out
+
+
+def _caption(data: dict) -> str:
+    """The title the Session gave a Figures table (its HTML caption, unescaped), or ""."""
+    shown = data.get("text/html", "")
+    shown = "".join(shown) if isinstance(shown, list) else str(shown)
+    match = re.search(r"<caption>(.*?)</caption>", shown, re.DOTALL)
+    return html.unescape(match[1]) if match else ""
 
 
 def figures_of(notebooks: list[nbformat.NotebookNode]) -> list[dict]:
@@ -89,7 +98,10 @@ def _key(figure: dict) -> tuple:
 
 
 def tables_of(notebooks: list[nbformat.NotebookNode]) -> list[tuple[str, str, pd.DataFrame]]:
-    """Every table shown, as (name, title, frame), names made unique."""
+    """Every table shown, as (name, title, frame), names made unique.
+
+    Each frame's ``attrs`` carry its ``percent_columns`` (fractions shown as percentages) and note.
+    """
     tables, names = [], set()
     for notebook in notebooks:
         for block in blocks(notebook):
@@ -100,7 +112,10 @@ def tables_of(notebooks: list[nbformat.NotebookNode]) -> list[tuple[str, str, pd
             while name in names:
                 name, i = f"{base}_{i}", i + 1
             names.add(name)
-            tables.append((name, block.meta["title"], block.content))
+            frame = block.content
+            frame.attrs["percent_columns"] = list(block.meta.get("percent_columns", []))
+            frame.attrs["note"] = block.meta.get("note", "")
+            tables.append((name, block.meta["title"], frame))
     return tables
 
 

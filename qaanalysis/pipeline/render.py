@@ -1,27 +1,54 @@
 """Rendering a pack: self-contained HTML, an editable Word draft and tables.xlsx.
 
-All three are built from the same executed notebooks, so they carry the same narrative, Figures,
-tables and charts. The HTML fetches nothing: styles are inline, images embedded, no scripts.
+All three are built from the same executed notebooks (the blocks of ``collect``), never from the
+HTML the notebooks displayed, so every value that came from an input or from ``la.yaml`` passes
+through this module's escaping: table cells and headings, narrative Markdown (raw HTML in it is
+shown as text), notes, captions, alt text, headings and the contents list. The HTML fetches
+nothing and runs nothing: a Content-Security-Policy forbids scripts and every external load, and
+images are embedded as data: URIs. Spreadsheet cells that a spreadsheet would read as formulas
+are stored as text. Word and Excel files carry fixed document dates and zip timestamps, so two
+renders of the same notebooks are byte-identical.
 """
 
 from __future__ import annotations
 
 import base64
-import html
+import datetime as dt
+import functools
+import hashlib
 import io
 import re
+import zipfile
 from pathlib import Path
 
+import mistune
 import nbformat
 import pandas as pd
 from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from nbconvert import HTMLExporter
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.writer.excel import ExcelWriter
 
 from ..figures import Figure, format_value
-from ..session import humanise
-from .collect import blocks
+from ..session import _change, _interval
+from .collect import Block, blocks
+from .safe_text import (
+    clean_text,
+    display_value,
+    heading,
+    html_text,
+    is_formula_like,
+    is_missing,
+    iso_date,
+)
 
 CSS = """
 body { font-family: Arial, Helvetica, sans-serif; color: #1b1b1b; max-width: 62rem; margin: 0 auto;
@@ -45,46 +72,116 @@ a[href^="#figure-"] { color: #0b5394; }
             border-radius: 0.3rem; font-size: 0.85rem; }
 """
 
-_EXPORTER = None
+
+CSP = (
+    "default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; connect-src 'none'; font-src 'none'; img-src data:; "
+    f"style-src 'sha256-{base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()}'"
+)
+LANGUAGE = "en-GB"
+# A fixed document date when the caller gives none: a rerun must not change the file.
+DEFAULT_ISSUED = dt.datetime(2000, 1, 1)
+# Word styles the draft cannot do without; a template lacking one stops the run.
+REQUIRED_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid")
+NOTE_STYLE = "Table Note"
+# Excel holds at most 32,767 characters in a cell.
+EXCEL_CELL_LIMIT = 32_000
+EXCEL_WIDTH = (8, 60)  # narrowest and widest column, in characters
+EXCEL_WIDTH_SAMPLE = 500  # rows read to size a column
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 
 
-def _exporter() -> HTMLExporter:
-    global _EXPORTER
-    if _EXPORTER is None:
-        _EXPORTER = HTMLExporter(
-            template_name="basic", exclude_input=True, exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )  # fmt: skip
-    return _EXPORTER
+class TemplateError(ValueError):
+    """The authority's Word template lacks styles the draft needs (the run stops, exit code 2)."""
 
 
-def _strip_hidden(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without parameter cells, hidden cells, errors or stray text outputs."""
-    nb = nbformat.from_dict(notebook)
-    kept = []
-    for cell in nb.cells:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if {"parameters", "injected-parameters", "hide"} & set(tags):
-            continue
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", []) if _is_content(o)]
-        kept.append(cell)
-    nb.cells = kept
-    return nb
+# ------------------------------------------------------------------------------------ HTML
 
 
-def _is_content(output: dict) -> bool:
-    """Displayed content only: not errors, printed text or a cell's bare return value."""
-    kind = output.get("output_type")
-    if kind == "display_data":
-        return True
-    return kind == "execute_result" and set(output.get("data", {})) - {"text/plain"} != set()
+class _SafeRenderer(mistune.HTMLRenderer):
+    """Markdown as HTML with raw HTML escaped and images only from embedded data."""
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        if not url.startswith("data:image/"):
+            return html_text(text)  # an external picture would be a load: its alt text instead
+        return super().image(text, url, title)
 
 
-def _title_of(notebook: nbformat.NotebookNode, fallback: str) -> str:
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
+@functools.cache
+def _markdown() -> mistune.Markdown:
+    return mistune.create_markdown(
+        renderer=_SafeRenderer(escape=True), plugins=["table", "strikethrough"]
+    )
+
+
+def markdown_html(text: str) -> str:
+    """Narrative Markdown as HTML; any HTML written in it is shown as text, never run."""
+    return _markdown()(clean_text(text))
+
+
+def _figure(payload: dict) -> Figure:
+    return Figure(**{k: payload.get(k) for k in Figure.__dataclass_fields__ if k in payload})
+
+
+def _figures_html(block: Block) -> str:
+    rows = "".join(
+        f"<tr><td>{html_text(fig.label)}</td><td>{html_text(format_value(fig))}</td>"
+        f"<td>{html_text(_interval(fig))}</td><td>{html_text(_change(fig))}</td></tr>"
+        for fig in (_figure(f) for f in block.content)
+    )
+    title = block.meta.get("title")
+    caption = f"<caption>{html_text(title)}</caption>" if title else ""
+    return (
+        f"<table class='qa-figures'>{caption}<thead><tr><th>Measure</th><th>Value</th>"
+        f"<th>95% interval</th><th>Change</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _table_html(block: Block) -> str:
+    frame: pd.DataFrame = block.content
+    percent = set(block.meta.get("percent_columns", []))
+    head = "".join(f"<th>{html_text(heading(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html_text(display_value(v, column=c, percent=c in percent))}</td>"
+            for c, v in zip(frame.columns, record, strict=True)
+        )
+        + "</tr>"
+        for record in frame.itertuples(index=False)
+    )
+    note = block.meta.get("note")
+    return (
+        f"<table class='qa-table'><caption>{html_text(block.meta.get('title', ''))}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        + (f"<p class='qa-note'>{html_text(note)}</p>" if note else "")
+    )
+
+
+def _image_html(block: Block) -> str:
+    data = re.sub(r"\s+", "", "".join(block.content))
+    alt = html_text(block.meta.get("alt", ""))
+    if not _BASE64.match(data):
+        return f"<p class='qa-note'>[Chart not shown: its image data was not valid.] {alt}</p>"
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"></figure>'
+
+
+def _block_html(block: Block) -> str:
+    if block.kind == "markdown":
+        return markdown_html(block.content)
+    if block.kind == "figures":
+        return _figures_html(block)
+    if block.kind == "table":
+        return _table_html(block)
+    if block.kind == "image":
+        return _image_html(block)
+    return ""
+
+
+def _title_of(content: list[Block], fallback: str) -> str:
+    for block in content:
+        if block.kind == "markdown":
+            match = re.search(r"^#\s+(.+)$", block.content, re.MULTILINE)
             if match:
                 return match[1].strip()
     return fallback
@@ -94,10 +191,7 @@ def evidence_appendix_html(figures: list[dict]) -> str:
     """The evidence appendix: one anchored row per Figure (value, count, interval, comparison)."""
     rows = []
     for f in figures:
-        fig = Figure(**{k: f.get(k) for k in Figure.__dataclass_fields__ if k in f})
-        interval = ""
-        if f.get("ci_low") is not None and f.get("unit") == "percent":
-            interval = f"{100 * f['ci_low']:.0f}% to {100 * f['ci_high']:.0f}%"
+        fig = _figure(f)
         comparison = ""
         comp = f.get("comparison") or {}
         if comp.get("value") is not None:
@@ -105,11 +199,11 @@ def evidence_appendix_html(figures: list[dict]) -> str:
             shown = f"{100 * value:.0f}%" if f.get("unit") == "percent" else f"{value:,.4g}"
             comparison = f"{comp.get('label', '')} {comp.get('period', '') or ''}: {shown}"
         rows.append(
-            f"<tr id='figure-{html.escape(f['id'])}'><td><code>{html.escape(f['id'])}</code></td>"
-            f"<td>{html.escape(f.get('label', ''))}</td><td>{html.escape(format_value(fig))}</td>"
-            f"<td>{interval}</td><td>{html.escape(comparison)}</td>"
-            f"<td>{html.escape((f.get('direction') or '').replace('_', ' '))}</td>"
-            f"<td>{html.escape(f.get('source') or '')}</td><td>{html.escape(f.get('period') or '')}</td></tr>"
+            f"<tr id='figure-{html_text(f['id'])}'><td><code>{html_text(f['id'])}</code></td>"
+            f"<td>{html_text(f.get('label', ''))}</td><td>{html_text(format_value(fig))}</td>"
+            f"<td>{html_text(_interval(fig))}</td><td>{html_text(comparison)}</td>"
+            f"<td>{html_text((f.get('direction') or '').replace('_', ' '))}</td>"
+            f"<td>{html_text(f.get('source') or '')}</td><td>{html_text(f.get('period') or '')}</td></tr>"
         )
     return (
         "<section class='qa-section' id='evidence-appendix'><h1>Evidence appendix</h1>"
@@ -122,26 +216,57 @@ def evidence_appendix_html(figures: list[dict]) -> str:
 
 def render_html(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: str, subtitle: str,
                 audience: str, figures: list[dict]) -> str:  # fmt: skip
-    """One self-contained HTML page: a section per notebook, then the evidence appendix."""
+    """One self-contained HTML page: a section per notebook, then the evidence appendix.
+
+    Built from the notebooks' recorded content (``collect.blocks``), with every value escaped;
+    the page carries a Content-Security-Policy that forbids scripts and external loads.
+    """
     sections, contents = [], []
     for name, notebook in notebooks:
-        body, _ = _exporter().from_notebook_node(_strip_hidden(notebook))
-        anchor = f"section-{Path(name).stem}"
+        content = blocks(notebook)
+        anchor = f"section-{html_text(re.sub(r'[^A-Za-z0-9_-]', '_', Path(name).stem))}"
         contents.append(
-            f"<li><a href='#{anchor}'>{html.escape(_title_of(notebook, name))}</a></li>"
+            f"<li><a href='#{anchor}'>{html_text(_title_of(content, Path(name).stem))}</a></li>"
         )
+        body = "\n".join(_block_html(block) for block in content)
         sections.append(f"<section class='qa-section' id='{anchor}'>{body}</section>")
     contents.append("<li><a href='#evidence-appendix'>Evidence appendix</a></li>")
     return (
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-        f"<header class='qa'><h1>{html.escape(title)}</h1><p class='meta'>{html.escape(subtitle)} "
-        f"<span class='audience'>Audience: {html.escape(audience)}</span></p></header>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
+        "<meta name='referrer' content='no-referrer'>"
+        f"<title>{html_text(title)}</title><style>{CSS}</style></head><body>"
+        f"<header class='qa'><h1>{html_text(title)}</h1><p class='meta'>{html_text(subtitle)} "
+        f"<span class='audience'>Audience: {html_text(audience)}</span></p></header>"
         f"<nav class='qa'><h2>Contents</h2><ol>{''.join(contents)}</ol></nav>"
-        + "".join(sections)
+        + "\n".join(sections)
         + evidence_appendix_html(figures)
         + "</body></html>"
     )
+
+
+# ------------------------------------------------------------------------------------ files
+
+
+def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same zip with every entry dated ``when`` and stored in the same way, so reruns match."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def _when(issued: dt.date | dt.datetime | None) -> dt.datetime:
+    if issued is None:
+        return DEFAULT_ISSUED
+    if isinstance(issued, dt.datetime):
+        return issued.replace(tzinfo=None, microsecond=0)
+    return dt.datetime(issued.year, issued.month, issued.day)
 
 
 # ------------------------------------------------------------------------------------ Word
@@ -152,7 +277,7 @@ _EMPHASIS = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
 
 def _add_inline(paragraph, text: str) -> None:
     """Markdown bold and italic as Word runs; figure links as text with the id in brackets."""
-    text = _LINK.sub(lambda m: f"{m[1]} [{m[2]}]", text)
+    text = _LINK.sub(lambda m: f"{m[1]} [{m[2]}]", clean_text(text))
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
     for part in _EMPHASIS.split(text):
         if not part:
@@ -166,10 +291,11 @@ def _add_inline(paragraph, text: str) -> None:
 
 
 def _heading(document, text: str, level: int) -> None:
-    try:
-        document.add_heading(text, level=level)
-    except KeyError:  # an authority's template without heading styles: bold text instead
-        document.add_paragraph().add_run(text).bold = True
+    names = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4"}
+    fallback = {0: "Heading 1", 4: "Heading 3"}  # present in every accepted template
+    style = _style(document, names[level]) or fallback[level]
+    paragraph = document.add_paragraph(style=style)
+    paragraph.add_run(clean_text(text))
 
 
 def _add_markdown(document, text: str) -> None:
@@ -177,9 +303,9 @@ def _add_markdown(document, text: str) -> None:
         lines = chunk.splitlines()
         if not lines:
             continue
-        heading = re.match(r"^(#{1,4})\s+(.*)$", lines[0])
-        if heading and len(lines) == 1:
-            _heading(document, heading[2].strip(), min(len(heading[1]), 4))
+        heading_match = re.match(r"^(#{1,4})\s+(.*)$", lines[0])
+        if heading_match and len(lines) == 1:
+            _heading(document, heading_match[2].strip(), min(len(heading_match[1]), 4))
             continue
         if all(re.match(r"^\s*([-*]|\d+\.)\s+", line) for line in lines):
             for line in lines:
@@ -191,8 +317,8 @@ def _add_markdown(document, text: str) -> None:
         if lines[0].lstrip().startswith("|"):
             _add_pipe_table(document, lines)
             continue
-        if heading:
-            _heading(document, heading[2].strip(), min(len(heading[1]), 4))
+        if heading_match:
+            _heading(document, heading_match[2].strip(), min(len(heading_match[1]), 4))
             lines = lines[1:]
         _add_inline(document.add_paragraph(), " ".join(line.strip() for line in lines))
 
@@ -210,19 +336,27 @@ def _add_pipe_table(document, lines: list[str]) -> None:
     _word_table(document, rows[0], rows[1:])
 
 
+def _caption(document, text: str) -> None:
+    document.add_paragraph(clean_text(text), style="Caption")
+
+
 def _word_table(document, header: list[str], rows: list[list[str]]) -> None:
+    """A Word table whose header row repeats on every page."""
     table = document.add_table(rows=1, cols=len(header))
-    style = _style(document, "Light Grid Accent 1") or _style(document, "Table Grid")
-    if style:
-        table.style = style
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
+    table.style = _style(document, "Light Grid Accent 1") or "Table Grid"
+    first = table.rows[0]
+    properties = first._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    properties.append(repeat)
+    for cell, text in zip(first.cells, header, strict=True):
+        cell.text = clean_text(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=False):
-            cell.text = "" if value is None else str(value)
+            cell.text = "" if value is None else clean_text(value)
     for row in table.rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
@@ -231,67 +365,275 @@ def _word_table(document, header: list[str], rows: list[list[str]]) -> None:
 
 
 def _frame_rows(frame: pd.DataFrame, percent_columns: list[str]) -> list[list[str]]:
-    out = []
-    for record in frame.itertuples(index=False):
-        row = []
-        for column, value in zip(frame.columns, record, strict=True):
-            if value is None or (isinstance(value, float) and pd.isna(value)):
-                row.append("")
-            elif column in percent_columns and isinstance(value, (int, float)):
-                row.append(f"{100 * value:.0f}%")
-            elif isinstance(value, float):
-                row.append(f"{value:,.2f}".rstrip("0").rstrip("."))
-            else:
-                row.append(str(value))
-        out.append(row)
-    return out
+    percent = set(percent_columns)
+    return [
+        [display_value(v, column=c, percent=c in percent) for c, v in zip(frame.columns, record,
+                                                                          strict=True)]
+        for record in frame.itertuples(index=False)
+    ]  # fmt: skip
+
+
+def check_template(document, template: Path | str) -> None:
+    """Stop when an authority's Word template lacks a style the draft needs.
+
+    Raises:
+        TemplateError: naming the template and every missing style.
+    """
+    present = {s.name for s in document.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in present]
+    if missing:
+        raise TemplateError(
+            f"the Word template {template} lacks the style{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}, which the draft needs. Word keeps a built-in style in a "
+            "document only once it has been used or changed: apply each once (or modify it in "
+            "the Styles pane), save the template and run again."
+        )
+
+
+def _set_language(element, language: str) -> None:
+    """``w:lang`` on a run-properties element (``w:rPr``)."""
+    lang = element.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        element.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), language)
+
+
+def _house_layout(document, *, page: bool) -> None:
+    """en-GB on the document defaults and Normal; A4 portrait, 2 cm margins; the note style."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    r_default = defaults.find(qn("w:rPrDefault"))
+    if r_default is None:
+        r_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, r_default)
+    r_pr = r_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        r_default.append(r_pr)
+    _set_language(r_pr, LANGUAGE)
+    _set_language(document.styles["Normal"].element.get_or_add_rPr(), LANGUAGE)
+    if page:
+        for section in document.sections:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Cm(21), Cm(29.7)
+            for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+                setattr(section, side, Cm(2))
+    if NOTE_STYLE not in {s.name for s in document.styles}:
+        note = document.styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        note.base_style = document.styles["Normal"]
+        note.font.italic = True
+        note.font.size = Pt(9)
+        note.paragraph_format.space_after = Pt(10)
+
+
+def _properties(document, *, title: str, authority: str | None, period: str | None,
+                keywords: str, when: dt.datetime) -> None:  # fmt: skip
+    props = document.core_properties
+    props.title = clean_text(title)
+    props.author = clean_text(authority or "")
+    props.last_modified_by = clean_text(authority or "")
+    props.subject = clean_text(period or "")
+    props.keywords = clean_text(keywords)
+    props.content_status = "Draft"
+    props.language = LANGUAGE
+    props.category = "Quality assurance report"
+    props.comments = ""
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def save_docx(document, path: str | Path) -> None:
+    """Save a Word document with every zip entry dated as its core properties say.
+
+    The same content therefore gives the same bytes on every run.
+    """
+    when = document.core_properties.modified or DEFAULT_ISSUED
+    buffer = io.BytesIO()
+    document.part.save(buffer)
+    Path(path).write_bytes(_fixed_zip(buffer.getvalue(), when.replace(tzinfo=None)))
 
 
 def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: str, subtitle: str,
-                template: Path | None = None) -> Document:  # fmt: skip
-    """The editable Word draft: the same narrative, real Word tables, charts with alt text."""
+                template: Path | None = None, authority: str | None = None,
+                period: str | None = None, issued: dt.date | dt.datetime | None = None,
+                keywords: str = "children's services; quality assurance; performance",
+                ) -> Document:  # fmt: skip
+    """The editable Word draft: the same narrative, real Word tables, charts with alt text.
+
+    The draft is A4 portrait with 2 cm margins (an authority template keeps its own page
+    layout), in British English, with table and Figure titles in the Caption style, table notes
+    in the "Table Note" style and header rows that repeat on each page. The returned document's
+    ``save`` writes a reproducible file (see :func:`save_docx`).
+
+    Args:
+        notebooks: (file name, executed notebook) in reading order.
+        title: the report's title (also the document's Title property).
+        subtitle: the line under the title.
+        template: the authority's own .docx to draft into.
+        authority: the authority's name: the document's author.
+        period: the period code, e.g. "2026-27-Q2": the document's subject.
+        issued: the document's created and modified date (the extract date or the period end),
+            fixed so that reruns give identical files; default a fixed date.
+        keywords: the document's keywords.
+
+    Raises:
+        TemplateError: the template lacks Heading 1 to 3, Caption or Table Grid.
+    """
     document = Document(str(template)) if template else Document()
+    if template:
+        check_template(document, template)
+    _house_layout(document, page=template is None)
+    _properties(document, title=title, authority=authority, period=period, keywords=keywords,
+                when=_when(issued))  # fmt: skip
     _heading(document, title, 0)
-    intro = document.add_paragraph(subtitle)
+    intro = document.add_paragraph(clean_text(subtitle))
     intro.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for _, notebook in notebooks:
         for block in blocks(notebook):
             if block.kind == "markdown":
                 _add_markdown(document, block.content)
             elif block.kind == "table":
-                document.add_paragraph().add_run(block.meta.get("title", "")).bold = True
+                _caption(document, block.meta.get("title", ""))
                 frame = block.content
-                _word_table(document, [humanise(c) for c in frame.columns],
+                _word_table(document, [heading(c) for c in frame.columns],
                             _frame_rows(frame, block.meta.get("percent_columns", [])))  # fmt: skip
                 if block.meta.get("note"):
-                    document.add_paragraph(block.meta["note"]).italic = True
+                    document.add_paragraph(clean_text(block.meta["note"]), style=NOTE_STYLE)
             elif block.kind == "figures":
+                if block.meta.get("title"):
+                    _caption(document, block.meta["title"])
                 rows = []
                 for f in block.content:
-                    fig = Figure(**{k: f.get(k) for k in Figure.__dataclass_fields__ if k in f})
-                    rows.append(
-                        [f["label"], format_value(fig), f.get("direction", "").replace("_", " ")]
-                    )
-                _word_table(document, ["Measure", "Value", "Direction"], rows)
+                    fig = _figure(f)
+                    rows.append([fig.label, format_value(fig), _interval(fig), _change(fig)])
+                _word_table(document, ["Measure", "Value", "95% interval", "Change"], rows)
             elif block.kind == "image":
                 run = document.add_paragraph().add_run()
                 picture = run.add_picture(io.BytesIO(base64.b64decode(block.content)), width=Cm(16))
-                picture._inline.docPr.set("descr", block.meta.get("alt", ""))
-                picture._inline.docPr.set("title", block.meta.get("name", ""))
+                picture._inline.docPr.set("descr", clean_text(block.meta.get("alt", "")))
+                picture._inline.docPr.set("title", clean_text(block.meta.get("name", "")))
+    document.save = functools.partial(save_docx, document)  # reruns give identical bytes
     return document
 
 
 # ------------------------------------------------------------------------------------ Excel
 
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="EEF3F8")
+FORMATS = {"percent": "0%", "count": "#,##0", "number": "#,##0.0#", "date": "dd/mm/yyyy",
+           "month": "mmm yyyy", "datetime": "dd/mm/yyyy hh:mm", "year": "0",
+           "p_value": "0.000"}  # fmt: skip
 
-def write_xlsx(
-    path: Path, tables: list[tuple[str, str, pd.DataFrame]], figures: list[dict]
-) -> None:
-    """``tables.xlsx``: a contents sheet, every table on its own sheet, and the Figures."""
-    used: set[str] = {"contents"}
 
-    def sheet_name(name: str) -> str:
-        base = re.sub(r"[\[\]:*?/\\]", "_", name)[:31]
+def _cell_value(value, *, column: str, percent: bool) -> tuple[object, str | None, str]:
+    """(value to store, number format, text a reader sees) for one table cell."""
+    if is_missing(value):
+        return None, None, ""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    shown = display_value(value, column=column, percent=percent)
+    if isinstance(value, bool):
+        return value, None, shown
+    if isinstance(value, str):
+        when = iso_date(value)
+        if when is not None:
+            if column == "month" or column.endswith("_month"):
+                return when, FORMATS["month"], shown
+            timed = when.hour or when.minute or when.second
+            return when, FORMATS["datetime" if timed else "date"], shown
+        text = clean_text(value)
+        if len(text) > EXCEL_CELL_LIMIT:
+            text = text[:EXCEL_CELL_LIMIT] + " [cut: longer than a spreadsheet cell holds]"
+        return text, None, shown
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not pd.notna(value):
+            return None, None, ""
+        if percent:
+            return value, FORMATS["percent"], shown
+        if column == "year" or column.endswith("_year"):
+            return value, FORMATS["year"], shown
+        if column == "p_value" or column.endswith("_p"):
+            return value, FORMATS["p_value"], shown
+        whole = float(value).is_integer()
+        return value, FORMATS["count" if whole else "number"], shown
+    return clean_text(value), None, shown
+
+
+def _put(sheet, row: int, column: int, value, number_format: str | None = None):
+    """Write a cell; text that would be read as a formula is stored as text, shown as typed."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if is_formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _grid(sheet, header: list[str], rows: list[list[tuple[object, str | None, str]]]) -> None:
+    """Header row (bold, frozen, filtered) and rows; widths fitted to what a reader sees."""
+    widths = [len(h) for h in header]
+    for j, text in enumerate(header, start=1):
+        cell = _put(sheet, 1, j, clean_text(text))
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, row in enumerate(rows, start=2):
+        for j, (value, number_format, shown) in enumerate(row, start=1):
+            _put(sheet, i, j, value, number_format)
+            if i - 2 < EXCEL_WIDTH_SAMPLE:
+                widths[j - 1] = max(widths[j - 1], len(shown))
+    for j, width in enumerate(widths, start=1):
+        narrow, wide = EXCEL_WIDTH
+        sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, narrow), wide)
+    sheet.freeze_panes = "A2"
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(rows) + 1, 1)}"
+
+
+def _figure_rows(figures: list[dict]) -> tuple[list[str], list[list[tuple]]]:
+    header = ["ID", "Measure", "Value", "Shown as", "Number", "Out of", "95% interval low",
+              "95% interval high", "Unit", "Period", "Compared with", "Comparison period",
+              "Comparison value", "Direction", "Significant", "Source", "Theme", "Suppressed",
+              "Note"]  # fmt: skip
+    rows = []
+    for f in figures:
+        percent = f.get("unit") == "percent"
+        comp = f.get("comparison") or {}
+
+        def number(value, percent=percent, column=""):
+            return _cell_value(value, column=column, percent=percent)
+
+        def text(value):
+            return _cell_value("" if value is None else str(value), column="", percent=False)
+
+        rows.append([
+            text(f.get("id")), text(f.get("label")), number(f.get("value")),
+            text(format_value(_figure(f))), number(f.get("numerator"), False),
+            number(f.get("denominator"), False), number(f.get("ci_low")), number(f.get("ci_high")),
+            text(f.get("unit")), text(f.get("period")), text(comp.get("label")),
+            text(comp.get("period")), number(comp.get("value")),
+            text((f.get("direction") or "").replace("_", " ")),
+            _cell_value(bool(f.get("significant")), column="", percent=False),
+            text(f.get("source")), text(f.get("theme")),
+            _cell_value(bool(f.get("suppressed")), column="", percent=False), text(f.get("note")),
+        ])  # fmt: skip
+    return header, rows
+
+
+def _sheet_namer():
+    used: set[str] = set()
+
+    def name(wanted: str) -> str:
+        base = re.sub(r"[\[\]:*?/\\']", "_", clean_text(wanted)).strip() or "table"
+        base = base[:31]
         candidate, i = base, 2
         while candidate.lower() in used:
             suffix = f"_{i}"
@@ -299,14 +641,71 @@ def write_xlsx(
         used.add(candidate.lower())
         return candidate
 
-    contents = []
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        named = [(sheet_name(n), t, f) for n, t, f in tables]
-        figures_sheet = sheet_name("figures")
-        contents = [{"sheet": s, "table": t} for s, t, _ in named]
-        contents.append({"sheet": figures_sheet, "table": "Every Figure stated in the report"})
-        pd.DataFrame(contents).to_excel(writer, sheet_name="contents", index=False)
-        for sheet, _, frame in named:
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-        flat = pd.json_normalize(figures) if figures else pd.DataFrame(columns=["id"])
-        flat.to_excel(writer, sheet_name=figures_sheet, index=False)
+    return name
+
+
+def write_xlsx(path: Path, tables: list[tuple[str, str, pd.DataFrame]], figures: list[dict], *,
+               title: str = "Tables behind the report", authority: str | None = None,
+               period: str | None = None, issued: dt.date | dt.datetime | None = None,
+               percent_columns: dict[str, list[str]] | None = None) -> None:  # fmt: skip
+    """``tables.xlsx``: a contents sheet, every table on its own sheet, and the Figures.
+
+    Each sheet has readable headers, a frozen header row, a filter and fitted column widths;
+    numbers stay numbers (counts ``#,##0``, shares ``0%``), ISO dates become real dates shown
+    ``dd/mm/yyyy``, and text a spreadsheet would read as a formula is stored as text. The
+    contents sheet links to every sheet. The workbook's dates and zip timestamps are fixed
+    (``issued``), so reruns give identical bytes.
+
+    Args:
+        path: where to write.
+        tables: (name, title, frame) of every table, in reading order (``collect.tables_of``).
+        figures: every Figure (``collect.figures_of``).
+        title: the workbook's title property.
+        authority: the authority's name (the workbook's author).
+        period: the period code (the workbook's subject).
+        issued: the workbook's created and modified date; default a fixed date.
+        percent_columns: table name -> its columns holding fractions (default: the frame's
+            ``attrs["percent_columns"]``, else the columns ending ``_pct``, ``_ci_low`` or
+            ``_ci_high``).
+    """
+    percent_columns = percent_columns or {}
+    name_for = _sheet_namer()
+    contents_name, figures_name = name_for("contents"), name_for("figures")
+    named = [(name_for(n), n, t, f) for n, t, f in tables]
+    workbook = Workbook()
+    contents = workbook.active
+    contents.title = contents_name
+    listing = [(sheet, t) for sheet, _, t, _ in named]
+    listing.append((figures_name, "Every Figure stated in the report, with its definition"))
+    rows = [[_cell_value(sheet, column="", percent=False), _cell_value(t, column="", percent=False)]
+            for sheet, t in listing]  # fmt: skip
+    _grid(contents, ["Sheet", "Table"], rows)
+    for i, (sheet, _) in enumerate(listing, start=2):
+        cell = contents.cell(row=i, column=1)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!A1",
+                                   tooltip=f"Go to {sheet}")  # fmt: skip
+        cell.style = "Hyperlink"
+    for sheet_name, name, _, frame in named:
+        sheet = workbook.create_sheet(sheet_name)
+        percent = set(percent_columns.get(name, frame.attrs.get("percent_columns", []))) or {
+            str(c) for c in frame.columns if str(c).endswith(("_pct", "_ci_low", "_ci_high"))
+        }
+        columns = [str(c) for c in frame.columns]
+        rows = [
+            [_cell_value(v, column=c, percent=c in percent) for c, v in zip(columns, record,
+                                                                             strict=True)]
+            for record in frame.itertuples(index=False)
+        ]  # fmt: skip
+        _grid(sheet, [heading(c) for c in columns], rows)
+    header, rows = _figure_rows(figures)
+    _grid(workbook.create_sheet(figures_name), header, rows)
+    when = _when(issued)
+    props = workbook.properties
+    props.title = clean_text(title)
+    props.creator = props.lastModifiedBy = clean_text(authority or "qaanalysis")
+    props.subject = clean_text(period or "")
+    props.created = props.modified = when
+    buffer = io.BytesIO()
+    # openpyxl's save() stamps "modified" with the clock; its writer keeps the date given
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    Path(path).write_bytes(_fixed_zip(buffer.getvalue(), when))
