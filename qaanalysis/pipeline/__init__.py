@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import cache
+from .. import cache, history
 from ..config import Config, load_config
 from ..disclosure import check_audience
 from ..periods import parse_period
@@ -253,8 +253,13 @@ def run_pack(
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
+            _record(config, out, findings, period=period, report=report, audience=audience,
+                    evidence=evidence, key=key)  # fmt: skip
     except PackFault as exc:
         raise PackError(str(exc), exc.exit_code) from None
+    except history.HistoryError as exc:
+        raise PackError(f"the pack was written but its history was not: {exc}",
+                        exc.exit_code) from None  # fmt: skip
     finally:
         if handed is not None:
             handed.unlink(missing_ok=True)  # the findings were for this run only
@@ -338,6 +343,22 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
                          notebooks=notebooks, timings=timings, kernel=kernel)  # fmt: skip
     (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return figures
+
+
+def _record(config: Config, out: Path, findings, *, period: str, report: str, audience: str,
+            evidence: Evidence, key: str) -> None:  # fmt: skip
+    """Add the pack to the authority's history (``history.sqlite`` beside its packs): every
+    Figure computed (shown or not), the theme statuses and the recommendations."""
+    recommended = findings[report].items.get("recommended")
+    history.record_run(
+        history.history_path(config, out),
+        run=history.RunInfo(period, report, audience, extract_date=evidence.extract_date,
+                            package_version=_version(), inputs_digest=key),
+        figures=list(findings.figures),
+        themes=[history.ThemeRow.of(a) for a in findings.assessments],
+        messages=[history.MessageRow("recommendation", 1, recommended.markdown)]
+        if recommended is not None else [],
+    )  # fmt: skip
 
 
 def _without_paths(executed: Path) -> None:
