@@ -174,4 +174,5 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].astype(object).map(csv_safe)
-    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    # CRLF line ends (RFC 4180): a field holding a lone carriage return is then quoted
+    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
