@@ -324,7 +324,11 @@ def _add_markdown(document, text: str) -> None:
 
 
 def _style(document, name: str) -> str | None:
-    return name if name in [s.name for s in document.styles] else None
+    """``name`` when the document defines that style, else None (the names are read once)."""
+    names = getattr(document, "_qa_style_names", None)
+    if names is None:
+        names = document._qa_style_names = {s.name for s in document.styles}
+    return name if name in names else None
 
 
 def _add_pipe_table(document, lines: list[str]) -> None:
@@ -515,8 +519,13 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
                     rows.append([fig.label, format_value(fig), _interval(fig), _change(fig)])
                 _word_table(document, ["Measure", "Value", "95% interval", "Change"], rows)
             elif block.kind == "image":
+                data = re.sub(r"\s+", "", "".join(block.content))
+                if not _BASE64.match(data):
+                    document.add_paragraph("[Chart not shown: its image data was not valid.]",
+                                           style=NOTE_STYLE)  # fmt: skip
+                    continue
                 run = document.add_paragraph().add_run()
-                picture = run.add_picture(io.BytesIO(base64.b64decode(block.content)), width=Cm(16))
+                picture = run.add_picture(io.BytesIO(base64.b64decode(data)), width=Cm(16))
                 picture._inline.docPr.set("descr", clean_text(block.meta.get("alt", "")))
                 picture._inline.docPr.set("title", clean_text(block.meta.get("name", "")))
     document.save = functools.partial(save_docx, document)  # reruns give identical bytes
