@@ -8,7 +8,9 @@ and heading, a Figure label and title, chart alt text and name, and the report t
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -181,6 +183,10 @@ def test_html_forbids_scripts_and_external_loads(page):
     assert rules["script-src"] == "'none'" and rules["default-src"] == "'none'"
     assert rules["img-src"] == "data:"
     assert "unsafe-inline" not in csp[0]
+    # the page's one style sheet is allowed by its hash, so no injected style can run
+    style = re.search(r"<style>(.*?)</style>", page, re.DOTALL)[1]
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert rules["style-src"] == f"'sha256-{digest}'"
 
 
 def test_html_tables_read_as_a_person_would_write_them(page):
