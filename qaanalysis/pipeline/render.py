@@ -264,9 +264,9 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 def _when(issued: dt.date | dt.datetime | None) -> dt.datetime:
     if issued is None:
         return DEFAULT_ISSUED
-    if isinstance(issued, dt.datetime):
-        return issued.replace(tzinfo=None, microsecond=0)
-    return dt.datetime(issued.year, issued.month, issued.day)
+    # a plain datetime, whole seconds, whatever came in (date, datetime, pandas Timestamp)
+    parts = [getattr(issued, name, 0) for name in ("hour", "minute", "second")]
+    return dt.datetime(issued.year, issued.month, issued.day, *parts)
 
 
 # ------------------------------------------------------------------------------------ Word
