@@ -21,6 +21,7 @@ from .counting import (
     _coverage_start,
     _in,
     _label,
+    _n_in,
     _records,
     _theme_labels,
     comparison_periods,
@@ -348,7 +349,7 @@ def complaint_categories(complaints: pd.DataFrame, *, period: Period, config: Co
         categories += [c for c in seen if c not in categories]
     rows = []
     for code in categories:
-        in_category = records[records["category"] == code]
+        in_category = records.loc[records["category"] == code, ["received_date"]]
         counts = _count_changes(in_category, "received_date", period=period,
                                 comparisons=comparisons, quarters=quarters, alpha=alpha)  # fmt: skip
         row = {"category": code, "category_label": _label(code),
@@ -510,7 +511,7 @@ def complaint_figures(evidence: Evidence, period: Period, *, timeliness: pd.Data
     src = "complaints"
 
     def counted(frame: pd.DataFrame, p: Period) -> int:
-        return len(_in(frame, "received_date", p))
+        return _n_in(frame, "received_date", p)
 
     def count_fig(id: str, label: str, frame: pd.DataFrame, polarity: str, theme=None) -> Figure:
         return _count_figure(id, label, current=counted(frame, period),
@@ -588,7 +589,7 @@ def complaint_figures(evidence: Evidence, period: Period, *, timeliness: pd.Data
     for code in categories["category"]:
         figs.append(count_fig(f"complaints.category.{code}.count",
                               f"Complaints about {_label(code).lower()}",
-                              records[records["category"] == code], "lower",
+                              records.loc[records["category"] == code, ["received_date"]], "lower",
                               theme=(mapping.get(code) or [None])[0]))  # fmt: skip
     return figs
 

@@ -19,6 +19,7 @@ from .counting import (
     _coverage_start,
     _in,
     _label,
+    _n_in,
     _theme_labels,
     comparison_periods,
     quarter_periods,
@@ -94,7 +95,7 @@ def escalation_categories(escalations: pd.DataFrame, *, period: Period, config: 
     categories += [c for c in escalations["category"].dropna().unique() if c not in categories]
     rows = []
     for code in categories:
-        mine = escalations[escalations["category"] == code]
+        mine = escalations.loc[escalations["category"] == code, ["raised_date"]]
         counts = _count_changes(mine, "raised_date", period=period, comparisons=comparisons,
                                 quarters=quarters, alpha=alpha)  # fmt: skip
         row = {"category": code, "category_label": _label(code), "raised": counts["current"],
@@ -165,7 +166,7 @@ def escalation_figures(evidence: Evidence, period: Period, *, table: pd.DataFram
     src = "escalations"
 
     def counted(frame: pd.DataFrame, p: Period) -> int:
-        return len(_in(frame, "raised_date", p))
+        return _n_in(frame, "raised_date", p)
 
     def count_fig(id: str, label: str, frame: pd.DataFrame, theme=None) -> Figure:
         return _count_figure(id, label, current=counted(frame, period),
@@ -183,7 +184,7 @@ def escalation_figures(evidence: Evidence, period: Period, *, table: pd.DataFram
     for code in table["category"]:
         figs.append(count_fig(f"escalations.category.{code}.count",
                               f"Alerts raised about {_label(code).lower()}",
-                              escalations[escalations["category"] == code],
+                              escalations.loc[escalations["category"] == code, ["raised_date"]],
                               theme=(mapping.get(code) or [None])[0]))  # fmt: skip
     previous = period.previous()
     before = escalation_status(escalations, config=config, as_at=previous.end)

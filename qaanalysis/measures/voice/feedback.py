@@ -263,7 +263,7 @@ def collect_identifiers(evidence: Evidence) -> frozenset[str]:
         for column in frame.columns:
             if column in names or _ID_NAME.search(str(column).lower()):
                 values = frame[column].dropna().astype(str).str.strip()
-                found.update(v for v in values if v)
+                found.update(values[values != ""].unique().tolist())
     return frozenset(found)
 
 
