@@ -48,7 +48,8 @@ from .guard import (
 )
 from .kernels import quiet_kernel_manager
 from .progress import LogProgress
-from .render import render_docx, render_html, write_xlsx
+from .render import TemplateError, check_template, render_docx, render_html, write_xlsx
+from .safe_text import write_csv
 from .versions import manifest_versions
 
 KERNEL_NAME = "qaanalysis"
@@ -215,6 +216,16 @@ def run_pack(
     notebooks = notebooks_for(report, notebook_dir)
     if not notebooks:
         raise PackError(f"no notebooks found for the {report} report in {notebook_dir}", 2)
+    if config.word_template:  # a template without the draft's styles stops the run before any work
+        from docx import Document
+
+        template = config.path(config.word_template)
+        try:
+            check_template(Document(str(template)), template)
+        except TemplateError as exc:
+            raise PackError(str(exc), 2) from None
+        except Exception as exc:  # noqa: BLE001 - not a Word file, unreadable
+            raise PackError(f"the Word template {template} cannot be read: {exc}", 2) from None
 
     progress.stage("Loading evidence")
     try:
@@ -329,14 +340,19 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
         encoding="utf-8",
     )
     template = config.path(config.word_template) if config.word_template else None
-    render_docx(ordered, title=title, subtitle=subtitle, template=template).save(
-        work / "report.docx"
-    )
-    write_xlsx(work / "tables.xlsx", tables_of(nodes), figures)
+    try:
+        render_docx(ordered, title=title, subtitle=subtitle, template=template,
+                    authority=config.authority.name, period=period,
+                    issued=evidence.extract_date).save(work / "report.docx")  # fmt: skip
+    except TemplateError as exc:
+        raise PackError(str(exc), 2) from None
+    write_xlsx(work / "tables.xlsx", tables_of(nodes), figures, title=title,
+               authority=config.authority.name, period=period,
+               issued=evidence.extract_date)  # fmt: skip
     (work / "figures.json").write_text(json.dumps(figures, indent=1, sort_keys=True),
                                        encoding="utf-8")  # fmt: skip
     if audience == "internal":
-        evidence.report.rejected_rows.to_csv(work / "rejected_rows.csv", index=False)
+        write_csv(evidence.report.rejected_rows, work / "rejected_rows.csv")
     timings["render_s"] = round(time.perf_counter() - t0, 3)
     timings["total_s"] = round(time.perf_counter() - started, 3)
     manifest = _manifest(config, evidence, period=period, report=report, audience=audience,
