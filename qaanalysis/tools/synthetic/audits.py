@@ -43,7 +43,7 @@ from .people import _Org
 # agreement is about 80% and the table of first against moderated grade is symmetric in expectation.
 _NULL_QUALITY = float(_CUT_GOOD + ndtri(0.70))
 _NULL_MODERATED_SHARE = 0.24
-_NULL_MODERATION_CORRELATION = 0.9
+_NULL_MODERATION_CORRELATION = 0.94
 
 
 def _team_p_good(day: np.datetime64) -> float:
