@@ -16,6 +16,7 @@ every paragraph this module writes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from importlib import resources
 
 import yaml
@@ -31,8 +32,12 @@ class HonestyError(ValueError):
     """A drafted paragraph broke a rule of honest reporting."""
 
 
-def templates(config: Config | None = None) -> dict[str, str]:
-    """The narrative templates: the package's, overridden by the authority's own file."""
+def templates(config: Config | None = None) -> dict:
+    """The narrative templates: the package's, overridden by the authority's own file.
+
+    Every value is a template string except ``for_children`` (theme id -> what good practice in
+    the theme means for a child), which an authority's file extends theme by theme.
+    """
     text = resources.files("qaanalysis").joinpath("templates/narrative.yaml").read_text("utf-8")
     found = yaml.safe_load(text)
     if config is not None and config.narrative_templates:
@@ -40,13 +45,37 @@ def templates(config: Config | None = None) -> dict[str, str]:
         unknown = set(own) - set(found)
         if unknown:
             raise ValueError(f"{config.narrative_templates}: unknown template(s) {sorted(unknown)}")
-        found.update(own)
+        children = {**found["for_children"], **(own.pop("for_children", None) or {})}
+        found.update(own, for_children=children)
     return found
 
 
 def cite(figure: Figure, text: str | None = None) -> str:
     """A Figure's value as a link to its row in the evidence appendix."""
     return f"[{text or format_value(figure)}](#figure-{figure.id})"
+
+
+# A parenthesis stating a test and its p-value: the methods appendix names the tests.
+_TEST_ASIDE = re.compile(r" ?\([^()]*\bp = [\d.e-]+[^()]*\)")
+
+
+def plain_reason(reason: str) -> str:
+    """A Signal's reason without its test asides ("(exact test ..., p = 0.032)")."""
+    return _TEST_ASIDE.sub("", reason)
+
+
+def cite_ids(ids, figures: Mapping[str, Figure] | None = None) -> str:
+    """Links to Figures by id, each named in words (the Figure's label), never by its raw id.
+
+    A Figure not in ``figures`` is linked as "evidence 1", "evidence 2", ...
+    """
+    figures = figures or {}
+    links = []
+    for number, figure_id in enumerate(ids, start=1):
+        known = figures.get(figure_id)
+        text = known.label if known is not None else f"evidence {number}"
+        links.append(f"[{text}](#figure-{figure_id})")
+    return ", ".join(links)
 
 
 def change_phrase(figure: Figure, *, small_sample: int = 30, min_n: int = 10) -> str:
@@ -167,7 +196,7 @@ def headline(figures: dict[str, Figure], *, config: Config, period_label: str) -
             count=cite(f["moderation.count"]), rate=cite(f["moderation.rate"]),
             expected=standard_phrase(config.moderation.expected_rate),
             agreement=cite(f["moderation.agreement"]), downgraded=cite(f["moderation.downgraded"]),
-            upgraded=cite(f["moderation.upgraded"]), kappa=_kappa(f.get("moderation.kappa")),
+            upgraded=cite(f["moderation.upgraded"]),
         )  # fmt: skip
         if f["moderation.count"].value < small:
             text += t["moderation_small"].format(small=small)
@@ -194,6 +223,23 @@ def headline(figures: dict[str, Figure], *, config: Config, period_label: str) -
     return out
 
 
+def moderation_statistics(figures: Mapping[str, Figure], *, config: Config) -> str:
+    """The methods appendix's sentence on agreement beyond chance, or why none is given.
+
+    No agreement statistic is stated on fewer than ``thresholds.small_sample`` moderated audits;
+    an empty string when nothing was moderated.
+    """
+    t = templates(config)
+    count = figures.get("moderation.count")
+    if count is None or not count.value:
+        return ""
+    small = config.thresholds.small_sample
+    if count.value < small:
+        return _fill(t["moderation_statistics_small"], count=cite(count), small=small)
+    return _fill(t["moderation_statistics"], count=cite(count),
+                 kappa=_kappa(figures.get("moderation.kappa")))  # fmt: skip
+
+
 def _kappa(figure: Figure | None) -> str:
     if figure is None or figure.value is None:
         return "not calculable"
@@ -203,16 +249,20 @@ def _kappa(figure: Figure | None) -> str:
     return cite(figure, f"{figure.value:.2f}") + interval
 
 
-def theme_paragraph(assessment: ThemeAssessment, *, config: Config, period_label: str) -> str:
-    """A theme's status and the reading of each source, each reading citing its Figures."""
+def theme_paragraph(assessment: ThemeAssessment, *, config: Config, period_label: str,
+                    figures: Mapping[str, Figure] | None = None) -> str:  # fmt: skip
+    """A theme's status and the reading of each source, each reading citing its Figures.
+
+    The citations name each Figure by its label (from ``figures``), never by its id.
+    """
     t = templates(config)
     readings = []
     for s in assessment.signals:
         if s.signal == "absent":
             continue
-        links = ", ".join(f"[{i}](#figure-{i})" for i in s.figure_ids)
+        links = cite_ids(s.figure_ids, figures)
         source = SOURCE_LABELS[s.source]
-        readings.append(f"{source[0].upper()}{source[1:]} ({s.signal}): {s.reason}" +
+        readings.append(f"{source[0].upper()}{source[1:]} ({s.signal}): {plain_reason(s.reason)}" +
                         (f" ({links})." if links else "."))  # fmt: skip
     detail = " ".join(readings) or t["theme_none"].format(period=period_label)
     if assessment.status == "mixed":

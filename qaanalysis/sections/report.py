@@ -1,15 +1,19 @@
 """The report's own section: the quarterly report, the annual self-assessment or the monthly clinic.
 
 Written last, from the pack's computed findings (every area's Figures and Signals and the themes
-read together); nothing here recomputes an area's measures.
+read together); nothing here recomputes an area's measures. Each report leads with its key
+messages (the monthly clinic with the month's key finding); the counts follow; statistics are
+named only in the methods appendix.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .. import narrative
 from ..findings import Chart, FigureSet, Item, Section, Table, Text
 from ..measures.context import context
 from ..narrative import report as words
@@ -33,7 +37,58 @@ def build(findings: Findings, evidence: Evidence) -> Section:
 
 
 def _cited(findings: Findings, key: str, title: str, prefixes: tuple[str, ...]) -> FigureSet:
-    return FigureSet(key, title, tuple(words.cited_figures(findings, prefixes=prefixes)))
+    """The Figures with the given id prefixes, without those naming a statistic (the methods
+    appendix shows those)."""
+    chosen = words.cited_figures(findings, prefixes=prefixes)
+    statistics = set(map(id, words.statistics_figures(chosen)))
+    return FigureSet(key, title, tuple(f for f in chosen if id(f) not in statistics))
+
+
+def _front(findings: Findings, evidence: Evidence, *, most: int = words.KEY_MESSAGES_MOST
+           ) -> dict[str, Item]:  # fmt: skip
+    """The key messages (shown) and their records (for tables.xlsx and the history of runs)."""
+    config = evidence.config
+    messages = words.key_messages(findings, config=config, most=most)
+    text = words.key_messages_text(messages, config=config, period_label=findings.period.label)
+    return {
+        "key_messages": Text("key_messages", text),
+        "key_messages_table": Table("key_messages", "Key messages",
+                                    _records(messages, words.KeyMessage)),
+    }  # fmt: skip
+
+
+def _recommendations(findings: Findings, evidence: Evidence) -> dict[str, Item]:
+    config = evidence.config
+    recs = words.recommendations(findings, config=config)
+    return {
+        "recommendations": Text("recommendations", words.recommendations_text(recs, config=config)),
+        "recommendations_table": Table("recommendations", "Recommendations",
+                                       _records(recs, words.Recommendation)),
+    }  # fmt: skip
+
+
+def _records(records: list, kind: type) -> pd.DataFrame:
+    """Key messages or recommendations as a frame, one row each (figure ids joined by commas)."""
+    columns = list(kind.__dataclass_fields__)
+    rows = [{**asdict(r), "figure_ids": ", ".join(r.figure_ids)} for r in records]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _methods_statistics(findings: Findings, evidence: Evidence) -> dict[str, Item]:
+    """The statistics the methods appendix names: the Figures (on enough moderated audits) and a
+    sentence on agreement and on how the pack's changes were judged together."""
+    figures = findings.by_id
+    count = figures.get("moderation.count")
+    enough = count is not None and (count.value or 0) >= evidence.config.thresholds.small_sample
+    chosen = [f for f in words.statistics_figures(findings.figures)
+              if enough or not f.id.startswith("moderation.")]  # fmt: skip
+    lines = [narrative.moderation_statistics(figures, config=evidence.config)]
+    if findings.discovery is not None and findings.discovery.tests:
+        lines.append(findings.discovery.sentence)
+    return {
+        "statistics": FigureSet("statistics", "Statistics behind the findings", tuple(chosen)),
+        "statistics_note": Text("statistics_note", "\n\n".join(line for line in lines if line)),
+    }  # fmt: skip
 
 
 def _theme_matrix(findings: Findings, alt: str) -> Chart:
@@ -71,9 +126,15 @@ def _recommended(findings: Findings, evidence: Evidence) -> Text:
     return Text("recommended", words.recommended_audit_themes(findings, evidence))
 
 
+def _changes(findings: Findings, evidence: Evidence) -> Text:
+    return Text("changes", words.changes_paragraph(findings, config=evidence.config))
+
+
 def _quarterly(findings: Findings, evidence: Evidence) -> Section:
     items: dict[str, Item] = {
+        **_front(findings, evidence),
         "summary": _summary(findings, evidence),
+        "changes": _changes(findings, evidence),
         "headline_figures": _cited(findings, "headline_figures", "Headline figures",
                                    HEADLINE_PREFIXES),
         "theme_matrix_chart": _theme_matrix(
@@ -83,17 +144,21 @@ def _quarterly(findings: Findings, evidence: Evidence) -> Section:
         "theme_paragraphs": Text("theme_paragraphs", words.theme_paragraphs(findings, evidence)),
         "theme_statuses": _cited(findings, "theme_statuses", "Theme statuses", ("triangulation.",)),
         "exceptions": _exceptions(findings, evidence),
+        **_recommendations(findings, evidence),
         "recommended": _recommended(findings, evidence),
         "kpi_definitions": Table("kpi_definitions", "KPI definitions", words.methods(evidence)),
+        **_methods_statistics(findings, evidence),
     }  # fmt: skip
     return Section("quarterly", items)
 
 
 def _annual(findings: Findings, evidence: Evidence) -> Section:
     items: dict[str, Item] = {
+        **_front(findings, evidence),
         "context": Table("context", "Demand and caseload", context(evidence, findings.period),
                          count_columns=("count",)),
         "summary": _summary(findings, evidence),
+        "changes": _changes(findings, evidence),
         "headline_figures": _cited(findings, "headline_figures", "Headline figures for the year",
                                    HEADLINE_PREFIXES),
         "year_on_year": Table("year_on_year", "This year against last year",
@@ -105,17 +170,24 @@ def _annual(findings: Findings, evidence: Evidence) -> Section:
         "judgement_areas": Text("judgement_areas", words.judgement_areas(findings, evidence)),
         "figures_by_theme": _cited(findings, "figures_by_theme", "Figures cited by theme",
                                    ("audits.domain.", "kpi.")),
+        **_recommendations(findings, evidence),
+        **_methods_statistics(findings, evidence),
     }  # fmt: skip
     return Section("annual", items)
 
 
 def _monthly(findings: Findings, evidence: Evidence) -> Section:
+    front = _front(findings, evidence)
     items: dict[str, Item] = {
+        **front,
         "summary": _summary(findings, evidence),
+        "changes": _changes(findings, evidence),
         "headline_figures": _cited(findings, "headline_figures", "This month", HEADLINE_PREFIXES),
         "exceptions": _exceptions(findings, evidence),
-        "recommended": _recommended(findings, evidence),
+        "watch": Text("watch", words.themes_to_watch(findings, config=evidence.config)),
+        **_recommendations(findings, evidence),
         "figures_cited": _cited(findings, "figures_cited", "Figures cited",
                                 ("triangulation.", "audits.domain.", "kpi.")),
+        **_methods_statistics(findings, evidence),
     }  # fmt: skip
     return Section("monthly", items)
