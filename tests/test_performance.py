@@ -12,6 +12,7 @@ import pytest
 
 from qaanalysis.config import Config, default_settings, load_config
 from qaanalysis.measures import performance as perf
+from qaanalysis.narrative.performance import spc_reading
 from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport
 from qaanalysis.sources.annex_a import ANNEX_A_LISTS, LIST_IDS, empty_list, load_annex_a
@@ -372,9 +373,8 @@ def test_spc_shift_is_special_cause_improvement_with_hand_worked_limits():
     assert last["lower_limit"] == pytest.approx(0.6136)
     assert result.variation == "special_cause_improvement"
     assert result.assurance == "hit_and_miss"
-    assert "special cause improvement" in perf.spc_reading(
-        ev, parse_period("2024-11"), "assessments_within_45wd"
-    )
+    reading = spc_reading(result, kpi=config.kpis["assessments_within_45wd"], config=config)
+    assert "special cause improvement" in reading
 
 
 def test_spc_under_15_points_is_a_run_chart_and_missing_months_are_gaps():
@@ -449,7 +449,9 @@ def test_signals_negative_when_failing_target():
     config = make_config(kpis={"cp_visit_in_timescale": {"label": "CP visits", "source": "annex_a",
                                                          "target": 0.9, "theme": "relationships_visits"}})  # fmt: skip
     ev = evidence("2023-05-30", config=config, list_7=CP)
-    signals = {s.theme: s for s in perf.signals(ev, parse_period("2023-05"))}
+    period = parse_period("2023-05")
+    figures = perf.kpi_figures(ev, period)
+    signals = {s.theme: s for s in perf.signals(figures, evidence=ev, period=period)}
     signal = signals["relationships_visits"]
     assert (signal.theme, signal.source, signal.signal) == (
         "relationships_visits",

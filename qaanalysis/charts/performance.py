@@ -1,13 +1,14 @@
-"""Performance charts not (yet) in :mod:`qaanalysis.charts`, in the same house style.
+"""Performance charts in the house style.
 
-To be folded into ``charts.py``.
+A KPI's Making Data Count chart is :func:`qaanalysis.charts.spc` (``charts/base.py``), drawn from
+the computed chart points; :func:`message` stands in where a KPI has no monthly series. The
+performance section (``sections/performance.py``) names them as ``Chart(draw="spc")`` and
+``Chart(draw="message")``.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-
-from . import base as charts
 
 
 def message(text: str, *, title: str | None = None) -> plt.Figure:

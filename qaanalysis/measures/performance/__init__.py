@@ -1,4 +1,4 @@
-"""Performance: statutory-timescale KPIs from Annex A, scorecard KPIs, SPC charts and benchmarks.
+"""Performance: statutory-timescale KPIs from Annex A, scorecard KPIs, SPC readings and benchmarks.
 
 Every Annex A KPI is declared once in :data:`KPI_DEFINITIONS` (numerator, denominator, period rule,
 working or calendar days, statutory source); :func:`kpi_definitions` turns the declarations into
@@ -27,13 +27,16 @@ The package, along its seams: ``evaluators`` (the record-level rules and their d
 ``definitions`` (:data:`KPI_DEFINITIONS`, :func:`kpi_definitions`), ``records`` (the records behind
 each KPI, by team, exceptions, availability), ``series`` (KPIs by month), ``kpis`` (period values,
 target status, ``kpi.<id>`` Figures), ``spc`` (Making Data Count), ``benchmarks``, ``scorecard`` and
-``signals``. Every name is importable from ``qaanalysis.measures.performance``.
+``signals``. Every name is importable from ``qaanalysis.measures.performance``. The functions are
+pure: no prose beyond a Signal's reason, no audience, no charts; the SPC readings are written by
+:mod:`qaanalysis.narrative.performance` and the charts drawn by :mod:`qaanalysis.charts`.
 """
 
 from .benchmarks import (
     BENCHMARK_COLUMNS,
     SUPPRESSION_REASONS,
     benchmarks,
+    of_units,
     read_published_value,
 )
 from .definitions import KPI_DEFINITIONS, KpiDefinition, kpi_definitions
@@ -54,8 +57,8 @@ from .kpis import (
     kpi_figures,
     period_value,
     target_status,
+    target_value,
 )
-from .readings import Chart, spc_chart, spc_reading
 from .records import (
     exceptions,
     kpi_availability,
@@ -67,10 +70,11 @@ from .records import (
 from .scorecard import SCORECARD_COLUMNS, scorecard
 from .series import kpi_series
 from .signals import signals, signals_table
-from .spc import SpcResult, kpi_spc, spc_summary
+from .spc import ICON_WORDS, SpcResult, kpi_spc, spc_results, spc_summary
 
 __all__ = [
     "BENCHMARK_COLUMNS",
+    "ICON_WORDS",
     "CARE_LEAVER_AGES",
     "CLA_FIRST_VISIT_DAYS",
     "CP_LONG_PLAN_YEARS",
@@ -83,12 +87,12 @@ __all__ = [
     "SCORECARD_COLUMNS",
     "SUPPRESSION_REASONS",
     "WINDOW_START_GRACE_DAYS",
-    "Chart",
     "KpiDefinition",
     "PeriodValue",
     "SpcResult",
     "benchmarks",
     "exceptions",
+    "of_units",
     "kpi_availability",
     "kpi_definitions",
     "kpi_figure",
@@ -102,10 +106,10 @@ __all__ = [
     "scorecard",
     "signals",
     "signals_table",
-    "spc_chart",
-    "spc_reading",
+    "spc_results",
     "spc_summary",
     "target_status",
+    "target_value",
     "team_breakdown",
     "window_start",
 ]

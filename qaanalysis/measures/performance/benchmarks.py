@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...config import Kpi
+from ...config import Config, Kpi
 from ...sources import Evidence
 
 SUPPRESSION_REASONS = {
@@ -254,6 +254,12 @@ def benchmarks(evidence: Evidence, *, kpi_ids: list[str] | None = None,
             for k, a, c in zip(table["kpi_id"], table["authority"], table[comparator], strict=True)
         ]
     return table.reset_index(drop=True)
+
+
+def of_units(table: pd.DataFrame, *, config: Config, units: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of a :func:`benchmarks` table whose KPIs are of ``units`` (same order)."""
+    unit = table["kpi_id"].map(lambda k: config.kpis.get(k, Kpi(label=k)).unit)
+    return table[unit.isin(units)].reset_index(drop=True)
 
 
 def _benchmark_position(value: float | None, row: pd.Series | None, kpi: Kpi) -> str:

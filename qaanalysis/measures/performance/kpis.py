@@ -78,7 +78,8 @@ def period_value(evidence: Evidence, kpi_id: str, period: Period) -> PeriodValue
                        "scorecard", "; ".join(notes))  # fmt: skip
 
 
-def _target(kpi: Kpi) -> float | None:
+def target_value(kpi: Kpi) -> float | None:
+    """The KPI's target as a number (a percent target written as 85 read as 0.85), or None."""
     if kpi.target is None:
         return None
     # A percent target written as 85 rather than 0.85.
@@ -90,7 +91,7 @@ MEETING_TARGET, MISSING_TARGET = "meeting target", "missing target"
 
 def target_status(value: float | None, kpi: Kpi) -> str | None:
     """``meeting target`` / ``missing target`` given polarity; None without target or value."""
-    target = _target(kpi)
+    target = target_value(kpi)
     if target is None or value is None or kpi.polarity == "context" or pd.isna(value):
         return None
     met = value >= target if kpi.polarity == "higher" else value <= target
@@ -114,7 +115,7 @@ def kpi_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure | None
     source = (f"Annex A {KPI_DEFINITIONS[kpi_id].list_id.replace('_', ' ').title()}"
               if current.origin == "annex_a" else "monthly scorecard")  # fmt: skip
     status = target_status(current.value, kpi)
-    target = _target(kpi)
+    target = target_value(kpi)
     note_parts = [current.basis]
     if target is not None:
         shown = f"{100 * target:.0f}%" if kpi.unit == "percent" else f"{target:,.1f}"

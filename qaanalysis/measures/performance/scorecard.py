@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
+from ...figures import Figure
 from ...periods import Period
 from ...sources import Evidence
 from .benchmarks import _benchmark_position, benchmarks
-from .kpis import _target, kpi_figures
-from .spc import _ICON_WORDS, kpi_spc
+from .kpis import kpi_figures, target_value
+from .spc import ICON_WORDS, SpcResult, kpi_spc
 
 SCORECARD_COLUMNS = ["kpi_id", "label", "theme", "basis", "value", "numerator", "denominator",
                      "target", "target_status", "previous_value", "change", "chart", "variation",
@@ -16,8 +19,10 @@ SCORECARD_COLUMNS = ["kpi_id", "label", "theme", "basis", "value", "numerator", 
                      "benchmark_position", "source"]  # fmt: skip
 
 
-def scorecard(evidence: Evidence, period: Period, *, units: tuple[str, ...] | None = None
-              ) -> pd.DataFrame:  # fmt: skip
+def scorecard(evidence: Evidence, period: Period, *, units: tuple[str, ...] | None = None,
+              figures: Sequence[Figure] | None = None,
+              spc: Mapping[str, SpcResult | None] | None = None,
+              bench: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """The performance scorecard: one row per KPI with data in the period.
 
     ``units`` keeps only KPIs of those units (``("percent",)``), so that a table shows one kind of
@@ -27,30 +32,37 @@ def scorecard(evidence: Evidence, period: Period, *, units: tuple[str, ...] | No
     period and the judged change, the SPC chart type and icons, and the benchmark position of the
     current value against the latest published England, region and statistical-neighbour values
     (the year is stated). Percent values are fractions.
+
+    Args:
+        figures: the period's ``kpi.<id>`` Figures (:func:`kpi_figures`), in their order.
+        spc: KPI id -> its chart (:func:`spc_results`).
+        bench: the :func:`benchmarks` table of every KPI.
+        Each is computed here when not given.
     """
     config = evidence.config
-    bench = benchmarks(evidence).set_index("kpi_id")
+    figures = kpi_figures(evidence, period) if figures is None else figures
+    bench = (benchmarks(evidence) if bench is None else bench).set_index("kpi_id")
     rows = []
-    for figure in kpi_figures(evidence, period):
+    for figure in figures:
         kpi_id = figure.id.removeprefix("kpi.")
         kpi = config.kpis[kpi_id]
         if units is not None and kpi.unit not in units:
             continue
-        spc = kpi_spc(evidence, kpi_id, period)
+        result = kpi_spc(evidence, kpi_id, period) if spc is None else spc.get(kpi_id)
         b = bench.loc[kpi_id] if kpi_id in bench.index else None
         comp = figure.comparison or {}
         rows.append({
             "kpi_id": kpi_id, "label": kpi.label, "theme": figure.theme,
             "basis": figure.note.split(";")[0], "value": figure.value,
             "numerator": figure.numerator, "denominator": figure.denominator,
-            "target": _target(kpi), "target_status": comp.get("target_status"),
+            "target": target_value(kpi), "target_status": comp.get("target_status"),
             "previous_value": comp.get("value") if comp.get("kind") == "previous_period" else None,
             "change": {"improving": "improving", "declining": "declining", "stable": "broadly stable",
                        "not_judged": "not judged"}.get(figure.direction, figure.direction)
             if comp.get("kind") == "previous_period" else "",
-            "chart": "" if spc is None else ("run chart" if spc.is_run_chart else "XmR"),
-            "variation": "" if spc is None else _ICON_WORDS.get(spc.variation, ""),
-            "assurance": "" if spc is None else _ICON_WORDS.get(spc.assurance, ""),
+            "chart": "" if result is None else ("run chart" if result.is_run_chart else "XmR"),
+            "variation": "" if result is None else ICON_WORDS.get(result.variation, ""),
+            "assurance": "" if result is None else ICON_WORDS.get(result.assurance, ""),
             "benchmark_year": None if b is None or pd.isna(b["year"]) else int(b["year"]),
             "england": None if b is None else b["england"],
             "region": None if b is None else b["region"],

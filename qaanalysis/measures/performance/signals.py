@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from ... import figures as fig
@@ -11,8 +13,8 @@ from ...findings import Signal
 from ...periods import Period
 from ...sources import Evidence
 from .benchmarks import _position, benchmarks
-from .kpis import MEETING_TARGET, MISSING_TARGET, kpi_figures
-from .spc import _ICON_WORDS, SpcResult, kpi_spc
+from .kpis import MEETING_TARGET, MISSING_TARGET
+from .spc import ICON_WORDS, SpcResult, kpi_spc
 
 
 def _kpi_reading(figure: Figure, kpi: Kpi, spc: SpcResult | None, bench: pd.Series | None
@@ -32,7 +34,7 @@ def _kpi_reading(figure: Figure, kpi: Kpi, spc: SpcResult | None, bench: pd.Seri
     if status:
         reasons.append(status)
     if spc is not None and spc.variation:
-        reasons.append(_ICON_WORDS[spc.variation])
+        reasons.append(ICON_WORDS[spc.variation])
     if worse_both:
         reasons.append(f"worse than England and statistical neighbours ({int(bench['year'])})")
     text += f" ({', '.join(reasons)})" if reasons else ""
@@ -43,25 +45,37 @@ def _kpi_reading(figure: Figure, kpi: Kpi, spc: SpcResult | None, bench: pd.Seri
     return "neutral", text
 
 
-def signals(evidence: Evidence, period: Period) -> list[Signal]:
-    """Performance's reading of each theme, for triangulation.
+def signals(figures: Mapping[str, Figure] | Sequence[Figure], *, evidence: Evidence,
+            period: Period, spc: Mapping[str, SpcResult | None] | None = None,
+            bench: pd.DataFrame | None = None) -> list[Signal]:  # fmt: skip
+    """Performance's reading of each theme, for triangulation, from the period's KPI Figures.
 
     Per KPI: negative when it misses its target, shows special-cause concern, or is worse than both
     England and statistical neighbours; positive when it meets its target or shows special-cause
     improvement (and nothing negative); neutral otherwise. Per theme: negative if any of its KPIs
     is negative, positive if any is positive and none negative, else neutral. Each signal cites the
     theme's ``kpi.<id>`` Figures.
+
+    Args:
+        figures: the period's ``kpi.<id>`` Figures (:func:`kpi_figures`), a list or id -> Figure.
+        evidence: the evidence they were computed from (its configuration, and the charts and
+            benchmarks when not given).
+        period: their period.
+        spc: KPI id -> its chart (:func:`spc_results`); computed here when not given.
+        bench: the :func:`benchmarks` table of every KPI; computed here when not given.
     """
     config = evidence.config
-    bench = benchmarks(evidence).set_index("kpi_id")
+    figures = list(figures.values()) if isinstance(figures, Mapping) else list(figures)
+    bench = (benchmarks(evidence) if bench is None else bench).set_index("kpi_id")
     by_theme: dict[str, list[tuple[str, str, str]]] = {}
-    for figure in kpi_figures(evidence, period):
-        if figure.theme is None:
+    for figure in figures:
+        if figure.theme is None or not figure.id.startswith("kpi."):
             continue
         kpi_id = figure.id.removeprefix("kpi.")
         kpi = config.kpis[kpi_id]
         b = bench.loc[kpi_id] if kpi_id in bench.index else None
-        reading, text = _kpi_reading(figure, kpi, kpi_spc(evidence, kpi_id, period), b)
+        result = kpi_spc(evidence, kpi_id, period) if spc is None else spc.get(kpi_id)
+        reading, text = _kpi_reading(figure, kpi, result, b)
         by_theme.setdefault(figure.theme, []).append((reading, text, figure.id))
     out = []
     for theme, readings in by_theme.items():
@@ -75,10 +89,10 @@ def signals(evidence: Evidence, period: Period) -> list[Signal]:
     return out
 
 
-def signals_table(evidence: Evidence, period: Period) -> pd.DataFrame:
-    """The performance signals as a table (theme, signal, reason, figures)."""
+def signals_table(signals: Sequence[Signal]) -> pd.DataFrame:
+    """Signals as a table (theme, signal, reason, figures)."""
     return pd.DataFrame(
         [{"theme": s.theme, "signal": s.signal, "reason": s.reason, "figures": ", ".join(s.figure_ids)}
-         for s in signals(evidence, period)],
+         for s in signals],
         columns=["theme", "signal", "reason", "figures"],
     )  # fmt: skip

@@ -6,6 +6,7 @@ and ``spc`` (``min_points``, ``shift_length``, ``trend_length``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,8 +15,7 @@ from ... import stats
 from ...config import Kpi
 from ...periods import Period
 from ...sources import Evidence
-from .kpis import _target
-from .records import _memo
+from .kpis import target_value
 from .series import kpi_series
 
 
@@ -43,11 +43,7 @@ def kpi_spc(evidence: Evidence, kpi_id: str, period: Period) -> SpcResult | None
     progress at the extract date is left off; missing months stay as gaps. A baseline or
     recalculation month outside the data is ignored, with a note.
     """
-    memo = _memo(evidence)
-    key = ("spc", kpi_id, period.code)
-    if key not in memo:
-        memo[key] = _kpi_spc(evidence, kpi_id, period)
-    return memo[key]
+    return _kpi_spc(evidence, kpi_id, period)
 
 
 def _kpi_spc(evidence: Evidence, kpi_id: str, period: Period) -> SpcResult | None:
@@ -80,7 +76,7 @@ def _kpi_spc(evidence: Evidence, kpi_id: str, period: Period) -> SpcResult | Non
                 f"recalculation date {date} is outside the data ({first} to {last}); ignored"
             )
     result = stats.xmr(
-        values, polarity=kpi.polarity, target=_target(kpi), baseline_end=baseline,
+        values, polarity=kpi.polarity, target=target_value(kpi), baseline_end=baseline,
         recalc_dates=recalcs, shift_length=config.spc.shift_length,
         trend_length=config.spc.trend_length, min_points=config.spc.min_points,
     )  # fmt: skip
@@ -95,7 +91,7 @@ def _kpi_spc(evidence: Evidence, kpi_id: str, period: Period) -> SpcResult | Non
                      result.is_run_chart, baseline, tuple(recalcs), tuple(notes))  # fmt: skip
 
 
-_ICON_WORDS = {
+ICON_WORDS = {
     "common_cause": "common cause variation",
     "special_cause_improvement": "special cause improvement",
     "special_cause_concern": "special cause concern",
@@ -106,11 +102,23 @@ _ICON_WORDS = {
 }
 
 
-def spc_summary(evidence: Evidence, period: Period) -> pd.DataFrame:
-    """One row per KPI with a monthly series: points, chart type, icons, baseline and recalculations."""
+def spc_results(evidence: Evidence, period: Period) -> dict[str, SpcResult | None]:
+    """Every catalogued KPI's chart for ``period`` (None where there are fewer than 2 points)."""
+    return {kpi_id: kpi_spc(evidence, kpi_id, period) for kpi_id in evidence.config.kpis}
+
+
+def spc_summary(evidence: Evidence, period: Period, *,
+                results: Mapping[str, SpcResult | None] | None = None) -> pd.DataFrame:  # fmt: skip
+    """One row per KPI with a monthly series: points, chart type, icons, baseline and recalculations.
+
+    Args:
+        results: the charts already computed (:func:`spc_results`); computed here when not given.
+    """
+    if results is None:
+        results = spc_results(evidence, period)
     rows = []
     for kpi_id, kpi in evidence.config.kpis.items():
-        result = kpi_spc(evidence, kpi_id, period)
+        result = results.get(kpi_id)
         if result is None:
             continue
         present = result.points[result.points["value"].notna()]
@@ -118,8 +126,8 @@ def spc_summary(evidence: Evidence, period: Period) -> pd.DataFrame:
             "kpi_id": kpi_id, "label": kpi.label, "points": len(present),
             "first_month": str(present.index[0]), "last_month": str(present.index[-1]),
             "chart": "run chart" if result.is_run_chart else "XmR",
-            "variation": _ICON_WORDS.get(result.variation, ""),
-            "assurance": _ICON_WORDS.get(result.assurance, ""),
+            "variation": ICON_WORDS.get(result.variation, ""),
+            "assurance": ICON_WORDS.get(result.assurance, ""),
             "baseline_end": result.baseline_end or "all points",
             "recalculated": ", ".join(result.recalc_dates),
             "notes": "; ".join(result.notes),
