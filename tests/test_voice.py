@@ -390,14 +390,15 @@ def test_compliments_by_service_and_theme():
 
 def test_rate_per_100_open_cases_counts_each_child_once():
     # At 30 Sep 2026: C1 open CIN and CP (one child), C2 in care, C3's CIN closed 1 Sep (not open),
-    # C4 starts care in October (not yet open). 2 children open; 3 complaints -> 150 per 100.
+    # C4 starts care in October (not yet open), C5's plan ended on 30 Sep itself (closed at the end
+    # of that day, as DfE returns count it). 2 children open; 3 complaints -> 150 per 100.
     annex = {
         "list_6": pd.DataFrame({"child_id": ["C1", "C3"],
                                 "cin_start_date": pd.to_datetime(["2026-01-01", "2025-01-01"]),
                                 "cin_closure_date": pd.to_datetime([None, "2026-09-01"])}),
-        "list_7": pd.DataFrame({"child_id": ["C1"],
-                                "cp_plan_start_date": pd.to_datetime(["2026-02-01"]),
-                                "cp_plan_end_date": pd.to_datetime([None])}),
+        "list_7": pd.DataFrame({"child_id": ["C1", "C5"],
+                                "cp_plan_start_date": pd.to_datetime(["2026-02-01", "2026-03-01"]),
+                                "cp_plan_end_date": pd.to_datetime([None, "2026-09-30"])}),
         "list_8": pd.DataFrame({"child_id": ["C2", "C4"],
                                 "cla_start_date": pd.to_datetime(["2024-01-01", "2026-10-01"]),
                                 "ceased_date": pd.to_datetime([None, None])}),

@@ -11,7 +11,7 @@ import pandas as pd
 from ... import stats
 from ...config import Config
 from ...figures import Figure, proportion
-from ...periods import Period, add_working_days, working_days_between
+from ...periods import Period, add_working_days, open_at, working_days_between
 from ...sources import Evidence
 from .counting import (
     _as_at,
@@ -458,7 +458,8 @@ def open_caseload(annex_a: dict[str, pd.DataFrame], *, at: pd.Timestamp) -> int 
     """Children with a case open at ``at``: an open CIN episode (Annex A list 6), child protection
     plan (list 7) or period of care (list 8), each child counted once.
 
-    Open means started on or before ``at`` and not ended (closed, ceased) before ``at``. Lists 6 to
+    Open is the suite's one rule (:func:`qaanalysis.periods.open_at`): started on or before ``at``
+    and not ended (closed, ceased) by it, so a case ending on ``at`` is closed at ``at``. Lists 6 to
     8 hold every case open at the extract date, so the caseload is sound at a period end close to
     the extract; for earlier period ends it counts only the cases the lists still hold (cases
     closed long before the extract have dropped out), so it can be too low.
@@ -474,9 +475,7 @@ def open_caseload(annex_a: dict[str, pd.DataFrame], *, at: pd.Timestamp) -> int 
         if frame is None or not len(frame) or start not in frame.columns:
             continue
         found = True
-        is_open = frame[start] <= at
-        if end in frame.columns:
-            is_open &= frame[end].isna() | (frame[end] >= at)
+        is_open = open_at(frame[start], frame[end] if end in frame.columns else None, at)
         children.update(frame.loc[is_open, "child_id"].dropna().astype(str))
     return len(children) if found else None
 
