@@ -1,6 +1,7 @@
-"""Voice chart shapes that :mod:`qaanalysis.charts` lacks, in its house style (to be folded in).
+"""The voice charts (volumes by quarter, category lines, positive shares), in the house style.
 
-Like every chart, these take the tables the measures produce and compute no statistic. Each draws
+Like every chart, these take the tables the voice section computed (``sections/voice.py`` names
+them in its ``Chart`` items) and compute no statistic. Each draws
 a plain "no records" panel when its table is empty, so a notebook runs for an authority without
 complaints, feedback or escalations.
 """
