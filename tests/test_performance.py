@@ -4,6 +4,7 @@ Every expected value is worked out by hand from the statutory rule in the commen
 (England and Wales bank holidays included), never copied from the code's output.
 """
 
+import importlib
 import re
 from pathlib import Path
 
@@ -622,3 +623,80 @@ def test_recalculation_date_outside_the_data_is_ignored_with_a_note():
     assert result.recalc_dates == () and result.baseline_end is None
     assert any("2030-01" in note for note in result.notes)
     assert any("baseline end 2019-01" in note for note in result.notes)
+
+
+# ----------------------------------------------------------------------------- the section, once
+
+
+def test_spc_reading_of_a_run_chart_gives_the_latest_month_with_its_count():
+    # Three scorecard months with their counts: 6 of 10, 7 of 10, 9 of 12. Three points are fewer
+    # than the default 15 for limits, so a run chart; the latest month is June, 9 of 12 = 75%.
+    kpis = pd.DataFrame({"kpi_id": "supervision_in_timescale",
+                         "month": pd.date_range("2023-04", periods=3, freq="MS"),
+                         "value": [0.6, 0.7, 0.75], "numerator": [6.0, 7.0, 9.0],
+                         "denominator": [10.0, 10.0, 12.0]})  # fmt: skip
+    config = make_config(kpis={"supervision_in_timescale": {"label": "Supervision in timescale"}})
+    ev = evidence("2023-06-30", config=config, kpis=kpis)
+    result = perf.kpi_spc(ev, "supervision_in_timescale", parse_period("2023-06"))
+    kpi = config.kpis["supervision_in_timescale"]
+    assert spc_reading(result, kpi=kpi, config=config) == (
+        "Supervision in timescale: 3 monthly points, too few for control limits (a run chart "
+        "until there are 15); latest 75% (9 of 12)."
+    )
+    assert spc_reading(None, kpi=kpi, config=config) == (
+        "Supervision in timescale: no monthly data to chart."
+    )
+
+
+def counting(monkeypatch, module, name: str, calls: list[str]) -> None:
+    """Count the calls of ``module.name`` (by the KPI id they are for)."""
+    original = getattr(module, name)
+
+    def counted(evidence, kpi_id, period):
+        calls.append(kpi_id)
+        return original(evidence, kpi_id, period)
+
+    monkeypatch.setattr(module, name, counted)
+
+
+def test_section_computes_each_kpi_figure_and_chart_once_and_reads_them(monkeypatch):
+    from qaanalysis.sections import performance as section
+
+    # The package's functions share names with its modules (scorecard, signals): by module path.
+    kpis_module, spc_module, scorecard_module, signals_module = (
+        importlib.import_module(f"qaanalysis.measures.performance.{name}")
+        for name in ("kpis", "spc", "scorecard", "signals")
+    )
+
+    config = make_config(kpis={"cp_visit_in_timescale": {"label": "CP visits", "source": "annex_a",
+                                                         "target": 0.9, "theme": "relationships_visits"}})  # fmt: skip
+    ev = evidence("2023-05-30", config=config, list_7=CP)
+    figure_calls, chart_calls = [], []
+    counting(monkeypatch, kpis_module, "kpi_figure", figure_calls)
+    for module in (spc_module, scorecard_module, signals_module):
+        counting(monkeypatch, module, "kpi_spc", chart_calls)
+    built = section.build(ev, parse_period("2023-05"), audience="internal")
+    # One Figure and one chart per catalogued KPI (the defaults' catalogue with this one added),
+    # however many items read them; only the CP visits KPI has data.
+    assert figure_calls == list(config.kpis)
+    assert chart_calls == list(config.kpis)
+    # The hand-worked CP fixture: 2 of the 4 open plans visited within 10 working days.
+    by_id = {f.id: f for f in built.figures}
+    figure = by_id["kpi.cp_visit_in_timescale"]
+    assert (figure.numerator, figure.denominator) == (2, 4)
+    assert built["kpi_figures"].figures == built.figures
+    # The signals cite only the section's Figures; missing its target makes the theme negative.
+    assert all(set(s.figure_ids) <= set(by_id) for s in built.signals)
+    signal = {s.theme: s for s in built.signals}["relationships_visits"]
+    assert signal.signal == "negative" and "kpi.cp_visit_in_timescale" in signal.figure_ids
+    assert built["signals"].frame["reason"].tolist() == [s.reason for s in built.signals]
+    # The percentages scorecard has the KPI's row, 50% against a 90% target.
+    row = built["scorecard"].frame.set_index("kpi_id").loc["cp_visit_in_timescale"]
+    assert (row["value"], row["target_status"]) == (0.5, "missing target")
+    # No List 4, so assessments have no monthly series: the chart says so rather than drawing.
+    chart = built["spc_assessments_chart"]
+    label = config.kpis["assessments_within_45wd"].label
+    assert (chart.draw, chart.data["text"]) == ("message", f"{label}: no monthly data to chart")
+    # Children on plans not visited within the standard: B (11 working days) and E (never).
+    overdue = built["cp_visits_overdue"]
+    assert overdue.child_level and sorted(overdue.frame["child_id"]) == ["B", "E"]
