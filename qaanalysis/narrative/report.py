@@ -483,7 +483,8 @@ def _change_words(f: Figure) -> tuple[str, str]:
         subject, measure, span = trend.groups()
         short = f"{subject} rated {measure} {'rose' if rose else 'fell'} significantly over {span}"
     else:
-        short = f"{f.label} {'rose' if rose else 'fell'} significantly"
+        subject = f.label.replace(": good or better", " rated good or better")
+        short = f"{subject} {'rose' if rose else 'fell'} significantly"
     return full, short
 
 
@@ -567,7 +568,7 @@ def _write(finding: _Finding, *, rank: int, findings: Findings, config: Config) 
         text = t["message_mixed"].format(change=suffix, **values)
         meaning = t["meaning_mixed"].format(**values)
         action = t["action_mixed"].format(**values)
-    elif a.status == "corroborated_strength" and finding.adverse:
+    elif finding.adverse and not a.negative:  # read as a strength, yet a measure fell
         short = _and(_lower_first(s) for f, (_, s) in zip(finding.changes, changes, strict=True)
                      if f.direction == "declining")  # fmt: skip
         text = t["message_strength_challenged"].format(
@@ -699,8 +700,10 @@ def themes_to_watch(findings: Findings, *, config: Config) -> str:
 
 
 def statistics_figures(figures: Iterable[Figure]) -> list[Figure]:
-    """The Figures whose label names a statistic (kappa, tau-b, ...): methods appendix only."""
-    return [f for f in figures if STATISTICS_WORDS.search(f.label)]
+    """The Figures that are statistics rather than counts or shares (a label naming kappa,
+    tau-b, ...; a trend's rank correlation): the methods appendix shows them, not the body."""
+    return [f for f in figures
+            if STATISTICS_WORDS.search(f.label) or (f.comparison or {}).get("kind") == "trend"]  # fmt: skip
 
 
 def reader_text_problems(text: str) -> list[str]:
