@@ -627,6 +627,92 @@ def test_signals_table_keeps_counts_out_of_public_reasons():
                                                  "complaints"), "reason"]  # fmt: skip
 
 
+def test_a_rise_in_complaints_is_named_rising_a_concern_never_declining():
+    # 12 complaints about worker contact in 2026-27 Q2 (92 days), none in Q1 (91 days) or in the
+    # same quarter last year; the log starts in April 2025 (one planning complaint), so both are
+    # covered. Given 12 events, X ~ Bin(12, 92/183): P(X = 12) = (92/183)^12 = 0.00026 and the
+    # other tail P(X = 0) = (91/183)^12 = 0.00023 is no more likely, so p = 0.00049 < 0.001.
+    rows = [{"received_date": "2026-08-15", "category": "worker_contact"}] * 12
+    rows.append({"received_date": "2025-04-01", "category": "planning"})
+    ev = evidence(complaints=complaints(rows))
+    period = parse_period("2026-27-Q2")
+    reading = complaints_reading(ev, period)
+    assert ("12 complaints were received, significantly more than the 0 in the previous period "
+            "(rising: a concern); 0 in the same period last year.") in reading  # fmt: skip
+    assert "declin" not in reading
+    # The Figure's own direction for a lower-is-better count that rose is "declining"; the words
+    # name the movement and its meaning instead.
+    fig = {f.id: f for f in voice.complaint_figures(ev, period)}["complaints.count"]
+    assert fig.direction == "declining"
+    assert words.count_movement(fig) == "rising: a concern"
+    # The signal's test is reported as p < 0.001, never "p = 0.000".
+    found = {(s.theme, s.source): s for s in voice_signals(ev, period)}
+    reason = found[("relationships_visits", "complaints")].reason
+    assert "exact test against the previous period, p < 0.001" in reason
+    assert "p = 0.000" not in reason
+
+
+def test_a_fall_in_complaints_is_not_read_as_an_improvement():
+    # 12 complaints last quarter (2026-27 Q1), none this quarter: significant by the same working
+    # (p = 0.00049). The log starts in April 2026 (a compliment), so the previous quarter is
+    # covered and the same quarter last year is not compared.
+    rows = [{"received_date": "2026-05-15", "category": "worker_contact"}] * 12
+    rows.append({"received_date": "2026-04-01", "record_type": "compliment", "stage": None})
+    ev = evidence(complaints=complaints(rows))
+    reading = complaints_reading(ev, parse_period("2026-27-Q2"))
+    assert ("0 complaints were received, significantly fewer than the 12 in the previous period "
+            "(falling: not read as an improvement, as fewer complaints can also mean the "
+            "procedure is harder to reach).") in reading  # fmt: skip
+    assert "improv" not in reading.replace("not read as an improvement", "")
+
+
+def test_p_values_below_one_in_a_thousand_are_written_as_such():
+    assert voice.p_text(0.00049) == "p < 0.001"
+    assert voice.p_text(0.001) == "p = 0.001"
+    assert voice.p_text(0.0352) == "p = 0.035"
+
+
+def test_a_significant_change_in_a_context_share_is_not_called_too_few_to_judge():
+    # Concluded complaints upheld: 2 of 20 answered last quarter (2026-27 Q1), 15 of 20 this
+    # quarter. Fisher's exact test on [[15, 5], [2, 18]]: the most extreme tables alone give
+    # P(X >= 15) = C(17,15) C(23,5) / C(40,20) + ... = 3.3e-5 + ..., far below 0.05, with 20 in
+    # each period (at least min_n_compare, 10). The upheld share is context (neither good nor bad).
+    # Wilson 95% for 15 of 20: centre (0.75 + 1.96^2/40) / (1 + 1.96^2/20) = 0.7097, half-width
+    # 1.96 sqrt(0.75 x 0.25 / 20 + 1.96^2 / 1600) / 1.1921 = 0.1784: 53% to 89%.
+    rows = ([{"received_date": "2026-05-01", "responded_date": "2026-05-10", "outcome": "upheld"}] * 2
+            + [{"received_date": "2026-05-01", "responded_date": "2026-05-10",
+                "outcome": "not_upheld"}] * 18
+            + [{"received_date": "2026-08-01", "responded_date": "2026-08-10",
+                "outcome": "upheld"}] * 15
+            + [{"received_date": "2026-08-01", "responded_date": "2026-08-10",
+                "outcome": "not_upheld"}] * 5)  # fmt: skip
+    ev = evidence(complaints=complaints(rows))
+    reading = complaints_reading(ev, parse_period("2026-27-Q2"))
+    assert ("75% (15 of 20) of the complaints concluded were upheld in full or in part (95% "
+            "interval 53% to 89%): up from 10% (2 of 20) in the previous period: a real change, "
+            "which this measure does not judge good or bad.") in reading  # fmt: skip
+    assert "too few" not in reading
+
+
+def test_the_stage1_share_says_exactly_what_it_is_of():
+    # As in the within-timescale Figure test: A in time, B late, P unanswered and past timescale
+    # (late), Q unanswered and still in time (pending, left out): 1 of 3, and the reading says the
+    # 3 are the answered and the overdue, not every complaint received or every one concluded.
+    rows = [
+        {"record_id": "A", "received_date": "2024-12-19", "responded_date": "2025-01-07"},
+        {"record_id": "B", "received_date": "2024-12-19", "responded_date": "2025-01-08"},
+        {"record_id": "P", "received_date": "2024-12-02"},
+        {"record_id": "Q", "received_date": "2024-12-31"},
+    ]  # fmt: skip
+    ev = evidence(complaints=complaints(rows), extract="2025-01-06")
+    reading = complaints_reading(ev, parse_period("2024-25-Q3"))
+    assert "33% (1 of 3) of stage 1 complaints were answered within timescale" in reading
+    assert ("The share counts the stage 1 complaints received in the period that were answered, "
+            "or are unanswered and already past their timescale at the extract date; those still "
+            "within it are left out.") in reading  # fmt: skip
+    assert "concluded stage 1" not in reading
+
+
 def test_no_log_readings_say_so():
     ev = evidence()
     period = parse_period("2026-27-Q2")

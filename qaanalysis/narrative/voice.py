@@ -19,6 +19,42 @@ from ..figures import Figure
 from ..findings import Signal
 from ..measures.voice import GROUP_LABELS, VoiceCoverage, voice_standards
 
+# What a significant movement in a voice count means, named apart from the movement itself. More
+# complaints or alerts are a concern; fewer are not read as an improvement, since fewer complaints
+# can also mean the procedure is harder to reach; compliments are context.
+COUNT_MEANING = {
+    ("complaints", "increase"): "a concern",
+    ("complaints", "decrease"): "not read as an improvement, as fewer complaints can also mean the "
+    "procedure is harder to reach",
+    ("escalations", "increase"): "a concern",
+    ("escalations", "decrease"): "not read as an improvement on its own",
+    ("compliments", "increase"): "context, not evidence of practice",
+    ("compliments", "decrease"): "context, not evidence of practice",
+}
+MOVEMENT_WORDS = {"increase": "rising", "decrease": "falling", "no_change": "broadly stable"}
+# What a significant change in a share means (its Figure's direction), named apart from "up"/"down".
+SHARE_MEANING = {
+    "improving": "an improvement",
+    "declining": "a concern",
+    "not_judged": "a real change, which this measure does not judge good or bad",
+}
+
+
+def count_movement(fig: Figure) -> str:
+    """A voice count's movement on its deciding comparison, then what it means: "rising: a
+    concern", "falling: not read as an improvement, ...", or "broadly stable".
+
+    Examples:
+        A rise in complaints about worker contact from 22 to 29 that the exact test calls
+        significant is "rising: a concern" (its Figure's direction, for a lower-is-better count,
+        is "declining": the words here never say so).
+    """
+    change = (fig.comparison or {}).get("change", "no_change")
+    movement = MOVEMENT_WORDS.get(change, "broadly stable")
+    kind = fig.id.split(".", 1)[0]
+    meaning = COUNT_MEANING.get((kind, change))
+    return f"{movement}: {meaning}" if meaning else movement
+
 
 class _Words:
     """Numbers in a reading, withheld as the audience requires (public: counts of 1 to 5)."""
@@ -36,6 +72,8 @@ class _Words:
         return suppress_figure(fig, self.rule) if self.public else fig
 
     def share(self, fig: Figure, what: str) -> str:
+        """A share with its interval and its change on the previous period, the movement ("up",
+        "down") and its meaning ("an improvement", "a concern") named apart."""
         fig = self.figure(fig)
         if fig.suppressed:
             return (f"{fig.label}: withheld, as it rests on fewer than {self.rule.max_count + 1} "
@@ -51,25 +89,33 @@ class _Words:
             counts = ""
             if comp.get("numerator") is not None and comp.get("denominator") is not None:
                 counts = f" ({comp['numerator']:,.0f} of {comp['denominator']:,.0f})"
-            was = f" (was {comp['value']:.0%}{counts})"
-        change = {
-            "improving": f"an improvement on the previous period{was}",
-            "declining": f"a decline from the previous period{was}",
-            "stable": f"broadly stable on the previous period{was}",
-        }.get(fig.direction, "too few in one of the periods to judge a change")
+            was = f"{comp['value']:.0%}{counts}"
+        meaning = SHARE_MEANING.get(fig.direction if fig.significant else "")
+        if meaning is not None and comp.get("value") is not None:
+            movement = "up" if fig.value > comp["value"] else "down"
+            since = f" from {was} in the previous period" if was else " on the previous period"
+            change = f"{movement}{since}: {meaning}"
+        elif fig.direction == "stable":
+            change = "broadly stable on the previous period" + (f" (was {was})" if was else "")
+        else:
+            change = "too few in one of the periods to judge a change"
         return (f"{fig.text} {what} (95% interval {fig.ci_low:.0%} to {fig.ci_high:.0%}): "
                 f"{change}.")  # fmt: skip
 
     def count(self, fig: Figure, what: str) -> str:
+        """A count against its comparison periods; a significant movement is named with its
+        meaning ("rising: a concern"), never by the Figure's direction word alone."""
         comp = fig.comparison
         if not comp:
             return f"{self.n(fig.value).capitalize()} {what}."
         change = {"increase": "significantly more than", "decrease": "significantly fewer than"}
         others = "".join(f"; {self.n(o['value'])} in the {o['label']}"
                          for o in comp.get("others", []))  # fmt: skip
+        movement = count_movement(fig)
+        said = f" ({movement})" if comp["change"] in change else ""
         return (f"{self.n(fig.value).capitalize()} {what}, "
                 f"{change.get(comp['change'], 'broadly the same as')} the {self.n(comp['value'])} "
-                f"in the {comp['label']}{others}.")  # fmt: skip
+                f"in the {comp['label']}{said}{others}.")  # fmt: skip
 
     def reason(self, fig: Figure) -> str:
         comp = fig.comparison or {}
@@ -108,8 +154,12 @@ def complaints_reading(figures: Iterable[Figure], *, coverage: VoiceCoverage, co
     rate = figs.get("complaints.per_100_open")
     if rate is not None and not w.figure(rate).suppressed and not is_small(rate.numerator, w.rule):
         parts.append(f"That is {rate.value:.1f} complaints per 100 children with an open case.")
-    parts.append(w.share(figs["complaints.stage1.within_timescale"],
-                         "of stage 1 complaints were answered within timescale"))  # fmt: skip
+    stage1 = figs["complaints.stage1.within_timescale"]
+    parts.append(w.share(stage1, "of stage 1 complaints were answered within timescale"))
+    if stage1.denominator and not w.figure(stage1).suppressed:
+        parts.append("The share counts the stage 1 complaints received in the period that were "
+                     "answered, or are unanswered and already past their timescale at the extract "
+                     "date; those still within it are left out.")  # fmt: skip
     parts.append(w.share(figs["complaints.upheld"],
                          "of the complaints concluded were upheld in full or in part"))  # fmt: skip
     rising = _rising(figs, "complaints.category.")

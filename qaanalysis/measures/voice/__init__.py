@@ -98,7 +98,7 @@ from .feedback import (
     quotes,
     respondent_group,
 )
-from .signals import signals, voice_figures
+from .signals import p_text, signals, voice_figures
 
 __all__ = [
     "CATEGORY_COLUMNS",
@@ -146,6 +146,7 @@ __all__ = [
     "feedback_responses",
     "late_complaints",
     "open_caseload",
+    "p_text",
     "period_status",
     "period_timeliness",
     "positive_answers",

@@ -299,7 +299,7 @@ def _upheld_counts(complaints: pd.DataFrame, period: Period) -> tuple[int, int]:
 def _learning_counts(complaints: pd.DataFrame, period: Period) -> tuple[int, int]:
     answered = _in(_records(complaints, "complaint"), "responded_date", period)
     upheld = answered[answered["outcome"].isin(UPHELD)]
-    has_learning = upheld["learning"].fillna("").astype(str).str.strip() != ""
+    has_learning = upheld["learning"].astype(object).fillna("").astype(str).str.strip() != ""
     return int(has_learning.sum()), len(upheld)
 
 

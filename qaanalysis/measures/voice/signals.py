@@ -77,7 +77,12 @@ def signals(figures: list[Figure], *, config: Config, coverage: VoiceCoverage) -
 
 def _test_words(fig: Figure) -> str:
     comp = fig.comparison
-    return f"exact test against the {comp['label']}, p = {comp['p_value']:.3f}"
+    return f"exact test against the {comp['label']}, {p_text(comp['p_value'])}"
+
+
+def p_text(p_value: float) -> str:
+    """A p-value as a reader sees it: "p = 0.035", or "p < 0.001" below 0.001 (never "p = 0.000")."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
 
 
 def _complaint_signal(theme_id, theme, figs: dict[str, Figure], has_data: bool) -> Signal:
