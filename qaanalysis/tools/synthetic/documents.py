@@ -200,11 +200,11 @@ def _readme(spec, seed, org, audits, bad, action_facts, annex_facts, kpi_facts,
     q2 = fq == "2026-27-Q2"
     p0 = good[q2].mean()
     n_t = int((team & q2).sum())
-    se = (p0 * (1 - p0) / n_t) ** 0.5
+    se = (p0 * (1 - p0) / max(n_t, 1)) ** 0.5  # no audits of the team: an authority with no change
     last12 = a["date"] >= np.datetime64("2025-10-01")
     p12 = good[last12].mean()
     n12 = int((team & last12).sum())
-    se12 = (p12 * (1 - p12) / n12) ** 0.5
+    se12 = (p12 * (1 - p12) / max(n12, 1)) ** 0.5
     run = a[a["planted_run"]].sort_values("date")
     planted = org.planted_worker
     mine = a[a["worker"] == planted].sort_values("date")
