@@ -187,12 +187,96 @@ def test_cp_reviews_and_seen_alone():
     assert value(ev, "cp_seen_alone", "2023-05") == (1, 4)  # only A recorded as seen alone
 
 
-def test_stock_measures_are_not_rebuilt_for_a_period_before_the_extract():
+# Plans for the as-at rule: May 2023 ends on Wednesday 31 May; the 29 May bank holiday and
+# weekends do not count. The extract is taken on Friday 9 June, 9 days after the period end.
+AS_AT_CP = [
+    # visit Tuesday 16 May: 17-19 (3), 22-26 (8), 30, 31 May (10): within the standard at 31 May
+    {"child_id": "A", "cp_plan_start_date": "2022-09-01", "last_visit_date": "2023-05-16"},
+    # visit Monday 15 May: 11 working days at 31 May: late
+    {"child_id": "B", "cp_plan_start_date": "2023-03-01", "last_visit_date": "2023-05-15"},
+    # plan ended 5 June, after the period end: open at 31 May; visit Friday 26 May: 2 days
+    {"child_id": "C", "cp_plan_start_date": "2023-03-01", "cp_plan_end_date": "2023-06-05",
+     "last_visit_date": "2023-05-26"},
+    # plan started 1 June: not open at 31 May, so its visit on 5 June does not matter then
+    {"child_id": "D", "cp_plan_start_date": "2023-06-01", "last_visit_date": "2023-06-05"},
+    # plan ended on 31 May: closed at 31 May (an episode ending on the day is closed)
+    {"child_id": "E", "cp_plan_start_date": "2023-01-02", "cp_plan_end_date": "2023-05-31",
+     "last_visit_date": "2023-05-01"},
+]  # fmt: skip
+
+
+def test_stock_kpi_of_a_period_just_ended_is_as_at_the_period_end_where_the_records_allow():
+    ev = evidence("2023-06-09", list_7=AS_AT_CP)
+    may = parse_period("2023-05")
+    # Open at 31 May: A, B and C; each one's latest visit is on or before it. A and C in time.
+    v = perf.period_value(ev, "cp_visit_in_timescale", may)
+    assert (v.numerator, v.denominator) == (2, 3)
+    assert v.basis == "as at 31/05/2023 (the period end)"
+    figure = perf.kpi_figure(ev, "cp_visit_in_timescale", may)
+    assert figure.note.startswith("as at 31/05/2023 (the period end)")
+    availability = perf.kpi_availability(ev, may).set_index("kpi_id")
+    assert availability.loc["cp_visit_in_timescale", "as_at"] == "as at 31/05/2023 (the period end)"
+    # The child behind the miss at 31 May is B (11 working days).
+    assert perf.exceptions(ev, may, "cp_visit_in_timescale")["child_id"].tolist() == ["B"]
+
+
+def test_stock_kpi_falls_back_to_the_extract_date_labelled_when_a_later_visit_hides_the_period_end():
+    # F is open at 31 May but was visited on 2 June: the visit before it is not in Annex A, so
+    # the position at 31 May cannot be rebuilt. As at Friday 9 June instead: open are A, B, D
+    # and F (C ended on 5 June). A (16 May) and B (15 May) are late; D (visit Monday 5 June: 4
+    # working days) and F (visit Friday 2 June: 5 working days) are in time: 2 of 4.
+    rows = AS_AT_CP + [{"child_id": "F", "cp_plan_start_date": "2023-04-03",
+                        "last_visit_date": "2023-06-02"}]  # fmt: skip
+    ev = evidence("2023-06-09", list_7=rows)
+    v = perf.period_value(ev, "cp_visit_in_timescale", parse_period("2023-05"))
+    assert (v.numerator, v.denominator) == (2, 4)
+    assert v.basis == (
+        "as at 09/06/2023 (the extract date, 9 days after the period end: the position at "
+        "31/05/2023 cannot be rebuilt, as 1 of the 4 children counted then has a later "
+        "statutory visit)"
+    )
+
+
+def test_stock_kpi_that_only_the_extract_date_can_give_is_labelled_with_it():
+    # Placement counts cover the 12 months to the extract, so they describe 9 June, never 31 May.
+    # In care at 9 June: G (3 placements, counted) and H (1): 1 of 2.
+    children = [
+        {"child_id": "G", "cla_start_date": "2022-01-10", "placements_12m": 3},
+        {"child_id": "H", "cla_start_date": "2021-06-01", "placements_12m": 1},
+    ]
+    ev = evidence("2023-06-09", list_8=children)
+    v = perf.period_value(ev, "cla_3plus_placements", parse_period("2023-05"))
+    assert (v.numerator, v.denominator) == (1, 2)
+    assert v.basis.startswith("as at 09/06/2023 (the extract date, 9 days after the period end")
+    assert v.basis.endswith("as Annex A holds only each child's latest 12-month placement count)")
+
+
+def test_stock_measures_are_not_rebuilt_for_a_period_ended_beyond_the_window():
+    # 31 March to 30 May is 60 days, more than the default 6 weeks (42 days).
     ev = evidence("2023-05-30", list_7=CP)
-    assert perf.period_value(ev, "cp_visit_in_timescale", parse_period("2023-04")) is None
-    availability = perf.kpi_availability(ev, parse_period("2023-04")).set_index("kpi_id")
+    march = parse_period("2023-03")
+    assert perf.period_value(ev, "cp_visit_in_timescale", march) is None
+    availability = perf.kpi_availability(ev, march).set_index("kpi_id")
     assert availability.loc["cp_visit_in_timescale", "status"] == "not computable"
-    assert "after the period end" in availability.loc["cp_visit_in_timescale", "reason"]
+    assert availability.loc["cp_visit_in_timescale", "reason"] == (
+        "not computable for March 2023: the extract (30/05/2023) was taken more than 6 weeks "
+        "after the period end (31/03/2023) and Annex A holds only each child's latest statutory "
+        "visit"
+    )
+
+
+def test_the_as_at_window_is_configurable(monkeypatch):
+    # With a 1-week window, an extract 9 days after the period end is too late for May.
+    from qaanalysis.config import Thresholds
+    from qaanalysis.measures.performance import definitions
+
+    config = None
+    if "stock_as_at_window_weeks" in Thresholds.model_fields:
+        config = make_config(thresholds={"stock_as_at_window_weeks": 1})
+    else:  # until the configuration declares it: the measures' own default
+        monkeypatch.setattr(definitions, "STOCK_AS_AT_WINDOW_WEEKS", 1)
+    ev = evidence("2023-06-09", config=config, list_7=AS_AT_CP)
+    assert perf.period_value(ev, "cp_visit_in_timescale", parse_period("2023-05")) is None
 
 
 def test_subsequent_plans_and_plans_lasting_two_years():

@@ -11,9 +11,12 @@ Two period rules:
   a monthly series, summed over the months of a reporting period.
 - **stock** KPIs describe the children open on a date (CP plans, children in care, care leavers).
   Annex A holds only the *latest* visit, review, health assessment and placement count of each
-  child, as at the extract date, so the position at an earlier month end cannot be rebuilt: a stock
-  KPI is computed only as at the extract date, and only for a period that contains it. A stock
-  KPI's history comes from the monthly scorecard (the ``kpis`` source) where the authority keeps one.
+  child, as at the extract date. A stock KPI is computed as at the extract date for a period that
+  contains it; for a period that ended up to ``thresholds.stock_as_at_window_weeks`` (default 6)
+  weeks before the extract, as at the period end where the records allow (the children open then,
+  none with a later visit, review or assessment than the period end), else as at the extract date,
+  labelled; for earlier periods not at all (:func:`stock_as_at` says why). A stock KPI's history
+  comes from the monthly scorecard (the ``kpis`` source) where the authority keeps one.
 
 Working days exclude weekends and England and Wales bank holidays
 (:func:`qaanalysis.periods.working_days_between`: the day of the first event is day 0).
@@ -39,7 +42,13 @@ from .benchmarks import (
     of_units,
     read_published_value,
 )
-from .definitions import KPI_DEFINITIONS, KpiDefinition, kpi_definitions
+from .definitions import (
+    KPI_DEFINITIONS,
+    STOCK_AS_AT_WINDOW_WEEKS,
+    KpiDefinition,
+    as_at_window_weeks,
+    kpi_definitions,
+)
 from .evaluators import (
     CARE_LEAVER_AGES,
     CLA_FIRST_VISIT_DAYS,
@@ -60,10 +69,12 @@ from .kpis import (
     target_value,
 )
 from .records import (
+    AsAt,
     exceptions,
     kpi_availability,
     kpi_records,
     missing_inputs,
+    stock_as_at,
     team_breakdown,
     window_start,
 )
@@ -85,11 +96,14 @@ __all__ = [
     "PLACEMENTS_THRESHOLD",
     "RE_REFERRAL_COUNT",
     "SCORECARD_COLUMNS",
+    "STOCK_AS_AT_WINDOW_WEEKS",
     "SUPPRESSION_REASONS",
     "WINDOW_START_GRACE_DAYS",
+    "AsAt",
     "KpiDefinition",
     "PeriodValue",
     "SpcResult",
+    "as_at_window_weeks",
     "benchmarks",
     "exceptions",
     "of_units",
@@ -108,6 +122,7 @@ __all__ = [
     "signals_table",
     "spc_results",
     "spc_summary",
+    "stock_as_at",
     "target_status",
     "target_value",
     "team_breakdown",

@@ -53,12 +53,16 @@ class KpiDefinition:
         list_id: the Annex A list it is computed from.
         numerator, denominator: what is counted, in words.
         period_rule: ``flow`` (events in the period, monthly series) or ``stock`` (open cases as at
-            the extract date).
+            a date: the period end where the records allow, else the extract date).
         event: for flow KPIs, the column whose date places a record in a month.
         days: ``working`` or ``calendar`` days in the timescale; ``none`` without a timescale.
         statutory_source: where the timescale or definition comes from.
         needs: the columns without which the KPI cannot be computed.
         notes: how blanks and edge cases are counted.
+        latest: for stock KPIs, what Annex A holds only each child's latest of ("statutory visit").
+        as_at_events: for stock KPIs, the columns dating that latest event. The position at a date
+            before the extract is rebuilt only when no record counted then has one of these after
+            it; none declared: the position exists only at the extract date.
     """
 
     id: str
@@ -71,6 +75,8 @@ class KpiDefinition:
     statutory_source: str
     needs: tuple[str, ...]
     notes: str = ""
+    latest: str = ""
+    as_at_events: tuple[str, ...] = ()
     evaluate: Callable[..., pd.DataFrame] | None = field(default=None, repr=False, compare=False)
 
 
@@ -78,13 +84,27 @@ _CL_DENOMINATOR = (
     "care leavers on List 9 aged " + "{} to {}".format(*CARE_LEAVER_AGES) + " at the extract date, "
     "except those who have died"
 )
+# A stock KPI of a period ending up to this many weeks before the extract is shown as at the
+# period end (where the records allow) or labelled with the extract date; the default of the
+# configuration's thresholds.stock_as_at_window_weeks.
+STOCK_AS_AT_WINDOW_WEEKS = 6
+# The date a stock KPI describes: the period end, when the extract was taken up to the configured
+# window after it and the records allow (:func:`qaanalysis.measures.performance.stock_as_at`).
+_AS_AT = "the as-at date"
 _CL_NOTE = (
     " Age at the extract date from the date of birth, else the Age column. DfE publishes ages 19 to "
     "21, the nearest comparator."
 )
 _STOCK_NOTE = (
-    "Computed as at the extract date only: Annex A holds each child's latest {what}, so the "
-    "position at an earlier date cannot be rebuilt."
+    "As at the extract date when it falls in the period. For a period that ended up to "
+    "{{stock_as_at_window_weeks}} weeks before the extract: as at the period end when no child "
+    "counted then has a later {what} (Annex A holds each child's latest {what} only), otherwise as "
+    "at the extract date. The figure states its date."
+)
+_EXTRACT_ONLY_NOTE = (
+    "As at the extract date only: Annex A holds each child's latest {what}, so the position at an "
+    "earlier date cannot be rebuilt. A period ending up to {{stock_as_at_window_weeks}} weeks "
+    "before the extract shows the extract date's position, and the figure says so."
 )
 _NOT_DUE = "A first {what} not yet due counts as in timescale."
 
@@ -149,33 +169,36 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {d.id: d for d in (
         evaluate=_eval_s47_to_icpc),
     KpiDefinition(
         "cp_visit_in_timescale", "list_7",
-        numerator="open plans whose last statutory visit was within {cp_visit_working_days} working days of the extract date",
-        denominator="child protection plans open at the extract date",
+        numerator="open plans whose last statutory visit was within {cp_visit_working_days} working days of " + _AS_AT,
+        denominator="child protection plans open at " + _AS_AT,
         period_rule="stock", event=None, days="working",
         statutory_source="Local visiting standard (default every 10 working days); Working Together to Safeguard Children",
         needs=("cp_plan_start_date", "last_visit_date"),
         notes=_STOCK_NOTE.format(what="statutory visit") + " " + _NOT_DUE.format(what="visit"),
+        latest="statutory visit", as_at_events=("last_visit_date",),
         evaluate=_eval_cp_visits),
     KpiDefinition(
         "cp_seen_alone", "list_7",
         numerator="open plans where the child was seen alone at the last visit",
-        denominator="child protection plans open at the extract date",
+        denominator="child protection plans open at " + _AS_AT,
         period_rule="stock", event=None, days="none",
         statutory_source="Working Together to Safeguard Children: children seen alone",
         needs=("cp_plan_start_date", "seen_alone"),
         notes=_STOCK_NOTE.format(what="visit") + " A blank is counted as not seen alone.",
+        latest="visit", as_at_events=("last_visit_date",),
         evaluate=_eval_cp_seen_alone),
     KpiDefinition(
         "cp_review_in_timescale", "list_7",
         numerator="open plans whose next review conference is not overdue: the first within {cp_first_review_months} "
                   "months of the plan start, then every {cp_review_months} months after the latest review",
-        denominator="child protection plans open at the extract date",
+        denominator="child protection plans open at " + _AS_AT,
         period_rule="stock", event=None, days="calendar",
         statutory_source="Working Together to Safeguard Children: first review within 3 months of the ICPC, then at "
                          "intervals of no more than 6 months",
         needs=("cp_plan_start_date", "latest_review_date"),
         notes=_STOCK_NOTE.format(what="review conference") + " " + _NOT_DUE.format(what="review")
               + " A review dated before the plan started is ignored.",
+        latest="review conference", as_at_events=("latest_review_date",),
         evaluate=_eval_cp_reviews),
     KpiDefinition(
         "cp_subsequent_plan", "list_7",
@@ -199,37 +222,40 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {d.id: d for d in (
         numerator="children whose next statutory review is not overdue: the first within {cla_first_review_working_days} "
                   "working days of coming into care, the second within {cla_second_review_months} months of the first, "
                   "then every {cla_review_months} months",
-        denominator="children in care at the extract date",
+        denominator="children in care at " + _AS_AT,
         period_rule="stock", event=None, days="working",
         statutory_source="Care Planning, Placement and Case Review (England) Regulations 2010, regulation 33",
         needs=("cla_start_date", "latest_review_date"),
         notes=_STOCK_NOTE.format(what="review") + " " + _NOT_DUE.format(what="review")
               + " The latest review counts as the first when it was held within {cla_first_review_working_days} "
                 "working days of the start; otherwise the next is due {cla_review_months} months after it.",
+        latest="review", as_at_events=("latest_review_date",),
         evaluate=_eval_cla_reviews),
     KpiDefinition(
         "cla_visit_in_timescale", "list_8",
-        numerator="children whose last social work visit was within {cla_visit_weeks} weeks of the extract date",
-        denominator="children in care at the extract date",
+        numerator="children whose last social work visit was within {cla_visit_weeks} weeks of " + _AS_AT,
+        denominator="children in care at " + _AS_AT,
         period_rule="stock", event=None, days="calendar",
         statutory_source="Care Planning, Placement and Case Review (England) Regulations 2010, regulation 28: within a "
                          "week of a placement, then at least every 6 weeks",
         needs=("cla_start_date", "last_visit_date"),
         notes=_STOCK_NOTE.format(what="visit") + " A child with no visit since coming into care is in timescale for "
               + str(CLA_FIRST_VISIT_DAYS) + " days.",
+        latest="visit", as_at_events=("last_visit_date",),
         evaluate=_eval_cla_visits),
     KpiDefinition(
         "cla_health_assessment_in_date", "list_8",
         numerator="children with a health assessment within {health_assessment_months_under_5} months (under 5) or "
-                  "{health_assessment_months_5_plus} months (5 and over) of the extract date",
-        denominator="children in care at the extract date whose age is known",
+                  "{health_assessment_months_5_plus} months (5 and over) of " + _AS_AT,
+        denominator="children in care at " + _AS_AT + " whose age is known",
         period_rule="stock", event=None, days="calendar",
         statutory_source="Promoting the health and wellbeing of looked-after children (2015): reviews every 6 months "
                          "under 5, every 12 months from 5",
         needs=("cla_start_date", "health_assessment_date", "date_of_birth"),
-        notes=_STOCK_NOTE.format(what="health assessment") + " Age at the extract date from the date of birth, else "
+        notes=_STOCK_NOTE.format(what="health assessment") + " Age at the as-at date from the date of birth, else "
               "the Age column. An initial assessment is not due until " + str(INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS)
               + " working days after coming into care.",
+        latest="health assessment", as_at_events=("health_assessment_date",),
         evaluate=_eval_health),
     KpiDefinition(
         "cla_3plus_placements", "list_8",
@@ -238,8 +264,8 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {d.id: d for d in (
         period_rule="stock", event=None, days="none",
         statutory_source="DfE Children looked after in England: placement stability",
         needs=("cla_start_date", "placements_12m"),
-        notes=_STOCK_NOTE.format(what="12-month placement count"),
-        evaluate=_eval_placements),
+        notes=_EXTRACT_ONLY_NOTE.format(what="12-month placement count"),
+        latest="12-month placement count", evaluate=_eval_placements),
     KpiDefinition(
         "cla_missing", "list_8",
         numerator="children with one or more missing episodes in the last 12 months",
@@ -247,8 +273,8 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {d.id: d for d in (
         period_rule="stock", event=None, days="none",
         statutory_source="Ofsted Annex A List 8; DfE Children looked after in England (missing)",
         needs=("cla_start_date", "missing_episodes_12m"),
-        notes=_STOCK_NOTE.format(what="12-month missing count") + " Absences are not counted.",
-        evaluate=_eval_missing),
+        notes=_EXTRACT_ONLY_NOTE.format(what="12-month missing count") + " Absences are not counted.",
+        latest="12-month missing count", evaluate=_eval_missing),
     KpiDefinition(
         "care_leavers_in_touch", "list_9",
         numerator="care leavers the authority is in touch with (LA in Touch = Yes)",
@@ -257,7 +283,7 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {d.id: d for d in (
         statutory_source="Children (Leaving Care) Act 2000; DfE Children looked after in England (care leavers)",
         needs=("in_touch", "date_of_birth"),
         notes="As at the extract date. A blank is counted as not in touch, as DfE counts 'no information'." + _CL_NOTE,
-        evaluate=_eval_in_touch),
+        latest="status", evaluate=_eval_in_touch),
     KpiDefinition(
         "care_leavers_suitable_accommodation", "list_9",
         numerator="care leavers in accommodation recorded as suitable",
@@ -266,7 +292,7 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {d.id: d for d in (
         statutory_source="DfE Children looked after in England: care leavers in suitable accommodation",
         needs=("accommodation_suitable", "date_of_birth"),
         notes="As at the extract date. A blank is counted as not suitable, as DfE counts 'no information'." + _CL_NOTE,
-        evaluate=_eval_suitable),
+        latest="status", evaluate=_eval_suitable),
     KpiDefinition(
         "care_leavers_eet", "list_9",
         numerator="care leavers in education, employment or training (activity codes F1 to F5, P1 to P5)",
@@ -276,18 +302,37 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {d.id: d for d in (
         needs=("activity_status", "date_of_birth"),
         notes="As at the extract date. A blank or unrecognised activity is counted as not in education, "
               "employment or training." + _CL_NOTE,
-        evaluate=_eval_eet),
+        latest="status", evaluate=_eval_eet),
 )}  # fmt: skip
 
 
 def _fill(text: str, config: Config) -> str:
     values = config.timescales.model_dump()
+    values["stock_as_at_window_weeks"] = as_at_window_weeks(config)
     values["assessment_anchor_text"] = (
         "assessment start"
         if config.timescales.assessment_anchor == "assessment_start"
         else "referral"
     )
     return text.format(**values)
+
+
+def _period_rule_text(d: KpiDefinition, config: Config) -> str:
+    if d.period_rule == "flow":
+        return "events in the period (flow)"
+    if not d.as_at_events:
+        return "open cases as at the extract date (stock)"
+    return (
+        f"open cases as at the extract date when it falls in the period, else as at the period end "
+        f"from an extract taken up to {as_at_window_weeks(config)} weeks after it, where the "
+        f"records allow (stock)"
+    )
+
+
+def as_at_window_weeks(config: Config) -> int:
+    """How many weeks after a period's end an extract may be taken for its stock KPIs to be shown
+    (``thresholds.stock_as_at_window_weeks``, default :data:`STOCK_AS_AT_WINDOW_WEEKS`)."""
+    return int(getattr(config.thresholds, "stock_as_at_window_weeks", STOCK_AS_AT_WINDOW_WEEKS))
 
 
 def kpi_definitions(config: Config) -> pd.DataFrame:
@@ -308,8 +353,7 @@ def kpi_definitions(config: Config) -> pd.DataFrame:
         rows.append({
             "kpi_id": kpi_id, "label": kpi.label,
             "source": f"Annex A {d.list_id.replace('_', ' ').title()}",
-            "period_rule": "events in the period (flow)" if d.period_rule == "flow"
-            else "open cases as at the extract date (stock)",
+            "period_rule": _period_rule_text(d, config),
             "numerator": _fill(d.numerator, config), "denominator": _fill(d.denominator, config),
             "days": d.days, "polarity": kpi.polarity, "target": kpi.target,
             "statutory_source": d.statutory_source, "notes": _fill(d.notes, config),

@@ -12,7 +12,7 @@ from ...figures import Figure
 from ...periods import Period
 from ...sources import Evidence
 from .definitions import KPI_DEFINITIONS
-from .records import _aggregate, _extract, _stock_as_at, kpi_records, missing_inputs, window_start
+from .records import _aggregate, _extract, kpi_records, missing_inputs, stock_as_at, window_start
 from .series import _scorecard_series
 
 
@@ -44,7 +44,8 @@ def period_value(evidence: Evidence, kpi_id: str, period: Period) -> PeriodValue
     """A KPI's value for ``period``, or None when there is none.
 
     Flow KPIs: numerators and denominators summed over the period's months. Stock KPIs: as at the
-    extract date when it falls in the period. Otherwise, and for scorecard KPIs, the monthly
+    date :func:`stock_as_at` gives (the extract date in the period, or the period end, or a later
+    extract date, labelled, in ``basis``). Otherwise, and for scorecard KPIs, the monthly
     scorecard's latest month in the period (a scorecard month is usually a snapshot, so months are
     not added together).
     """
@@ -59,11 +60,11 @@ def period_value(evidence: Evidence, kpi_id: str, period: Period) -> PeriodValue
             if n:
                 return PeriodValue(kpi_id, k, n, k / n, _flow_basis(evidence, period), "annex_a")
         else:
-            as_at, why = _stock_as_at(evidence, period)
-            if as_at is not None:
-                k, n = _aggregate(kpi_records(evidence, kpi_id, as_at=as_at))
+            as_at = stock_as_at(evidence, kpi_id, period)
+            if as_at.date is not None:
+                k, n = _aggregate(kpi_records(evidence, kpi_id, as_at=as_at.date))
                 if n:
-                    return PeriodValue(kpi_id, k, n, k / n, f"as at {as_at:%d/%m/%Y}", "annex_a")
+                    return PeriodValue(kpi_id, k, n, k / n, as_at.label, "annex_a")
     scorecard, notes = _scorecard_series(evidence, kpi_id)
     months = [m.start.to_period("M") for m in period.months()]
     rows = scorecard[scorecard["month"].isin(months)] if len(scorecard) else scorecard
@@ -126,8 +127,9 @@ def kpi_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure | None
     previous_period = period.previous()
     previous = _has_data(evidence, kpi_id, previous_period)
     d = KPI_DEFINITIONS.get(kpi_id)
-    # Stock positions exist only at the extract date, so a previous period's value is compared only
-    # for flow KPIs, or for scorecard readings with scorecard readings.
+    # Stock positions come from one extract (each child's latest record), so a previous period's
+    # stock value is never an independent reading: values are compared only for flow KPIs, or for
+    # scorecard readings with scorecard readings.
     comparable = (
         previous is not None
         and previous.origin == current.origin

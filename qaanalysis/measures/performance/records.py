@@ -8,6 +8,7 @@ are evaluated as at a date (:func:`stock_as_at`). Records are computed once per 
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -15,7 +16,7 @@ from ... import stats
 from ...config import Kpi
 from ...periods import Period
 from ...sources import Evidence
-from .definitions import KPI_DEFINITIONS
+from .definitions import KPI_DEFINITIONS, as_at_window_weeks
 from .evaluators import WINDOW_START_GRACE_DAYS
 
 _MEMO: dict[int, tuple[weakref.ref, dict]] = {}
@@ -132,16 +133,75 @@ def _is_month_end(date: pd.Timestamp) -> bool:
     return (date + pd.Timedelta(days=1)).day == 1
 
 
-def _stock_as_at(evidence: Evidence, period: Period) -> tuple[pd.Timestamp | None, str]:
-    extract = _extract(evidence)
-    if period.start <= extract <= period.end:
-        return extract, ""
-    if extract > period.end:
-        return None, (
-            f"not computable for {period.label}: the extract ({extract:%d/%m/%Y}) is after the period "
-            "end and Annex A holds only each child's latest record"
-        )
-    return None, f"no extract within {period.label}"
+@dataclass(frozen=True)
+class AsAt:
+    """The date a stock KPI of a period describes, or why there is none.
+
+    Attributes:
+        date: the date the position is taken at (None: not computable for the period).
+        label: how the figure states it ("as at 30/09/2026 (the period end)").
+        why: why it is not computable ("" when it is).
+    """
+
+    date: pd.Timestamp | None
+    label: str = ""
+    why: str = ""
+
+
+def stock_as_at(evidence: Evidence, kpi_id: str, period: Period) -> AsAt:
+    """The date a stock KPI is computed as at for ``period``, with its label.
+
+    - The extract falls in the period: as at the extract date (its position is the period's
+      latest).
+    - The extract was taken after the period end, up to ``thresholds.stock_as_at_window_weeks``
+      weeks after it: as at the period end when the records allow, that is the KPI declares the
+      columns of its latest event (:attr:`KpiDefinition.as_at_events`) and no record counted at the
+      period end (a child open then) has one of them after it; otherwise as at the extract date,
+      labelled so and saying why the period end cannot be rebuilt.
+    - Later, or an extract before the period: not computable, saying why.
+    """
+    d = KPI_DEFINITIONS[kpi_id]
+    extract, end = _extract(evidence), period.end.normalize()
+    if period.start <= extract <= end:
+        return AsAt(extract, f"as at {extract:%d/%m/%Y}")
+    if extract < period.start:
+        return AsAt(None, why=f"no extract within {period.label}")
+    weeks = as_at_window_weeks(evidence.config)
+    if extract > end + pd.Timedelta(weeks=weeks):
+        return AsAt(None, why=(
+            f"not computable for {period.label}: the extract ({extract:%d/%m/%Y}) was taken more "
+            f"than {weeks} weeks after the period end ({end:%d/%m/%Y}) and Annex A holds only each "
+            f"child's latest {d.latest or 'record'}"))  # fmt: skip
+    later = _later_events(evidence, kpi_id, end)
+    if later == 0:
+        return AsAt(end, f"as at {end:%d/%m/%Y} (the period end)")
+    if later is None:
+        reason = f"Annex A holds only each child's latest {d.latest}"
+    else:
+        counted = len(_counted(kpi_records(evidence, kpi_id, as_at=end)))
+        verb = "has" if later == 1 else "have"
+        reason = f"{later} of the {counted} children counted then {verb} a later {d.latest}"
+    return AsAt(extract, (
+        f"as at {extract:%d/%m/%Y} (the extract date, {(extract - end).days} days after the period "
+        f"end: the position at {end:%d/%m/%Y} cannot be rebuilt, as {reason})"))  # fmt: skip
+
+
+def _counted(records: pd.DataFrame) -> pd.DataFrame:
+    return records[records["excluded"] == ""]
+
+
+def _later_events(evidence: Evidence, kpi_id: str, as_at: pd.Timestamp) -> int | None:
+    """How many records counted as at ``as_at`` have their latest event after it (None: the KPI
+    declares no latest event, so its position exists only at the extract date)."""
+    d = KPI_DEFINITIONS[kpi_id]
+    if not d.as_at_events:
+        return None
+    records = _counted(kpi_records(evidence, kpi_id, as_at=as_at))
+    frame = _lists(evidence)[d.list_id].loc[records.index]
+    later = pd.Series(False, index=frame.index)
+    for column in d.as_at_events:
+        later |= (frame[column] > as_at).fillna(False).astype(bool)
+    return int(later.sum())
 
 
 def team_breakdown(
@@ -167,7 +227,7 @@ def team_breakdown(
             records = kpi_records(evidence, kpi_id)
             records = records[period.contains(records["event_date"])]
         else:
-            as_at, _ = _stock_as_at(evidence, period)
+            as_at = stock_as_at(evidence, kpi_id, period).date
             if as_at is None:
                 continue
             records = kpi_records(evidence, kpi_id, as_at=as_at)
@@ -202,7 +262,7 @@ def exceptions(evidence: Evidence, period: Period, kpi_id: str) -> pd.DataFrame:
         records = kpi_records(evidence, kpi_id)
         records = records[period.contains(records["event_date"])]
     else:
-        as_at, _ = _stock_as_at(evidence, period)
+        as_at = stock_as_at(evidence, kpi_id, period).date
         if as_at is None:
             return pd.DataFrame(columns=["child_id", "team"])
         records = kpi_records(evidence, kpi_id, as_at=as_at)
@@ -217,14 +277,15 @@ def exceptions(evidence: Evidence, period: Period, kpi_id: str) -> pd.DataFrame:
 def kpi_availability(evidence: Evidence, period: Period) -> pd.DataFrame:
     """What could and could not be computed for each Annex A KPI, and why (never guessed).
 
-    ``status``: ``computed``, ``no records in the period`` or ``not computable``; ``excluded``
-    counts the records left out of the denominator, with their reasons.
+    ``status``: ``computed``, ``no records in the period`` or ``not computable``; ``as_at``: the
+    date a stock KPI describes (:func:`stock_as_at`); ``excluded`` counts the records left out of
+    the denominator, with their reasons.
     """
     rows = []
     for kpi_id, d in KPI_DEFINITIONS.items():
         label = evidence.config.kpis.get(kpi_id, Kpi(label=kpi_id)).label
         why = missing_inputs(evidence, kpi_id)
-        excluded, reasons, status, n = 0, "", "computed", 0
+        excluded, reasons, status, n, described = 0, "", "computed", 0, ""
         if why:
             status = "not computable"
         else:
@@ -232,8 +293,11 @@ def kpi_availability(evidence: Evidence, period: Period) -> pd.DataFrame:
                 records = kpi_records(evidence, kpi_id)
                 records = records[period.contains(records["event_date"])]
             else:
-                as_at, why = _stock_as_at(evidence, period)
-                records = kpi_records(evidence, kpi_id, as_at=as_at) if as_at is not None else None
+                as_at = stock_as_at(evidence, kpi_id, period)
+                why, described = as_at.why, as_at.label
+                records = (
+                    None if as_at.date is None else kpi_records(evidence, kpi_id, as_at=as_at.date)
+                )
             if records is None:
                 status = "not computable"
             else:
@@ -244,6 +308,6 @@ def kpi_availability(evidence: Evidence, period: Period) -> pd.DataFrame:
                 if not n:
                     status = "no records in the period"
         rows.append({"kpi_id": kpi_id, "label": label, "list": d.list_id, "period_rule": d.period_rule,
-                     "status": status, "records": n, "excluded": excluded,
+                     "as_at": described, "status": status, "records": n, "excluded": excluded,
                      "reason": why or reasons})  # fmt: skip
     return pd.DataFrame(rows)
