@@ -247,7 +247,7 @@ def test_each_message_has_evidence_meaning_action_owner_and_date(config):
         assert m.text.endswith(".") and m.text.count(". ") == 0  # one sentence
         assert "#figure-" in m.evidence
         assert re.search(r"\d+ of \d+|\[\d+\]\(#figure-", m.evidence)  # counts, cited
-        assert m.meaning.startswith("For children")
+        assert re.search(r"child|young people", m.meaning)  # what it means for children
         assert m.action and m.owner == "[to agree]" and m.due == "[date]"
         assert set(m.figure_ids) <= set(findings.by_id)
     first = words.key_messages(findings, config=config)[0]
@@ -258,6 +258,7 @@ def test_each_message_has_evidence_meaning_action_owner_and_date(config):
     assert "(see [Complaints about worker contact](#figure-complaints." in first.evidence
     text = words.key_messages_text([first], config=config, period_label=PERIOD.label)
     assert f"{OWNER}. {DUE}." in text
+    assert "*What it means for children.* We cannot be confident that children see" in text
 
 
 def test_a_significant_change_is_written_with_its_counts_and_period(config):
@@ -388,7 +389,7 @@ def test_reader_text_problems_finds_machine_output(text, problem):
 
 def test_clean_text_passes_and_link_targets_are_not_read():
     text = ("[38% (35 of 91)](#figure-audits.domain.assessment.good_or_better) in 2025-26 Q2; "
-            "caseload 17.8; 1,234 answers; in 2025")  # fmt: skip
+            "caseload 17.8, last year 18.0; 1,234 answers; in 2025")  # fmt: skip
     assert words.reader_text_problems(text) == []
 
 

@@ -232,8 +232,8 @@ def judgement_areas(findings: Findings, evidence: Evidence) -> str:
     for area in evidence.config.judgement_areas:
         known = theme_paragraphs(findings, evidence, area=area.id)
         table = evidence_by_source(findings, area=area.id, evidence=evidence)
-        if len(table):
-            how = _pipe_table(table)
+        if len(table):  # the readings' words are in the paragraphs above: sources and links here
+            how = _pipe_table(table.drop(columns="evidence"))
         else:
             how = "*No source gave a reading for this area's themes in the period.*"
         sections.append(
@@ -717,7 +717,8 @@ def reader_text_problems(text: str) -> list[str]:
     checks = {
         "raw code": r"\b[a-z]+(?:_[a-z0-9]+)+\b",
         "ISO timestamp": r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}",
-        "float artefact": r"\b\d+\.\d{4,}\b|\b\d(?:\.\d+)?e[-+]\d+\b|\b\d+\.0\b(?!\.)",
+        # a count with ".0" (one decimal on a measure, "a caseload of 18.0", is not flagged)
+        "float artefact": r"\b\d+\.\d{4,}\b|\b\d(?:\.\d+)?e[-+]\d+\b|\b\d{3,}\.0\b(?!\.)",
         "year with a separator": r"\b2,0\d\d\b",
     }
     return [f"{what}: {m.group(0)!r}" for what, pattern in checks.items()
