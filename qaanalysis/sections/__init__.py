@@ -24,6 +24,7 @@ from ..figures import Figure
 from ..findings import Chart, FigureSet, Section, Signal
 from ..periods import Period
 from ..sources import Evidence
+from ..stats import discovery
 from ..triangulate import ThemeAssessment, assess_themes, triangulation_figures
 
 # The areas each report reads, in the order their Figures are gathered; the report's own section
@@ -55,6 +56,7 @@ class Findings:
     audience: str
     sections: Mapping[str, Section]
     assessments: tuple[ThemeAssessment, ...] = ()
+    discovery: Discovery | None = None
 
     def __getitem__(self, name: str) -> Section:
         try:
@@ -83,6 +85,62 @@ class Findings:
         return tuple(s for section in self.sections.values() for s in section.signals)
 
 
+@dataclass(frozen=True)
+class Discovery:
+    """How a pack's change and trend tests were judged together (Benjamini-Hochberg).
+
+    Attributes:
+        tests: distinct change and trend tests made.
+        rate: the false discovery rate controlled (``thresholds.significance_alpha``).
+        cutoff: the largest p-value called significant (-1 when none is).
+        alone: tests that would have been significant judged alone, at the rate.
+        discoveries: tests significant when judged together.
+    """
+
+    tests: int
+    rate: float
+    cutoff: float
+    alone: int
+    discoveries: int
+
+    @property
+    def sentence(self) -> str:
+        """One sentence for the methods appendix."""
+        return (
+            f"The pack's {self.tests} change and trend tests were judged together, controlling the "
+            f"false discovery rate at {self.rate:.0%} (Benjamini-Hochberg): "
+            f"{self.discoveries} {'change is' if self.discoveries == 1 else 'changes are'} called "
+            f"significant, where {self.alone} would have been judged one by one."
+        )
+
+
+def _judged_together(evidence: Evidence, period: Period, *, report: str, audience: str
+                     ) -> tuple[dict[str, Section], Discovery]:  # fmt: skip
+    """Every area of the report, its change and trend tests judged together.
+
+    The areas are computed once, noting each distinct test's p-value; the Benjamini-Hochberg
+    cutoff at the configured rate follows. Only when it overturns a decision made test by test
+    are the areas computed again under the cutoff, so every Figure, table, reading and Signal
+    calls the same changes significant.
+    """
+    rate = evidence.config.thresholds.significance_alpha
+
+    def build() -> dict[str, Section]:
+        return {name: _builder(name)(evidence, period, audience=audience)
+                for name in REPORT_AREAS[report]}  # fmt: skip
+
+    with discovery.recording() as tests:
+        sections = build()
+    p_values = list(tests.p_values.values())
+    cutoff = discovery.bh_cutoff(p_values, rate=rate)
+    alone = sum(p < rate for p in p_values)
+    together = sum(p <= cutoff for p in p_values)
+    if together != alone:
+        with discovery.judged_at(cutoff):
+            sections = build()
+    return sections, Discovery(len(p_values), rate, cutoff, alone, together)
+
+
 def _builder(name: str) -> Callable[..., Section]:
     return import_module(f"{__name__}.{name}").build
 
@@ -108,9 +166,7 @@ def compute_findings(evidence: Evidence, period: Period, *, report: str | None =
 
     audience = check_audience(audience)
     report = report or REPORT_OF_PERIOD[period.kind]
-    sections = {
-        name: _builder(name)(evidence, period, audience=audience) for name in REPORT_AREAS[report]
-    }
+    sections, discovery = _judged_together(evidence, period, report=report, audience=audience)
     signals = [s for name in sections for s in sections[name].signals]
     assessments = tuple(assess_themes(signals, evidence.config))
     themes = Section("triangulation", {}, tuple(triangulation_figures(list(assessments), period)))
@@ -121,7 +177,7 @@ def compute_findings(evidence: Evidence, period: Period, *, report: str | None =
     if audience == "public":
         shown = tuple(s for section in disclosed.values() for s in section.signals)
         assessments = disclose_assessments(assessments, shown)
-    partial = Findings(period, report, audience, disclosed, assessments)
+    partial = Findings(period, report, audience, disclosed, assessments, discovery)
     own = disclose(report_section.build(partial, evidence), audience=audience, evidence=evidence)
     return replace(partial, sections={**partial.sections, report: own})
 

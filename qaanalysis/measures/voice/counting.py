@@ -94,7 +94,9 @@ def compare_counts(
     rate_ratio = (
         (current / current_exposure) / (previous / previous_exposure) if previous else math.inf
     )
-    significant = bool(p_value < alpha)
+    significant = stats.discovery.significant(
+        p_value, alpha, key=("poisson", current, previous, current_exposure, previous_exposure)
+    )  # judged with the pack's other tests inside a pack, alone otherwise
     change = "no_change"
     if significant:
         rising = current / current_exposure > previous / previous_exposure
@@ -146,7 +148,9 @@ def count_trend(counts, *, exposures=None, alpha: float = 0.05) -> CountTrend:
     u = float((t * x).sum() - n * mean_t)
     z = u / math.sqrt(n * float(((t - mean_t) ** 2 * pi).sum()))
     p_value = float(2 * sps.norm.sf(abs(z)))
-    significant = p_value < alpha
+    significant = stats.discovery.significant(
+        p_value, alpha, key=("count_trend", tuple(x), tuple(d))
+    )
     change = "no_change" if not significant else "increase" if z > 0 else "decrease"
     return CountTrend(tuple(int(c) for c in x), z, p_value, significant, change)
 
