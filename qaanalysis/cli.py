@@ -18,6 +18,13 @@ from .config import ConfigError, load_config
 
 
 def _validate(args) -> int:
+    """Load every source and account for every row.
+
+    Exit 0 when the sources load (rejected rows and empty sources are reported, not fatal); 2 when
+    a file or required column is missing, a file cannot be read whole, or a source configured
+    ``required: true`` has no accepted rows. Each empty source has its own ``EMPTY`` line (and
+    ``empty`` list in ``--json``).
+    """
     from .sources import load_evidence
 
     config = load_config(args.config)
@@ -31,10 +38,16 @@ def _validate(args) -> int:
         problems = report.problems()
         if len(problems):
             print(f"\n{len(problems)} problem(s); the first 20:")
-            print(problems.head(20).to_string(index=False))
+            shown = problems.head(20).assign(
+                value=lambda f: f["value"].map(lambda v: v if len(v) <= 60 else v[:59] + "\u2026")
+            )
+            print(shown.to_string(index=False))
         for name, source_report in report.sources.items():
             for note in source_report.notes:
                 print(f"note ({name}): {note}")
+        for empty in report.empty:
+            required = ", required" if empty["required"] else ""
+            print(f"EMPTY ({empty['source']}{required}): {empty['message']}")
         for message in report.fatal:
             print(f"FATAL: {message}", file=sys.stderr)
     return 2 if report.fatal else 0

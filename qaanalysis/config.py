@@ -50,7 +50,9 @@ class SourceConfig(_Strict):
     files: dict[str, str] = {}  # annex_a only: one file per list, e.g. {list_4: assessments.csv}
     sheet: str | None = None
     sheets: dict[str, str] = {}  # annex_a only: sheet name per list if not "List N"
-    encoding: str | None = None  # default: UTF-8, falling back to Windows-1252
+    encoding: str | None = None  # default: UTF-16 if the file says so, else UTF-8, else Windows-1252
+    delimiter: Literal[",", ";", "\t", "|"] | None = None  # default: found from the first lines
+    required: bool = False  # true: validate (and run) stop when the source has no accepted rows
     columns: dict[str, str | list[str]] = {}  # canonical column -> the export's header(s)
     values: dict[str, dict[str, str]] = {}  # canonical column -> {export label: canonical value}
 
@@ -188,6 +190,16 @@ class Published(_Strict):
     measures: dict[str, PublishedMeasure] = {}
 
 
+class Reading(_Strict):
+    """Limits the reader applies to every export (hostile or damaged files included)."""
+
+    earliest_date: dt.date  # event dates before this are implausible and rejected
+    earliest_birth_date: dt.date  # dates of birth before this are implausible
+    birth_weeks_after_extract: int  # an unborn child's expected date of birth: at most this far on
+    latest_years_after_extract: int  # dates allowed after the extract date (due dates): at most
+    max_cell_chars: int = Field(gt=0)  # longer cells are cut to this many characters, with a note
+
+
 class Config(_Strict):
     authority: Authority
     extract_date: dt.date | None = None  # default: the day the suite runs
@@ -203,6 +215,7 @@ class Config(_Strict):
     audit_programme: AuditProgramme
     spc: Spc
     suppression: Suppression
+    reading: Reading
     published: Published = Published()
     narrative_templates: str | None = None  # the authority's own narrative templates (a YAML file)
     word_template: str | None = None  # the authority's own .docx to draft into
@@ -299,20 +312,109 @@ def _model_of(annotation) -> type[BaseModel] | None:
     return None
 
 
-def load_config(path: str | Path) -> Config:
-    """Read ``la.yaml``, merge it over the package defaults and validate it strictly.
+# Limits on la.yaml (and any YAML the suite reads): a settings file is a few kilobytes and a few
+# levels deep; far beyond these it is damaged or built to exhaust the machine.
+YAML_MAX_BYTES = 1_000_000
+YAML_MAX_DEPTH = 20
+YAML_MAX_NODES = 100_000  # scalars and collections, with every alias counted as a copy
+
+
+def read_yaml(path: str | Path, *, max_bytes: int = YAML_MAX_BYTES,
+              max_depth: int = YAML_MAX_DEPTH, max_nodes: int = YAML_MAX_NODES) -> object:  # fmt: skip
+    """Read a YAML file safely: size, nesting and alias expansion are checked before building it.
+
+    The document's events are scanned first (PyYAML's event parser keeps its own stack, so deep
+    nesting cannot exhaust Python's), counting nesting depth and the nodes the document would have
+    if every alias were expanded (the "billion laughs" attack builds a few lines into billions).
 
     Raises:
-        ConfigError: the file is missing or not YAML, or a key is unknown, missing or invalid;
-            the message names the file and every offending key.
+        ConfigError: the file is missing, too large, too deeply nested, expands beyond
+            ``max_nodes``, or is not valid YAML; the message names the file.
+
+    Example:
+        >>> read_yaml("la.yaml")  # doctest: +SKIP
+        {'authority': {'name': 'Northmoor', 'slug': 'northmoor'}, ...}
     """
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: configuration file not found")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ConfigError(
+            f"{path}: the file is {size:,} bytes; a settings file may be at most {max_bytes:,} "
+            "bytes (is this the right file?)"
+        )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        _check_yaml_shape(text, max_depth=max_depth, max_nodes=max_nodes)
+        return yaml.safe_load(text)
+    except _YamlTooBig as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    except RecursionError:  # pragma: no cover - the shape check stops this first
+        raise ConfigError(f"{path}: nested too deeply to read") from None
+
+
+class _YamlTooBig(Exception):
+    pass
+
+
+def _check_yaml_shape(text: str, *, max_depth: int, max_nodes: int) -> None:
+    """Raise ``_YamlTooBig`` when the document nests or expands beyond the limits."""
+    # Each open collection: [its expanded node count so far, its anchor]; anchors: name -> count.
+    stack: list[list] = []
+    anchors: dict[str, int] = {}
+    total = 0
+
+    def count(nodes: int) -> None:
+        nonlocal total
+        total += nodes
+        if stack:
+            stack[-1][0] += nodes
+        if total > max_nodes:
+            raise _YamlTooBig(
+                f"the settings expand to more than {max_nodes:,} values (an alias, '*name', "
+                "repeats all it points to); write the settings out plainly"
+            )
+
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= max_depth:
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise _YamlTooBig(
+                    f"line {line}: settings nested more than {max_depth} levels deep; "
+                    "la.yaml never needs more than a few"
+                )
+            stack.append([0, event.anchor])
+            count(1)  # the collection itself
+        elif isinstance(event, yaml.CollectionEndEvent):
+            nodes, anchor = stack.pop()
+            if anchor:
+                anchors[anchor] = nodes
+            if stack:
+                stack[-1][0] += nodes
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor:
+                anchors[event.anchor] = 1
+            count(1)
+        elif isinstance(event, yaml.AliasEvent):
+            count(anchors.get(event.anchor, 1))
+
+
+def load_config(path: str | Path) -> Config:
+    """Read ``la.yaml``, merge it over the package defaults and validate it strictly.
+
+    Raises:
+        ConfigError: the file is missing, not YAML, too large (over 1 MB), nested too deeply
+            (over 20 levels) or expanded through aliases beyond 100,000 values, or a key is
+            unknown, missing or invalid; the message names the file and every offending key.
+    """
+    path = Path(path)
+    raw = read_yaml(path) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     if "base_dir" in raw:

@@ -23,10 +23,16 @@ __all__ = ["Evidence", "LoadReport", "Problem", "SourceError", "SourceReport", "
 
 @dataclass
 class LoadReport:
-    """Row accounting for every source, and the messages that stopped loading (``fatal``)."""
+    """Row accounting for every source, and the messages that stopped loading (``fatal``).
+
+    ``empty`` lists each configured source that loaded but has no accepted rows (header only, or
+    every row rejected): ``{"source", "required", "message"}``. A source configured
+    ``required: true`` that is empty is also in ``fatal``.
+    """
 
     sources: dict[str, SourceReport] = field(default_factory=dict)
     fatal: list[str] = field(default_factory=list)
+    empty: list[dict] = field(default_factory=list)
     rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     file_hashes: dict[str, str] = field(default_factory=dict)
 
@@ -36,7 +42,11 @@ class LoadReport:
 
     def as_dict(self) -> dict:
         """The ``validate --json`` object of DESIGN.md."""
-        return {"sources": {n: r.as_dict() for n, r in self.sources.items()}, "fatal": self.fatal}
+        return {
+            "sources": {n: r.as_dict() for n, r in self.sources.items()},
+            "empty": self.empty,
+            "fatal": self.fatal,
+        }
 
     def summary(self) -> pd.DataFrame:
         """One row per source: files, rows read, accepted, rejected, values blanked."""
@@ -114,7 +124,9 @@ def load_evidence(config: Config, *, extract_date: pd.Timestamp | None = None) -
 
     Missing files and required columns are collected in ``report.fatal`` (a required source that
     cannot be loaded leaves its frame empty); rejected rows and blanked values are in each
-    source's report. Sources that are not configured are empty frames with zero rows.
+    source's report. Sources that are not configured are empty frames with zero rows; configured
+    sources with no accepted rows are listed in ``report.empty`` (and in ``report.fatal`` when
+    configured ``required: true``).
     """
     if extract_date is None:
         extract_date = pd.Timestamp(config.extract_date or pd.Timestamp.today().normalize())
@@ -140,6 +152,7 @@ def load_evidence(config: Config, *, extract_date: pd.Timestamp | None = None) -
                 continue
             report.sources[name] = source_report
             rejected.append(bad)
+            _flag_if_empty(report, name, source_report, required=source.required)
             continue
         columns = schemas[name]
         frames[name] = _empty(columns)
@@ -149,7 +162,8 @@ def load_evidence(config: Config, *, extract_date: pd.Timestamp | None = None) -
         path = config.path(source.file)
         try:
             frame, source_report, bad = read_source(
-                name, columns, source, path=path, grades=grades, extract_date=extract_date
+                name, columns, source, path=path, grades=grades, extract_date=extract_date,
+                reading=config.reading,
             )
         except SourceError as exc:
             report.fatal.append(str(exc))
@@ -158,6 +172,7 @@ def load_evidence(config: Config, *, extract_date: pd.Timestamp | None = None) -
         frames[name] = frame
         report.sources[name] = source_report
         rejected.append(bad)
+        _flag_if_empty(report, name, source_report, required=source.required)
     for source_report in report.sources.values():
         for file in source_report.files:
             path = Path(file)
@@ -175,6 +190,21 @@ def load_evidence(config: Config, *, extract_date: pd.Timestamp | None = None) -
     for file in published:
         report.file_hashes[str(config.path(file))] = _sha256(config.path(file))
     return Evidence(config, extract_date, frames, lists, report, published)
+
+
+def _flag_if_empty(report: LoadReport, name: str, source: SourceReport, *, required: bool) -> None:
+    """Record a configured source that loaded with no accepted rows (fatal if required)."""
+    if source.rows_accepted:
+        return
+    files = ", ".join(Path(f).name for f in source.files) or "no file"
+    if source.rows_read:
+        why = f"all {source.rows_read:,} row(s) of {files} were rejected"
+    else:
+        why = f"{files} has no data rows (a header at most)"
+    message = f"{name}: no accepted rows: {why}"
+    report.empty.append({"source": name, "required": required, "message": message})
+    if required:
+        report.fatal.append(f"{message}; the source is configured required: true")
 
 
 def _derive(frames: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.DataFrame]:

@@ -1,8 +1,9 @@
 """Ofsted Annex A: the eleven child-level lists, read tolerantly into canonical columns.
 
-An authority supplies Annex A either as one workbook with sheets ``List 1`` .. ``List 11`` (``file``,
-with ``sheets: {list_4: "Assessments"}`` where a sheet is named otherwise) or as one file per list
-(``files: {list_4: assessments.csv}``); the two can be mixed, a ``files`` entry winning for its list.
+An authority supplies Annex A either as one workbook (XLSX, XLS or ODS) with sheets ``List 1`` ..
+``List 11`` (``file``, with ``sheets: {list_4: "Assessments"}`` where a sheet is named otherwise) or
+as one file per list (``files: {list_4: assessments.csv}``); the two can be mixed, a ``files`` entry
+winning for its list.
 
 Each list's canonical columns are declared once in :data:`ANNEX_A_LISTS`, with the header variants of
 the pre-2024 and 2024 layouts (``Age`` or ``Age of Child (Years)``, the care-leaver columns added in
@@ -31,7 +32,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import Config, SourceConfig
-from .reader import SourceError, SourceReport, normalise_label, read_source
+from .reader import (
+    SPREADSHEET_SUFFIXES,
+    SourceError,
+    SourceReport,
+    normalise_label,
+    read_source,
+    workbook_sheets,
+)
 from .schema import Column
 
 LIST_IDS = tuple(f"list_{n}" for n in range(1, 12))
@@ -95,7 +103,7 @@ GENDER = Column(
                     "not known": "not_recorded", "indeterminate": "not_recorded"},
 )  # fmt: skip
 ETHNICITY = _code("ethnicity", "ethnic origin", "ethnicity code")
-DATE_OF_BIRTH = Column("date_of_birth", "date", not_after_extract=False,
+DATE_OF_BIRTH = Column("date_of_birth", "date", not_after_extract=False, birth_date=True,
                        header_synonyms=("dob", "birth date"))  # unborn children: expected date  # fmt: skip
 AGE = Column("age", "number", header_synonyms=(
     "age of child (years)", "age of child", "age (years)", "age in years", "child age"))  # fmt: skip
@@ -288,7 +296,7 @@ ANNEX_A_LISTS: dict[str, tuple[Column, ...]] = {
 }  # fmt: skip
 
 _SHEET = re.compile(r"^list\s*0*(\d+)(?!\d)")
-_WORKBOOK = (".xlsx", ".xlsm", ".xls")
+_WORKBOOK = SPREADSHEET_SUFFIXES
 
 
 def list_number(list_id: str) -> int:
@@ -357,10 +365,7 @@ def _workbook_sheets(path: Path) -> list[str]:
             f"{path}: annex_a.file must be a workbook with sheets 'List 1' .. 'List 11'; for one "
             "file per list use annex_a.files: {list_1: ..., list_4: ...}"
         )
-    try:
-        return list(pd.ExcelFile(path, engine="openpyxl").sheet_names)
-    except Exception as exc:  # openpyxl raises several kinds for a damaged file
-        raise SourceError(f"{path}: cannot be read as an Excel workbook ({exc})") from None
+    return workbook_sheets(path)
 
 
 def _locate(list_id: str, source: SourceConfig, config: Config, book: Path | None,
@@ -399,7 +404,7 @@ def _read_list(list_id: str, path: Path, sheet: str | None, source: SourceConfig
     columns = ANNEX_A_LISTS[list_id]
     frame, report, rejected = read_source(
         "annex_a", columns, _list_config(source, list_id), path=path, grades=config.grades,
-        extract_date=extract_date, sheet=sheet,
+        extract_date=extract_date, sheet=sheet, reading=config.reading, search_sheets=False,
     )  # fmt: skip
     yesno = {c.name for c in columns if c.kind == "yesno"}
     headers = {report.columns_found[n]: n for n in yesno if n in report.columns_found}

@@ -8,7 +8,11 @@ Each source is a tuple of :class:`Column`. A column's ``kind`` says how raw text
   with an open vocabulary (complaint categories, feedback questions, themes).
 - ``category``: a closed vocabulary (``vocab``); other labels are mapped through ``la.yaml``.
 - ``grade``: a grade on the configured scale.
-- ``date``: ISO (2025-03-31) or UK day-first (31/03/2025); never month-first.
+- ``date``: ISO (2025-03-31) or UK day-first (31/03/2025); never month-first; in a spreadsheet, an
+  Excel serial date number too. Dates outside ``reading`` in ``la.yaml`` are implausible: before
+  ``earliest_date`` (``earliest_birth_date`` for dates of birth), or after the extract date (for
+  columns that expect later dates, such as a due date, more than ``latest_years_after_extract``
+  years after it; for a date of birth, more than ``birth_weeks_after_extract`` weeks).
 - ``month``: a month (2025-03, or any date in it), kept as the first of the month.
 - ``yesno``: yes / no (Y, N, true, false, 1, 0, ``a) Yes``).
 - ``number``, ``integer``: numbers.
@@ -34,6 +38,7 @@ class Column:
     header_synonyms: tuple[str, ...] = ()
     unique: bool = False
     not_after_extract: bool = True  # dates only: a date after the extract date is an error
+    birth_date: bool = False  # dates only: a date of birth (earlier dates, an unborn child's due date)
 
 
 YES_NO = ("yes", "no")
