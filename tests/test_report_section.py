@@ -400,3 +400,15 @@ def test_year_on_year_counts_are_whole_numbers(config):
     table = words.year_on_year(findings)
     assert table.loc[0, "this_year"] == "329" and table.loc[0, "last_year"] == "338"
     assert "figure" not in table.columns  # ids are not reader text
+
+
+def test_a_change_suppressed_for_the_public_is_not_stated(config):
+    # compliments 45 against 23, significant, but withheld (a public pack's suppressed Figure
+    # keeps its direction; its counts are gone, so no sentence may state the change)
+    withheld = [f if f.id != "compliments.count" else Figure(
+        id=f.id, label=f.label, value=None, unit="count", period=PERIOD.code, direction="improving",
+        significant=True, source="complaints", suppressed=True) for f in VOICE_FIGURES]  # fmt: skip
+    findings = pack(config, voice_figures=withheld)
+    assert "compliments.count" not in {f.id for f in words.significant_changes(findings)}
+    assert None not in [m.theme for m in words.key_messages(findings, config=config)]
+    assert "Compliments" not in words.changes_paragraph(findings, config=config)

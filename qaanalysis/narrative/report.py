@@ -401,9 +401,10 @@ class _Finding:
 
 def significant_changes(findings: Findings) -> list[Figure]:
     """Every Figure whose change (on a previous period or over a trend) is significant and judged
-    better or worse, in the pack's order (theme statuses and unjudged changes left out)."""
+    better or worse, in the pack's order (theme statuses, unjudged changes and Figures suppressed
+    for the public left out: their counts may not be stated)."""
     return [f for f in findings.figures
-            if f.significant and f.direction in ("improving", "declining")
+            if f.significant and f.direction in ("improving", "declining") and not f.suppressed
             and not f.id.startswith("triangulation.")]  # fmt: skip
 
 
