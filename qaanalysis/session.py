@@ -28,6 +28,7 @@ from . import charts, disclosure
 from .config import Config, load_config
 from .figures import Figure, format_value
 from .findings import Chart, FigureSet, Item, Section, Table, Text
+from .narrative import movement_words
 from .periods import Period, parse_period
 from .sections import Findings, build_area, compute_findings
 from .sources import Evidence, load_evidence
@@ -262,10 +263,8 @@ def _change(figure: Figure) -> str:
     comp = figure.comparison
     if not comp or comp.get("value") is None:
         return ""
-    words = {"improving": "improving", "declining": "declining", "stable": "broadly stable",
-             "not_judged": "not judged"}  # fmt: skip
     was = _percent(comp["value"]) if figure.unit == "percent" else f"{comp['value']:,.0f}"
-    return f"{words.get(figure.direction, figure.direction)} (was {was}, {comp.get('label', '')})"
+    return f"{movement_words(figure)} (was {was}, {comp.get('label', '')})"
 
 
 def _json_frame(frame: pd.DataFrame) -> dict:

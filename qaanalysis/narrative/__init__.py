@@ -278,3 +278,28 @@ def next_steps(candidates: list[ThemeAssessment], *, config: Config) -> str:
         return _fill(t["next_steps_none"])
     themes = "; ".join(f"{a.label} ({a.status_label})" for a in candidates)
     return _fill(t["next_steps"], themes=themes)
+
+
+def movement_words(figure: Figure) -> str:
+    """A Figure's change in words that name the movement and its meaning separately.
+
+    "rising: an improvement", "falling: a concern", "rising" (a context measure, neither good nor
+    bad), "broadly stable" or "too few to judge". The movement is read from the Figure's own
+    comparison (its test's ``change``, else the values), so a count of complaints that rose is
+    never "declining" however its polarity reads.
+    """
+    comp = figure.comparison or {}
+    if figure.direction == "not_judged" and not figure.significant:
+        return "too few to judge" if comp else "not judged"
+    if figure.direction == "stable" or not figure.significant:
+        return "broadly stable"
+    change = comp.get("change")
+    if change not in ("increase", "decrease"):
+        before, now = comp.get("value"), figure.value
+        change = None
+        if isinstance(before, (int, float)) and isinstance(now, (int, float)) and before != now:
+            change = "increase" if now > before else "decrease"
+    movement = {"increase": "rising", "decrease": "falling"}.get(change, "changed")
+    meaning = {"improving": "an improvement", "declining": "a concern"}.get(figure.direction)
+    return f"{movement}: {meaning}" if meaning else movement
+
