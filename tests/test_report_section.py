@@ -412,3 +412,27 @@ def test_a_change_suppressed_for_the_public_is_not_stated(config):
     assert "compliments.count" not in {f.id for f in words.significant_changes(findings)}
     assert None not in [m.theme for m in words.key_messages(findings, config=config)]
     assert "Compliments" not in words.changes_paragraph(findings, config=config)
+
+
+def test_a_carried_significant_fall_breaks_a_tie_of_weight(config):
+    # front door: two sources negative (weight 2, first in the configured theme order);
+    # workforce: one source negative and its share's significant fall (weight 1 + 1): the change
+    # is news, so workforce leads although it comes last in the theme order
+    figures = (
+        share("kpi.referrals_rereferral_12m", "Re-referrals within 12 months", 30, 100,
+              theme="front_door", source="performance"),
+        share("kpi.agency_rate", "Agency social workers", 20, 50, theme="workforce",
+              source="performance", previous=(8, 50), direction="declining", significant=True),
+    )  # fmt: skip
+    signals = (
+        Signal("front_door", "performance", "negative", "re-referrals 30% (30 of 100)",
+               ("kpi.referrals_rereferral_12m",)),
+        Signal("front_door", "complaints", "negative", "complaints about access rose", ()),
+        Signal("workforce", "performance", "negative", "agency social workers 40% (20 of 50)",
+               ("kpi.agency_rate",)),
+    )  # fmt: skip
+    findings = findings_of(config, {"performance": Section("performance", {}, figures, signals)})
+    messages = words.key_messages(findings, config=config)
+    assert [(m.theme, m.tier) for m in messages] == [("workforce", 1), ("front_door", 1)]
+    assert "agency social workers fell significantly" not in messages[0].text  # it rose: 16% -> 40%
+    assert "agency social workers rose significantly" in messages[0].text
