@@ -12,7 +12,9 @@ from qaanalysis.narrative import (
     change_phrase,
     check_honesty,
     headline,
+    moderation_statistics,
     next_steps,
+    templates,
     theme_paragraph,
 )
 from qaanalysis.periods import parse_period
@@ -145,3 +147,65 @@ def test_theme_paragraph_and_next_steps(config):
 )
 def test_confidence_levels_are_not_measurements(text):
     assert check_honesty(text) == text
+
+
+def test_theme_paragraph_cites_figures_by_label_and_drops_test_asides(config):
+    kpi = fig.proportion("kpi.assessments_within_45wd", "Assessments completed within 45 working days",
+                         k=200, n=220, period="2026-27-Q2", source="performance")  # fmt: skip
+    signals = [Signal("assessment", "performance", "positive", "91% (200 of 220) within 45 working days",
+                      (kpi.id,)),
+               Signal("assessment", "complaints", "negative", "complaints rose significantly to 29 "
+                      "(exact test against the same period last year, p = 0.032)",
+                      ("complaints.category.assessment.count",))]  # fmt: skip
+    assessment = next(a for a in assess_themes(signals, config) if a.theme == "assessment")
+    text = theme_paragraph(assessment, config=config, period_label="2026-27 Q2",
+                           figures={kpi.id: kpi})  # fmt: skip
+    assert f"[Assessments completed within 45 working days](#figure-{kpi.id})" in text
+    # a Figure not handed over is still linked, numbered in words, never by its id
+    assert "[evidence 1](#figure-complaints.category.assessment.count)" in text
+    assert "p = " not in text and "exact test" not in text
+    assert "rose significantly to 29 ([evidence 1]" in text
+
+
+def test_headline_names_no_statistic_and_the_methods_sentence_respects_small_samples(config):
+    period = parse_period("2026-27-Q2")
+
+    def moderation(n):
+        return {
+            "moderation.count": fig.count("moderation.count", "Moderated", n, period=period.code,
+                                          source="audits"),
+            "moderation.rate": fig.proportion("moderation.rate", "Rate", k=n, n=100,
+                                              period=period.code, source="audits"),
+            "moderation.agreement": fig.proportion("moderation.agreement", "Agreed", k=n - 3, n=n,
+                                                   period=period.code, source="audits"),
+            "moderation.downgraded": fig.proportion("moderation.downgraded", "Down", k=2, n=n,
+                                                    period=period.code, source="audits"),
+            "moderation.upgraded": fig.proportion("moderation.upgraded", "Up", k=1, n=n,
+                                                  period=period.code, source="audits"),
+            "moderation.kappa": fig.Figure("moderation.kappa", "Kappa", 0.81, unit="number",
+                                           ci_low=0.70, ci_high=0.92),
+        }  # fmt: skip
+
+    (paragraph,) = headline(moderation(34), config=config, period_label=period.label)[1:]
+    assert "kappa" not in paragraph.lower()
+    # 34 moderated, at least the 30 of thresholds.small_sample: the statistic is stated
+    assert "[0.81](#figure-moderation.kappa), 95% interval 0.70 to 0.92" in moderation_statistics(
+        moderation(34), config=config)  # fmt: skip
+    # 11 moderated: no agreement statistic, and why
+    few = moderation_statistics(moderation(11), config=config)
+    assert "0.81" not in few and "[11](#figure-moderation.count)" in few and "fewer than" in few
+    assert moderation_statistics({}, config=config) == ""
+
+
+def test_an_authority_adds_to_what_each_theme_means_for_children(tmp_path):
+    (tmp_path / "words.yaml").write_text(
+        "for_children:\n  assessment: each child's story is understood\n"
+    )
+    (tmp_path / "la.yaml").write_text(
+        "authority: {name: Testshire, slug: testshire}\nsources: {audits: {file: a.csv}}\n"
+        "narrative_templates: words.yaml\n"
+    )
+    found = templates(load_config(tmp_path / "la.yaml"))
+    assert found["for_children"]["assessment"] == "each child's story is understood"
+    # themes the authority left out keep the package's phrase
+    assert found["for_children"]["workforce"] == "children keep a consistent, skilled social worker"
