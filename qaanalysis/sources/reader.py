@@ -16,6 +16,7 @@ outside the plausible range of ``reading`` in ``la.yaml`` are rejected; spreadsh
 holding Excel serial numbers are read as dates. Cells longer than ``reading.max_cell_chars`` are
 cut, with a note.
 """
+
 from __future__ import annotations
 
 import collections
@@ -166,7 +167,7 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
         scan = scan_records(text, delimiter=delimiter)
         if scan.open_line is not None:
             raise SourceError(
-                f"{label}: line {scan.open_line + 1} (row {scan.open_row}): a quote (\") opens a "
+                f'{label}: line {scan.open_line + 1} (row {scan.open_row}): a quote (") opens a '
                 "cell and is never closed, so every later line would be read into that one cell; "
                 "close the quote, or remove it, and export again"
             )
@@ -399,7 +400,7 @@ def _check_quote_spans(scan: RecordScan, *, width: int, delimiter: str, label: s
                      if scan.lines[i].count(delimiter) >= width - 1]  # fmt: skip
         if swallowed:
             raise SourceError(
-                f"{label}: line {opened + 1} (row {row}): a quote (\") opened here is closed only "
+                f'{label}: line {opened + 1} (row {row}): a quote (") opened here is closed only '
                 f"on line {last + 1}, so {len(swallowed)} line(s) that look like rows of their "
                 f"own (the first: line {swallowed[0] + 1}) would be read into one cell; a quote "
                 "was probably left open: close it, or remove it, and export again"
@@ -563,7 +564,7 @@ def _tidy_text(column: pd.Series, *, limit: int | None) -> tuple[pd.Series, np.n
     if needs.any():
         out[needs] = column[needs].map(_tidy)
     if long.any():
-        long &= out.str.len().fillna(0).to_numpy() > limit
+        long = long & (out.str.len().fillna(0).to_numpy() > limit)
         out[long] = out[long].map(lambda v: _cut(v, limit))
     return out, long
 
@@ -714,7 +715,10 @@ def parse_dates(text: pd.Series) -> pd.Series:
         todo = parsed.isna() & (stripped != "")
         if not todo.any():
             break
-        parsed[todo] = pd.to_datetime(stripped[todo], format=fmt, errors="coerce")
+        got = pd.to_datetime(stripped[todo], format=fmt, errors="coerce")
+        if got.dt.unit != "ns":  # years beyond 1677 to 2262 come back in coarser units
+            got = got.where(got.dt.year.between(1678, 2261)).astype("datetime64[ns]")
+        parsed[todo] = got
     # Parse each distinct text once, then spread back over the rows.
     lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
     return pd.Series(lookup.reindex(text.to_numpy()).to_numpy(), index=text.index,
@@ -747,6 +751,8 @@ def _date_reason(value: str) -> str:
         year = int(parts[0] if len(parts[0]) == 4 else parts[2])
         if year > pd.Timestamp.max.year:
             return f"not a plausible date (the year {year} is too far ahead)"
+        if year <= pd.Timestamp.min.year:
+            return f"not a plausible date (the year {year} is too long ago)"
         if len(parts[0]) <= 2:
             day, month = int(parts[0]), int(parts[1])
             if month > 12 and day <= 12:
@@ -794,8 +800,10 @@ def _date_limits(values: pd.Series, column: Column, *, reading: Reading,
         return None
     reason = pd.Series("", index=values.index, dtype=object)
     reason[early] = values[early].map(
-        lambda d: f"date {d:%d/%m/%Y} is before {earliest:%d/%m/%Y}, too early to be plausible "
-        f"(reading.{setting})"
+        lambda d: (
+            f"date {d:%d/%m/%Y} is before {earliest:%d/%m/%Y}, too early to be plausible "
+            f"(reading.{setting})"
+        )
     )
     reason[late] = why
     return reason
@@ -1005,15 +1013,16 @@ def _check_duplicate_headers(duplicates: list, found: dict[str, str], report: So
     """A header written twice: fatal if it holds a canonical column, else a note."""
     for header, positions, names in duplicates:
         where = ", ".join(str(p) for p in positions[:-1]) + f" and {positions[-1]}"
+        where += " are both" if len(positions) == 2 else " are all"
         used = [c for c, h in found.items() if h in names]
         if used:
             raise SourceError(
-                f"{label}: columns {where} are all headed '{header}', which is read as "
+                f"{label}: columns {where} headed '{header}', which is read as "
                 f"{used[0]}; nothing says which to use, so rename or remove all but one and "
                 "export again"
             )
         report.notes.append(
-            f"{label}: columns {where} are all headed '{header}'; they are read as "
+            f"{label}: columns {where} headed '{header}'; they are read as "
             + ", ".join(f"'{n}'" for n in names)
             + " (none holds a column the suite uses)"
         )
