@@ -302,4 +302,3 @@ def movement_words(figure: Figure) -> str:
     movement = {"increase": "rising", "decrease": "falling"}.get(change, "changed")
     meaning = {"improving": "an improvement", "declining": "a concern"}.get(figure.direction)
     return f"{movement}: {meaning}" if meaning else movement
-

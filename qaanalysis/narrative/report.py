@@ -232,8 +232,8 @@ def judgement_areas(findings: Findings, evidence: Evidence) -> str:
     for area in evidence.config.judgement_areas:
         known = theme_paragraphs(findings, evidence, area=area.id)
         table = evidence_by_source(findings, area=area.id, evidence=evidence)
-        if len(table):  # the readings' words are in the paragraphs above: sources and links here
-            how = _pipe_table(table.drop(columns="evidence"))
+        if len(table):  # the readings' words and Figures are in the paragraphs above
+            how = _pipe_table(table.drop(columns=["evidence", "figures"]))
         else:
             how = "*No source gave a reading for this area's themes in the period.*"
         sections.append(
