@@ -64,3 +64,43 @@ def test_unknown_source_is_an_error(tmp_path):
 def test_missing_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_reading_limits_default_and_override(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL))
+    assert str(config.reading.earliest_date) == "1990-01-01"
+    assert str(config.reading.earliest_birth_date) == "1900-01-01"
+    assert config.reading.max_cell_chars == 2000
+    assert config.sources["audits"].required is False
+    text = MINIMAL.replace("{file: audits.csv}", "{file: audits.csv, required: true}")
+    config = load_config(write(tmp_path, text + "reading: {earliest_date: 2000-01-01}\n"))
+    assert str(config.reading.earliest_date) == "2000-01-01"
+    assert config.reading.max_cell_chars == 2000  # the rest kept
+    assert config.sources["audits"].required is True
+
+
+def test_nesting_up_to_the_limit_is_read_and_beyond_it_refused(tmp_path):
+    from qaanalysis.config import _check_yaml_shape
+
+    # The top-level mapping is level 1, "published"'s value level 2, and so on: 20 levels pass.
+    _check_yaml_shape("a: " + "[" * 19 + "]" * 19, max_depth=20, max_nodes=1000)
+    with pytest.raises(ConfigError, match="nested more than 20 levels deep"):
+        load_config(write(tmp_path, MINIMAL + "x: " + "[" * 20 + "]" * 20 + "\n"))
+
+
+def test_aliases_count_as_copies():
+    from qaanalysis.config import _check_yaml_shape, _YamlTooBig
+
+    # Counted by hand: the top mapping 1; a 1 + its list 1 + 3 items; b 1 + the alias's 4;
+    # c 1 + its mapping 1 + x 1 + 5 1 + y 1 + the alias's 1 = 17 values.
+    doc = "a: &a [1, 2, 3]\nb: *a\nc: {x: &s 5, y: *s}\n"
+    _check_yaml_shape(doc, max_depth=20, max_nodes=17)
+    with pytest.raises(_YamlTooBig):
+        _check_yaml_shape(doc, max_depth=20, max_nodes=16)
+
+
+def test_a_file_over_a_megabyte_is_refused_before_parsing(tmp_path):
+    path = write(tmp_path, MINIMAL + "#" * 1_000_001 + "\n")
+    with pytest.raises(ConfigError, match="at most 1,000,000 bytes") as caught:
+        load_config(path)
+    assert str(path) in str(caught.value)

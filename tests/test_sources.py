@@ -164,3 +164,105 @@ def test_yes_no_values_with_letter_prefixes(tmp_path, label):
     assert bool(
         load_evidence(load_config(tmp_path / "la.yaml")).audits["immediate_response"].iloc[0]
     )
+
+
+# ---------------------------------------------------------------- hostile-export rules, by hand
+
+
+@pytest.mark.parametrize(
+    ("text", "records", "spans"),
+    [
+        ("", 0, []),
+        ("a,b\n1,2", 2, []),  # no final line break
+        ("a,b\r\n1,2\r\n\r\n", 3, []),  # CRLF; a blank line is a record
+        ("a,b\r1,2\r", 2, []),  # old Mac line ends
+        ('a,b\n"x\ny",2\n3,4\n', 3, [(2, 1, 2, 1)]),  # record 2 spans lines 1-2 (from 0)
+        ('a,b\n"say ""hi""",2\n', 2, []),  # escaped quotes keep the cell closed
+        ('a,b\n5" ruler,2\n3,4\n', 3, []),  # a quote inside an unquoted cell is a character
+        ('a,b\n1,"x\n\ny"\n', 2, [(2, 1, 3, 1)]),  # a blank line inside a quoted cell
+    ],
+)  # fmt: skip
+def test_record_scan_counts_by_hand(text, records, spans):
+    from qaanalysis.sources.reader import scan_records
+
+    scan = scan_records(text)
+    assert (scan.records, scan.spans, scan.open_line) == (records, spans, None)
+
+
+def test_record_scan_finds_where_a_quote_was_left_open():
+    from qaanalysis.sources.reader import scan_records
+
+    scan = scan_records('a,b\n1,2\n3,"x\n4,5\n')  # opened on line 2 (from 0), record 3
+    assert (scan.open_line, scan.open_row) == (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        ("Ref;Value;Note\nA1;3,5;x\nA2;4,25;y\n", ";"),  # decimal commas do not fool it
+        ("Ref,Note,Team\nA1,see; then,T\nA2,x,T\n", ","),  # a semicolon in text does not either
+        ("Ref\tDate\tTeam\nA1\t01/04/2025\tT\n", "\t"),
+        ("Ref|Date\nA1|01/04/2025\n", "|"),
+        ("Ref\nA1\n", ","),  # one column: comma, the default
+    ],
+)
+def test_delimiter_is_found_from_the_first_lines(text, delimiter):
+    from qaanalysis.sources.reader import sniff_delimiter
+
+    assert sniff_delimiter(text) == delimiter
+
+
+def test_configured_delimiter_wins(tmp_path):
+    # A semicolon file, but la.yaml says comma: each line is then one cell, so no header matches.
+    (tmp_path / "audits.csv").write_text(
+        HEADER.replace(",", ";") + "A1;C1;01/04/2025;S;T;Good;Good\n", encoding="utf-8"
+    )
+    config = CONFIG.replace("    file: %s\n", "    file: %s\n    delimiter: ','\n")
+    (tmp_path / "la.yaml").write_text(config % "audits.csv", encoding="utf-8")
+    (message,) = load_evidence(load_config(tmp_path / "la.yaml")).report.fatal
+    assert "required column 'audit_id' (configured as 'Audit Ref') not found" in message
+    assert "columns found: 'Audit Ref;Child ID;Date of Audit;" in message
+
+
+def test_date_limits_for_births_due_dates_and_events():
+    from qaanalysis.config import Reading
+    from qaanalysis.sources.reader import coerce_column
+    from qaanalysis.sources.schema import Column
+
+    reading = Reading(earliest_date="1990-01-01", earliest_birth_date="1900-01-01",
+                      birth_weeks_after_extract=40, latest_years_after_extract=10,
+                      max_cell_chars=2000)  # fmt: skip
+    extract = pd.Timestamp("2025-09-30")
+    config = load_config_text()
+    grades = config.grades
+    source = config.sources["audits"]
+
+    def reasons(column, values):
+        _, reason = coerce_column(pd.Series(values, dtype=object), column, source, grades=grades,
+                                  extract_date=extract, reading=reading)  # fmt: skip
+        return reason.tolist()
+
+    birth = Column("date_of_birth", "date", not_after_extract=False, birth_date=True)
+    # 1905 is fine for a birth; 30/06/2026 is 273 days (39 weeks) after the extract, an unborn
+    # child's expected date; 14/07/2026 is 287 days, 41 weeks: too far.
+    assert reasons(birth, ["01/01/1905", "31/12/1899", "30/06/2026", "14/07/2026"]) == [
+        "",
+        "date 31/12/1899 is before 01/01/1900, too early to be plausible (reading.earliest_birth_date)",
+        "",
+        "date of birth more than 40 weeks after the extract date (30/09/2025)",
+    ]  # fmt: skip
+    due = Column("due_date", "date", not_after_extract=False)
+    # Due dates may be later than the extract, but not ten years on (30/09/2035 is the limit).
+    assert reasons(due, ["30/09/2035", "01/10/2035"]) == [
+        "", "date more than 10 years after the extract date (30/09/2025), too late to be plausible"]  # fmt: skip
+    event = Column("audit_date", "date")
+    assert reasons(event, ["01/01/1990", "31/12/1989"]) == [
+        "", "date 31/12/1989 is before 01/01/1990, too early to be plausible (reading.earliest_date)"]  # fmt: skip
+
+
+def load_config_text():
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "la.yaml").write_text(CONFIG % "audits.csv", encoding="utf-8")
+    return load_config(folder / "la.yaml")
