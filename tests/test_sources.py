@@ -183,14 +183,14 @@ def test_yes_no_values_with_letter_prefixes(tmp_path, label):
     ],
 )  # fmt: skip
 def test_record_scan_counts_by_hand(text, records, spans):
-    from qaanalysis.sources.reader import scan_records
+    from qaanalysis.sources.rawfile import scan_records
 
     scan = scan_records(text)
     assert (scan.records, scan.spans, scan.open_line) == (records, spans, None)
 
 
 def test_record_scan_finds_where_a_quote_was_left_open():
-    from qaanalysis.sources.reader import scan_records
+    from qaanalysis.sources.rawfile import scan_records
 
     scan = scan_records('a,b\n1,2\n3,"x\n4,5\n')  # opened on line 2 (from 0), record 3
     assert (scan.open_line, scan.open_row) == (2, 3)
@@ -207,7 +207,7 @@ def test_record_scan_finds_where_a_quote_was_left_open():
     ],
 )
 def test_delimiter_is_found_from_the_first_lines(text, delimiter):
-    from qaanalysis.sources.reader import sniff_delimiter
+    from qaanalysis.sources.rawfile import sniff_delimiter
 
     assert sniff_delimiter(text) == delimiter
 
