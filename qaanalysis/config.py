@@ -50,7 +50,7 @@ class SourceConfig(_Strict):
     files: dict[str, str] = {}  # annex_a only: one file per list, e.g. {list_4: assessments.csv}
     sheet: str | None = None
     sheets: dict[str, str] = {}  # annex_a only: sheet name per list if not "List N"
-    encoding: str | None = None  # default: UTF-16 if the file says so, else UTF-8, else Windows-1252
+    encoding: str | None = None  # default: UTF-16 by byte-order mark, UTF-8, Windows-1252
     delimiter: Literal[",", ";", "\t", "|"] | None = None  # default: found from the first lines
     required: bool = False  # true: validate (and run) stop when the source has no accepted rows
     columns: dict[str, str | list[str]] = {}  # canonical column -> the export's header(s)

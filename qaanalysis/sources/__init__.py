@@ -162,7 +162,12 @@ def load_evidence(config: Config, *, extract_date: pd.Timestamp | None = None) -
         path = config.path(source.file)
         try:
             frame, source_report, bad = read_source(
-                name, columns, source, path=path, grades=grades, extract_date=extract_date,
+                name,
+                columns,
+                source,
+                path=path,
+                grades=grades,
+                extract_date=extract_date,
                 reading=config.reading,
             )
         except SourceError as exc:

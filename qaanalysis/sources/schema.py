@@ -38,7 +38,7 @@ class Column:
     header_synonyms: tuple[str, ...] = ()
     unique: bool = False
     not_after_extract: bool = True  # dates only: a date after the extract date is an error
-    birth_date: bool = False  # dates only: a date of birth (earlier dates, an unborn child's due date)
+    birth_date: bool = False  # dates only: a date of birth (earlier; an unborn child's due date)
 
 
 YES_NO = ("yes", "no")
