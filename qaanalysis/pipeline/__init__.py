@@ -26,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from .. import cache, history
 from ..config import Config, load_config
@@ -364,17 +365,36 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
 def _record(config: Config, out: Path, findings, *, period: str, report: str, audience: str,
             evidence: Evidence, key: str) -> None:  # fmt: skip
     """Add the pack to the authority's history (``history.sqlite`` beside its packs): every
-    Figure computed (shown or not), the theme statuses and the recommendations."""
-    recommended = findings[report].items.get("recommended")
+    Figure computed (shown or not), the theme statuses, the key messages and recommendations."""
+    own = findings[report].items
+    messages = [
+        history.MessageRow(
+            kind, int(row["rank"]), row["text"], evidence=row.get("evidence"),
+            meaning=row.get("meaning"), action=row.get("action"), owner=row.get("owner"),
+            due=_date_or_none(row.get("due")), theme=row.get("theme"),
+            figure_ids=tuple(i for i in str(row.get("figure_ids") or "").split(", ") if i),
+        )
+        for kind, item in (("key_message", "key_messages_table"),
+                           ("recommendation", "recommendations_table"))
+        if item in own
+        for row in own[item].frame.to_dict("records")
+    ]  # fmt: skip
     history.record_run(
         history.history_path(config, out),
         run=history.RunInfo(period, report, audience, extract_date=evidence.extract_date,
                             package_version=_version(), inputs_digest=key),
         figures=list(findings.figures),
         themes=[history.ThemeRow.of(a) for a in findings.assessments],
-        messages=[history.MessageRow("recommendation", 1, recommended.markdown)]
-        if recommended is not None else [],
+        messages=messages,
     )  # fmt: skip
+
+
+def _date_or_none(value):
+    """A due date as the history stores it: None while the draft still shows its "[date]" slot."""
+    try:
+        return pd.Timestamp(value).date() if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _without_paths(executed: Path) -> None:

@@ -107,10 +107,11 @@ class Discovery:
     def sentence(self) -> str:
         """One sentence for the methods appendix."""
         return (
-            f"The pack's {self.tests} change and trend tests were judged together, controlling the "
-            f"false discovery rate at {self.rate:.0%} (Benjamini-Hochberg): "
-            f"{self.discoveries} {'change is' if self.discoveries == 1 else 'changes are'} called "
-            f"significant, where {self.alone} would have been judged one by one."
+            f"The pack's {self.tests} change and trend tests were judged together "
+            f"(Benjamini-Hochberg), so that on average no more than 1 in {round(1 / self.rate)} "
+            f"of the changes called significant is a chance finding: {self.discoveries} "
+            f"{'change is' if self.discoveries == 1 else 'changes are'} called significant, "
+            f"where {self.alone} would have been judged one by one."
         )
 
 
