@@ -388,3 +388,26 @@ def test_rerun_gives_byte_identical_files_with_fixed_dates(tmp_path):
     # ...and so do the workbook's own dates (openpyxl would otherwise stamp "modified" now)
     props = openpyxl.load_workbook(made[0] / "tables.xlsx").properties
     assert props.created == props.modified == dt.datetime(2026, 10, 2)
+
+
+def test_word_cites_figures_by_number_with_an_evidence_appendix(tmp_path):
+    from docx import Document as open_docx
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell(
+        "Overall, [56% (61 of 108)](#figure-audits.overall.good_or_better) were good or better; "
+        "[an uncited link](#figure-not.in.the.pack) keeps its words.")]  # fmt: skip
+    good = figure(id="audits.overall.good_or_better", label="Audits good or better", value=0.56,
+                  unit="percent", numerator=61, denominator=108)  # fmt: skip
+    other = figure(id="audits.count", label="Audits completed", value=108, unit="count")
+    document = render_docx([("90_quarterly_report.ipynb", notebook)], title=TITLE,
+                           subtitle="July to September 2026", figures=[other, good])  # fmt: skip
+    document.save(tmp_path / "report.docx")
+    saved = open_docx(str(tmp_path / "report.docx"))
+    text = "\n".join(p.text for p in saved.paragraphs)
+    # the second Figure of the pack is F2; the key itself never reaches the reader
+    assert "56% (61 of 108) (F2) were good or better" in text
+    assert "an uncited link keeps its words" in text
+    assert "audits.overall" not in text and "[" not in text
+    rows = [[c.text for c in r.cells] for r in saved.tables[-1].rows]
+    assert rows[1][:2] == ["F1", "Audits completed"] and rows[2][:2] == ["F2", "Audits good or better"]

@@ -344,7 +344,7 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
     try:
         render_docx(ordered, title=title, subtitle=subtitle, template=template,
                     authority=config.authority.name, period=period,
-                    issued=evidence.extract_date).save(work / "report.docx")  # fmt: skip
+                    issued=evidence.extract_date, figures=figures).save(work / "report.docx")  # fmt: skip
     except TemplateError as exc:
         raise PackError(str(exc), 2) from None
     write_xlsx(work / "tables.xlsx", tables_of(nodes), figures, title=title,

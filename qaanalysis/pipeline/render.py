@@ -275,9 +275,12 @@ _LINK = re.compile(r"\[([^\]]+)\]\(#figure-([^)]+)\)")
 _EMPHASIS = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
 
 
-def _add_inline(paragraph, text: str) -> None:
-    """Markdown bold and italic as Word runs; figure links as text with the id in brackets."""
-    text = _LINK.sub(lambda m: f"{m[1]} [{m[2]}]", clean_text(text))
+def _add_inline(paragraph, text: str, refs: dict[str, int] | None = None) -> None:
+    """Markdown bold and italic as Word runs; a Figure link as its text with a numbered reference
+    to the evidence appendix ("56% (61 of 108) (F3)"), or the text alone when it has none."""
+    refs = refs or {}
+    text = _LINK.sub(lambda m: f"{m[1]} (F{refs[m[2]]})" if m[2] in refs else m[1],
+                     clean_text(text))  # fmt: skip
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
     for part in _EMPHASIS.split(text):
         if not part:
@@ -298,7 +301,7 @@ def _heading(document, text: str, level: int) -> None:
     paragraph.add_run(clean_text(text))
 
 
-def _add_markdown(document, text: str) -> None:
+def _add_markdown(document, text: str, refs: dict[str, int] | None = None) -> None:
     for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = chunk.splitlines()
         if not lines:
@@ -312,7 +315,7 @@ def _add_markdown(document, text: str) -> None:
                 numbered = re.match(r"^\s*\d+\.", line)
                 style = "List Number" if numbered else "List Bullet"
                 item = re.sub(r"^\s*([-*]|\d+\.)\s+", "", line)
-                _add_inline(document.add_paragraph(style=_style(document, style)), item)
+                _add_inline(document.add_paragraph(style=_style(document, style)), item, refs)
             continue
         if lines[0].lstrip().startswith("|"):
             _add_pipe_table(document, lines)
@@ -320,7 +323,7 @@ def _add_markdown(document, text: str) -> None:
         if heading_match:
             _heading(document, heading_match[2].strip(), min(len(heading_match[1]), 4))
             lines = lines[1:]
-        _add_inline(document.add_paragraph(), " ".join(line.strip() for line in lines))
+        _add_inline(document.add_paragraph(), " ".join(line.strip() for line in lines), refs)
 
 
 def _style(document, name: str) -> str | None:
@@ -468,7 +471,7 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
                 template: Path | None = None, authority: str | None = None,
                 period: str | None = None, issued: dt.date | dt.datetime | None = None,
                 keywords: str = "children's services; quality assurance; performance",
-                ) -> Document:  # fmt: skip
+                figures: list[dict] | None = None) -> Document:  # fmt: skip
     """The editable Word draft: the same narrative, real Word tables, charts with alt text.
 
     The draft is A4 portrait with 2 cm margins (an authority template keeps its own page
@@ -486,10 +489,13 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
         issued: the document's created and modified date (the extract date or the period end),
             fixed so that reruns give identical files; default a fixed date.
         keywords: the document's keywords.
+        figures: the pack's Figures (``figures.json``): numbered F1, F2, ... in an evidence
+            appendix at the end, which the narrative's citations refer to.
 
     Raises:
         TemplateError: the template lacks Heading 1 to 3, Caption or Table Grid.
     """
+    refs = {f["id"]: i for i, f in enumerate(figures or [], start=1)}
     document = Document(str(template)) if template else Document()
     if template:
         check_template(document, template)
@@ -502,7 +508,7 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
     for _, notebook in notebooks:
         for block in blocks(notebook):
             if block.kind == "markdown":
-                _add_markdown(document, block.content)
+                _add_markdown(document, block.content, refs)
             elif block.kind == "table":
                 _caption(document, block.meta.get("title", ""))
                 frame = block.content
@@ -528,6 +534,15 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
                 picture = run.add_picture(io.BytesIO(base64.b64decode(data)), width=Cm(16))
                 picture._inline.docPr.set("descr", clean_text(block.meta.get("alt", "")))
                 picture._inline.docPr.set("title", clean_text(block.meta.get("name", "")))
+    if figures:
+        _heading(document, "Evidence appendix: every Figure cited", 1)
+        rows = []
+        for f in figures:
+            fig = _figure(f)
+            rows.append([f"F{refs[f['id']]}", fig.label, format_value(fig), _interval(fig),
+                         _change(fig)])  # fmt: skip
+        _caption(document, "Figures of this report, numbered as the text cites them")
+        _word_table(document, ["Ref", "Measure", "Value", "95% interval", "Change"], rows)
     document.save = functools.partial(save_docx, document)  # reruns give identical bytes
     return document
 
