@@ -173,9 +173,10 @@ def parse_dates(text: pd.Series) -> pd.Series:
         if not todo.any():
             break
         got = pd.to_datetime(stripped[todo], format=fmt, errors="coerce")
-        if got.dt.unit != "ns":  # years beyond 1677 to 2262 come back in coarser units
-            got = got.where(got.dt.year.between(1678, 2261)).astype("datetime64[ns]")
-        parsed[todo] = got
+        try:
+            parsed[todo] = got
+        except pd.errors.OutOfBoundsDatetime:  # years beyond 1677 to 2262: not plausible dates
+            parsed[todo] = got.where(got.dt.year.between(1678, 2261)).astype("datetime64[ns]")
     # Parse each distinct text once, then spread back over the rows.
     lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
     return pd.Series(lookup.reindex(text.to_numpy()).to_numpy(), index=text.index,
