@@ -144,6 +144,7 @@ class Thresholds(_Strict):
     escalation_open_past_min: int
     persistent_min_audits: int = 10
     trend_quarters: int = 8
+    stock_as_at_window_weeks: int = 6
 
 
 class Moderation(_Strict):
