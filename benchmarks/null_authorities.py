@@ -151,16 +151,21 @@ def summarise(results: list[dict]) -> list[str]:
             )
     for report, _code in PACKS:
         ids = collections.Counter(c["id"] for r in results for c in r["packs"][report]["claims"])
-        lines.append(f"{report}: Figures claimed (id: packs) "
-                     + (", ".join(f"{i}: {k}" for i, k in ids.most_common()) or "none"))  # fmt: skip
+        lines.append(
+            f"{report}: Figures claimed (id: packs) "
+            + (", ".join(f"{i}: {k}" for i, k in ids.most_common()) or "none")
+        )
         statuses = collections.Counter(
             t["status"] for r in results for t in r["packs"][report]["themes"]
         )
-        lines.append(f"{report}: theme statuses other than no evidence or single source "
-                     + (", ".join(f"{s}: {k}" for s, k in statuses.most_common()) or "none"))  # fmt: skip
+        lines.append(
+            f"{report}: theme statuses other than no evidence or single source "
+            + (", ".join(f"{s}: {k}" for s, k in statuses.most_common()) or "none")
+        )
         with_claim = sum(bool(r["packs"][report]["claims"]) for r in results)
-        lines.append(f"{report}: packs with at least one claimed change: {with_claim} of "
-                     f"{len(results)}")  # fmt: skip
+        lines.append(
+            f"{report}: packs with at least one claimed change: {with_claim} of {len(results)}"
+        )
     n = len(results)
     x = sum(len(r["packs"]["quarterly"]["claims"]) for r in results)
     y = sum(len(r["packs"]["annual"]["claims"]) for r in results)
@@ -186,8 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     for line in summarise(results):
         print(line)
-    print(f"{len(seeds)} authorities (seeds {seeds[0]} to {seeds[-1]}, {args.scale} scale) in "
-          f"{elapsed:.0f} s with {args.workers} workers; Python {platform.python_version()}")  # fmt: skip
+    print(
+        f"{len(seeds)} authorities (seeds {seeds[0]} to {seeds[-1]}, {args.scale} scale) in "
+        f"{elapsed:.0f} s with {args.workers} workers; Python {platform.python_version()}"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=float), encoding="utf-8")
     return 0

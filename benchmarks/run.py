@@ -84,8 +84,9 @@ print(json.dumps({{"seconds": elapsed, "peak_mb": max(peak_kb, children_kb) / 10
 
 def measure(stage: str, config: Path) -> dict:
     code = HARNESS.format(body=textwrap.dedent(STAGES[stage]))
-    done = subprocess.run([sys.executable, "-c", code, str(config), PERIOD], capture_output=True,
-                          text=True, cwd=ROOT)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(config), PERIOD], capture_output=True, text=True, cwd=ROOT
+    )
     if done.returncode:
         raise SystemExit(f"{stage} failed on {config}:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -99,8 +100,22 @@ def main() -> int:
     authorities = [("sample", ROOT / "data_samples" / "la.yaml")]
     if not args.skip_large:
         large = Path(tempfile.mkdtemp(prefix="qaanalysis-large-"))
-        subprocess.run([sys.executable, "-m", "qaanalysis.cli", "synth", "--out", str(large),
-                        "--scale", "large", "--seed", "2026"], check=True, cwd=ROOT)  # fmt: skip
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "qaanalysis.cli",
+                "synth",
+                "--out",
+                str(large),
+                "--scale",
+                "large",
+                "--seed",
+                "2026",
+            ],
+            check=True,
+            cwd=ROOT,
+        )
         authorities.append(("large", large / "la.yaml"))
     rows = []
     for name, config in authorities:
@@ -109,12 +124,22 @@ def main() -> int:
             if stage == "quarterly pack" and args.skip_pack:
                 continue
             results[stage] = measure(stage, config)
-            print(f"{name:>7} {stage:<15} {results[stage]['seconds']:8.2f} s "
-                  f"{results[stage]['peak_mb']:8.0f} MB", flush=True)  # fmt: skip
+            print(
+                f"{name:>7} {stage:<15} {results[stage]['seconds']:8.2f} s "
+                f"{results[stage]['peak_mb']:8.0f} MB",
+                flush=True,
+            )
         ratio = results["evidence load"]["seconds"] / max(results["raw read"]["seconds"], 1e-9)
         for stage, r in results.items():
-            rows.append((name, stage, r["seconds"], r["peak_mb"],
-                         f"{ratio:.1f}x raw read" if stage == "evidence load" else ""))  # fmt: skip
+            rows.append(
+                (
+                    name,
+                    stage,
+                    r["seconds"],
+                    r["peak_mb"],
+                    f"{ratio:.1f}x raw read" if stage == "evidence load" else "",
+                )
+            )
     lines = [
         "| authority | stage | wall time (s) | peak memory (MB) | note |",
         "|---|---|---|---|---|",

@@ -290,8 +290,13 @@ def _entries(folder: Path) -> list[tuple[Path, os.stat_result]]:
     return found
 
 
-def prune(*, max_age_days: float = DEFAULT_MAX_AGE_DAYS, max_bytes: int = DEFAULT_MAX_BYTES,
-          folder: Path | None = None, now: float | None = None) -> int:  # fmt: skip
+def prune(
+    *,
+    max_age_days: float = DEFAULT_MAX_AGE_DAYS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    folder: Path | None = None,
+    now: float | None = None,
+) -> int:
     """Remove entries unused for ``max_age_days``, then the oldest until the rest fit ``max_bytes``.
 
     Temporary files of killed writes older than an hour go too. Call it at each run.

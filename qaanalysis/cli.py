@@ -63,8 +63,14 @@ def _run(args) -> int:
         os.environ[NO_CACHE_ENV] = "1"
     with Progress(quiet=args.quiet) as progress:
         try:
-            run_pack(args.config, period=args.period, report=args.report, audience=args.audience,
-                     out=args.out, progress=progress)  # fmt: skip
+            run_pack(
+                args.config,
+                period=args.period,
+                report=args.report,
+                audience=args.audience,
+                out=args.out,
+                progress=progress,
+            )
         except (PackError, PackFault) as exc:
             progress.fail()
             print(f"qaanalysis run: {exc}", file=sys.stderr)
@@ -78,8 +84,10 @@ def _cache(args) -> int:
 
     if args.action == "clear":
         removed = cache.clear()
-        print(f"{removed} cached {'entry' if removed == 1 else 'entries'} removed from "
-              f"{cache.cache_dir()}")  # fmt: skip
+        print(
+            f"{removed} cached {'entry' if removed == 1 else 'entries'} removed from "
+            f"{cache.cache_dir()}"
+        )
         return 0
     details = cache.info()
     state = "on" if details["enabled"] else f"off ({cache.NO_CACHE_ENV} is set)"
@@ -89,8 +97,10 @@ def _cache(args) -> int:
     print(f"Entries: {details['entries']}, {details['bytes'] / 1024**2:.1f} MB")
     if details["oldest"] is not None:
         days = (time.time() - details["oldest"]) / 86400
-        print(f"Least recently used: {days:.1f} days ago; entries unused for "
-              f"{cache.DEFAULT_MAX_AGE_DAYS} days are removed at the next run")  # fmt: skip
+        print(
+            f"Least recently used: {days:.1f} days ago; entries unused for "
+            f"{cache.DEFAULT_MAX_AGE_DAYS} days are removed at the next run"
+        )
     return 0
 
 
@@ -109,8 +119,9 @@ def _sample(args) -> int:
 
     evidence = load_evidence(load_config(args.config))
     try:
-        sample = sample_audits(evidence, month=args.month, theme=args.theme, seed=args.seed,
-                               size=args.size)  # fmt: skip
+        sample = sample_audits(
+            evidence, month=args.month, theme=args.theme, seed=args.seed, size=args.size
+        )
     except SamplingError as exc:
         print(f"qaanalysis sample-audits: {exc}", file=sys.stderr)
         return 2
@@ -137,8 +148,10 @@ def _init(args) -> int:
         print(f"qaanalysis init: {out} exists; use --force to replace it", file=sys.stderr)
         return 2
     out.write_text(text, encoding="utf-8")
-    print(f"Proposed configuration written to {out}; check every line marked GUESS or GAP, "
-          f"then run: qaanalysis validate --config {out}")  # fmt: skip
+    print(
+        f"Proposed configuration written to {out}; check every line marked GUESS or GAP, "
+        f"then run: qaanalysis validate --config {out}"
+    )
     return 0
 
 
@@ -152,20 +165,28 @@ def _history(args) -> int:
             print(f"qaanalysis history {args.action}: give {what}", file=sys.stderr)
             return 2
         if not path.is_file():
-            print(f"qaanalysis history: there is no history at {path}; one is written each time "
-                  f"a pack is built (check --config and --out)", file=sys.stderr)  # fmt: skip
+            print(
+                f"qaanalysis history: there is no history at {path}; one is written each time "
+                f"a pack is built (check --config and --out)",
+                file=sys.stderr,
+            )
             return 2
         if args.action == "export":
             written = history.export(path, args.target)
-            print(f"{len(written)} tables written to {Path(args.target)}: "
-                  f"{', '.join(p.name for p in written)}")  # fmt: skip
+            print(
+                f"{len(written)} tables written to {Path(args.target)}: "
+                f"{', '.join(p.name for p in written)}"
+            )
             return 0
         if args.action == "show":
-            rows = history.figure_history(path, args.target, report=args.report,
-                                          audience=args.audience)  # fmt: skip
+            rows = history.figure_history(
+                path, args.target, report=args.report, audience=args.audience
+            )
             if rows.empty:
-                print(f"qaanalysis history show: no Figure {args.target!r} is recorded in {path}",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    f"qaanalysis history show: no Figure {args.target!r} is recorded in {path}",
+                    file=sys.stderr,
+                )
                 return 2
             print(f"{rows['label'].iloc[-1]} ({args.target}), from {path}")
             print(history.figure_table(rows).to_string(index=False))
@@ -189,11 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
         "2 bad configuration or a missing file or column.",
     )
     parser.add_argument(
-        "--version", action="version", version=f"qaanalysis {_version()}",
+        "--version",
+        action="version",
+        version=f"qaanalysis {_version()}",
         help="show the suite's version and exit",
-    )  # fmt: skip
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                                     title="commands")  # fmt: skip
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", title="commands"
+    )
 
     p = commands.add_parser(
         "validate", help="load and validate every source; account for every row"
@@ -208,25 +232,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--period", required=True, help="2026-27-Q2 (quarter), 2025-26 (year), 2026-09 (month)"
     )
     p.add_argument(
-        "--report", default="quarterly", choices=["quarterly", "annual", "monthly"],
+        "--report",
+        default="quarterly",
+        choices=["quarterly", "annual", "monthly"],
         help="which pack: quarterly (a quarter), annual (a year) or monthly (a month); "
         "default quarterly",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--audience", default="internal", choices=["internal", "leadership", "public"],
+        "--audience",
+        default="internal",
+        choices=["internal", "leadership", "public"],
         help="who the pack is for: internal (child-level detail), leadership (no identifiers) "
         "or public (small counts suppressed); default internal",
-    )  # fmt: skip
+    )
     p.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     p.add_argument(
-        "--quiet", action="store_true",
+        "--quiet",
+        action="store_true",
         help="show no progress, only errors (progress goes to stderr; plain lines when stderr "
         "is not a terminal)",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--no-cache", action="store_true",
+        "--no-cache",
+        action="store_true",
         help="load the evidence afresh and keep no cached copy of it",
-    )  # fmt: skip
+    )
     p.set_defaults(func=_run)
 
     p = commands.add_parser("sample-audits", help="draw next month's audit sample")
@@ -234,9 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="the month to audit, e.g. 2025-11")
     p.add_argument("--theme", default=None, help="a themed cohort (a theme id)")
     p.add_argument(
-        "--seed", type=int, default=0,
+        "--seed",
+        type=int,
+        default=0,
         help="random seed: the same seed draws the same sample (default 0)",
-    )  # fmt: skip
+    )
     p.add_argument(
         "--size", type=int, default=None, help="children to sample (default: the quotas)"
     )
@@ -246,52 +278,68 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("synth", help="generate a synthetic authority")
     p.add_argument("--out", required=True, help="folder to write the exports and la.yaml into")
     p.add_argument(
-        "--scale", default="small", choices=["small", "large"],
+        "--scale",
+        default="small",
+        choices=["small", "large"],
         help="small (the committed sample: about 30 audits a month) or large (about ten "
         "times the volume, for benchmarks); default small",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--seed", type=int, default=2026,
+        "--seed",
+        type=int,
+        default=2026,
         help="random seed: the same seed gives the same authority (default 2026)",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--no-patterns", dest="patterns", action="store_false",
+        "--no-patterns",
+        dest="patterns",
+        action="store_false",
         help="an authority with no change (no planted patterns, every rate constant over time "
         "and across teams), for measuring false discoveries",
-    )  # fmt: skip
+    )
     p.set_defaults(func=_synth)
 
     p = commands.add_parser("init", help="propose an la.yaml from a folder of exports")
-    p.add_argument("--from", dest="source_dir", required=True,
-                   help="the folder holding the authority's exports (CSV or XLSX)")  # fmt: skip
+    p.add_argument(
+        "--from",
+        dest="source_dir",
+        required=True,
+        help="the folder holding the authority's exports (CSV or XLSX)",
+    )
     p.add_argument("--out", default="la.yaml", help="the la.yaml to write (default la.yaml)")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(func=_init)
 
     p = commands.add_parser(
-        "cache", help="show or empty the private cache of loaded evidence",
+        "cache",
+        help="show or empty the private cache of loaded evidence",
         description="The cache keeps loaded evidence (child-level data) in a folder private to "
         "you, so that a second pack from the same exports need not load them again. Entries "
         "unused for a week are removed at each run.",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "action", choices=["info", "clear"],
+        "action",
+        choices=["info", "clear"],
         help="info: where the cache is and what it holds; clear: remove every entry",
-    )  # fmt: skip
+    )
     p.set_defaults(func=_cache)
 
     p = commands.add_parser(
-        "history", help="list, show or export the history of every pack built",
+        "history",
+        help="list, show or export the history of every pack built",
         description="Every pack records its Figures, theme statuses, key messages and "
         "recommendations in <out>/<authority>/history.sqlite (docs/history.md).",
-    )  # fmt: skip
+    )
     p.add_argument("--config", required=True, help="the authority's la.yaml")
     p.add_argument("--out", default="outputs", help="the packs' output folder (default: outputs)")
     p.add_argument(
-        "action", nargs="?", default="list", choices=["list", "export", "show"],
+        "action",
+        nargs="?",
+        default="list",
+        choices=["list", "export", "show"],
         help="list: every run recorded (default); export FOLDER: one CSV per table; "
         "show FIGURE_ID: one Figure period by period",
-    )  # fmt: skip
+    )
     p.add_argument("target", nargs="?", help="the folder (export) or the Figure id (show)")
     p.add_argument("--report", default=None, help="show: only this report's runs")
     p.add_argument("--audience", default=None, help="show: only this audience's runs")

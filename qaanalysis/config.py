@@ -320,8 +320,13 @@ YAML_MAX_DEPTH = 20
 YAML_MAX_NODES = 100_000  # scalars and collections, with every alias counted as a copy
 
 
-def read_yaml(path: str | Path, *, max_bytes: int = YAML_MAX_BYTES,
-              max_depth: int = YAML_MAX_DEPTH, max_nodes: int = YAML_MAX_NODES) -> object:  # fmt: skip
+def read_yaml(
+    path: str | Path,
+    *,
+    max_bytes: int = YAML_MAX_BYTES,
+    max_depth: int = YAML_MAX_DEPTH,
+    max_nodes: int = YAML_MAX_NODES,
+) -> object:
     """Read a YAML file safely: size, nesting and alias expansion are checked before building it.
 
     The document's events are scanned first (PyYAML's event parser keeps its own stack, so deep

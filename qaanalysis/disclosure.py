@@ -21,10 +21,21 @@ from .figures import Figure, with_suppression
 AUDIENCES = ("internal", "leadership", "public")
 
 # Canonical columns that identify a person or a record about a person.
-IDENTIFIER_COLUMNS = frozenset({
-    "child_id", "practitioner_id", "auditor_id", "audit_id", "action_id", "record_id",
-    "response_id", "alert_id", "family_id", "adopter_id", "worker",
-})  # fmt: skip
+IDENTIFIER_COLUMNS = frozenset(
+    {
+        "child_id",
+        "practitioner_id",
+        "auditor_id",
+        "audit_id",
+        "action_id",
+        "record_id",
+        "response_id",
+        "alert_id",
+        "family_id",
+        "adopter_id",
+        "worker",
+    }
+)
 
 
 def check_audience(audience: str) -> str:
@@ -68,8 +79,11 @@ def suppress_figure(figure: Figure, rule: Suppression) -> Figure:
         previous.append(comp.get("value"))
     if any(is_small(x, rule) for x in previous):
         return replace(figure, comparison=None, direction="not_judged", significant=False)
-    spans = {key: value for key, value in comp.items()
-             if isinstance(value, dict) and {"numerator", "denominator"} <= set(value)}  # fmt: skip
+    spans = {
+        key: value
+        for key, value in comp.items()
+        if isinstance(value, dict) and {"numerator", "denominator"} <= set(value)
+    }
     for key, span in spans.items():  # e.g. a trend's first and last quarters
         k1, n1 = span["numerator"], span["denominator"]
         if any(is_small(x, rule) for x in (k1, n1, None if k1 is None or n1 is None else n1 - k1)):

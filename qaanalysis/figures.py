@@ -129,10 +129,22 @@ def proportion(
         }
         direction, significant = comp.direction, bool(comp.significant)
     return Figure(
-        id=id, label=label, value=value, unit="percent", numerator=k, denominator=n,
-        ci_low=low, ci_high=high, period=period, comparison=comparison, direction=direction,
-        significant=significant, source=source, theme=theme, note=note,
-    )  # fmt: skip
+        id=id,
+        label=label,
+        value=value,
+        unit="percent",
+        numerator=k,
+        denominator=n,
+        ci_low=low,
+        ci_high=high,
+        period=period,
+        comparison=comparison,
+        direction=direction,
+        significant=significant,
+        source=source,
+        theme=theme,
+        note=note,
+    )
 
 
 def count(
@@ -151,22 +163,59 @@ def count(
     """A count (or other number), with the previous period's value for reference (not judged)."""
     comparison = None
     if previous is not None:
-        comparison = {"kind": "previous_period", "label": "previous period",
-                      "period": previous_period, "value": previous}  # fmt: skip
-    return Figure(id=id, label=label, value=value, unit=unit, period=period, comparison=comparison,
-                  source=source, theme=theme, note=note)  # fmt: skip
+        comparison = {
+            "kind": "previous_period",
+            "label": "previous period",
+            "period": previous_period,
+            "value": previous,
+        }
+    return Figure(
+        id=id,
+        label=label,
+        value=value,
+        unit=unit,
+        period=period,
+        comparison=comparison,
+        source=source,
+        theme=theme,
+        note=note,
+    )
 
 
-def status(id: str, label: str, value: str, *, period: str, source: str, theme: str | None = None,
-           note: str = "") -> Figure:  # fmt: skip
+def status(
+    id: str,
+    label: str,
+    value: str,
+    *,
+    period: str,
+    source: str,
+    theme: str | None = None,
+    note: str = "",
+) -> Figure:
     """A Figure whose value is a label (a theme's triangulation status)."""
-    return Figure(id=id, label=label, value=value, unit="status", period=period, source=source,
-                  theme=theme, note=note)  # fmt: skip
+    return Figure(
+        id=id,
+        label=label,
+        value=value,
+        unit="status",
+        period=period,
+        source=source,
+        theme=theme,
+        note=note,
+    )
 
 
 def with_suppression(figure: Figure, suppressed: bool) -> Figure:
     """The same Figure, its numbers withheld when ``suppressed`` (public audience)."""
     if not suppressed:
         return figure
-    return replace(figure, value=None, numerator=None, denominator=None, ci_low=None, ci_high=None,
-                   comparison=None, suppressed=True)  # fmt: skip
+    return replace(
+        figure,
+        value=None,
+        numerator=None,
+        denominator=None,
+        ci_low=None,
+        ci_high=None,
+        comparison=None,
+        suppressed=True,
+    )

@@ -171,14 +171,52 @@ CREATE TABLE messages (
 # Migrations from each older schema version to the next: version -> SQL statements. None yet.
 MIGRATIONS: dict[int, str] = {}
 
-RUN_COLUMNS = ("run_id", "period", "period_kind", "period_start", "period_end", "report",
-               "audience", "extract_date", "package_version", "created_at", "inputs_digest")  # fmt: skip
-FIGURE_COLUMNS = ("figure_id", "label", "unit", "value", "value_text", "text", "numerator",
-                  "denominator", "ci_low", "ci_high", "direction", "significant", "period",
-                  "suppressed", "source", "theme", "note", "comparison")  # fmt: skip
+RUN_COLUMNS = (
+    "run_id",
+    "period",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "report",
+    "audience",
+    "extract_date",
+    "package_version",
+    "created_at",
+    "inputs_digest",
+)
+FIGURE_COLUMNS = (
+    "figure_id",
+    "label",
+    "unit",
+    "value",
+    "value_text",
+    "text",
+    "numerator",
+    "denominator",
+    "ci_low",
+    "ci_high",
+    "direction",
+    "significant",
+    "period",
+    "suppressed",
+    "source",
+    "theme",
+    "note",
+    "comparison",
+)
 THEME_COLUMNS = ("theme_id", "label", "status", "status_label", "judgement_area", "figure_ids")
-MESSAGE_COLUMNS = ("kind", "rank", "text", "evidence", "meaning", "action", "owner", "due",
-                   "theme", "figure_ids")  # fmt: skip
+MESSAGE_COLUMNS = (
+    "kind",
+    "rank",
+    "text",
+    "evidence",
+    "meaning",
+    "action",
+    "owner",
+    "due",
+    "theme",
+    "figure_ids",
+)
 _FIGURE_FIELDS = {f.name for f in fields(Figure)}
 
 
@@ -247,9 +285,14 @@ class ThemeRow:
     def of(cls, assessment) -> ThemeRow:
         """The row of a theme assessment (anything with ``theme``, ``label``, ``status``,
         ``status_label``, ``judgement_area`` and ``figure_ids``)."""
-        return cls(assessment.theme, assessment.label, assessment.status,
-                   assessment.status_label, assessment.judgement_area,
-                   tuple(dict.fromkeys(assessment.figure_ids)))  # fmt: skip
+        return cls(
+            assessment.theme,
+            assessment.label,
+            assessment.status,
+            assessment.status_label,
+            assessment.judgement_area,
+            tuple(dict.fromkeys(assessment.figure_ids)),
+        )
 
 
 @dataclass(frozen=True)
@@ -289,9 +332,15 @@ def history_path(config: Config, out: str | Path = "outputs") -> Path:
 # -- writing -------------------------------------------------------------------------------------
 
 
-def record_run(path: str | Path, *, run: RunInfo, figures: Iterable[Figure | Mapping],
-               themes: Iterable[ThemeRow], messages: Iterable[MessageRow],
-               now: dt.datetime | None = None) -> int:  # fmt: skip
+def record_run(
+    path: str | Path,
+    *,
+    run: RunInfo,
+    figures: Iterable[Figure | Mapping],
+    themes: Iterable[ThemeRow],
+    messages: Iterable[MessageRow],
+    now: dt.datetime | None = None,
+) -> int:
     """Record one run, replacing any earlier run of the same period, report and audience.
 
     Everything is checked before the file is touched, then written in one transaction: a rerun's
@@ -323,9 +372,13 @@ def record_run(path: str | Path, *, run: RunInfo, figures: Iterable[Figure | Map
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 _prepare(conn, path)
-                old = [r[0] for r in conn.execute(
-                    "SELECT run_id FROM runs WHERE period = ? AND report = ? AND audience = ?",
-                    (run.period, run.report, run.audience))]  # fmt: skip
+                old = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT run_id FROM runs WHERE period = ? AND report = ? AND audience = ?",
+                        (run.period, run.report, run.audience),
+                    )
+                ]
                 for table in ("figures", "themes", "messages", "runs"):
                     conn.executemany(f"DELETE FROM {table} WHERE run_id = ?", [(i,) for i in old])
                 names = ", ".join(run_row)
@@ -334,9 +387,11 @@ def record_run(path: str | Path, *, run: RunInfo, figures: Iterable[Figure | Map
                     tuple(run_row.values()),
                 )
                 run_id = int(cursor.lastrowid)
-                for table, columns, rows in (("figures", FIGURE_COLUMNS, figure_rows),
-                                             ("themes", THEME_COLUMNS, theme_rows),
-                                             ("messages", MESSAGE_COLUMNS, message_rows)):  # fmt: skip
+                for table, columns, rows in (
+                    ("figures", FIGURE_COLUMNS, figure_rows),
+                    ("themes", THEME_COLUMNS, theme_rows),
+                    ("messages", MESSAGE_COLUMNS, message_rows),
+                ):
                     conn.executemany(
                         f"INSERT INTO {table} (run_id, {', '.join(columns)}) "
                         f"VALUES (?{', ?' * len(columns)})",
@@ -396,18 +451,28 @@ def _figure_rows(figures: Iterable[Figure | Mapping]) -> list[dict]:
             raise HistoryError(f"{where}: the id appears twice in one run")
         seen.add(figure.id)
         value, value_text = _value(figure.value, where)
-        rows.append({
-            "figure_id": figure.id, "label": figure.label, "unit": figure.unit,
-            "value": value, "value_text": value_text, "text": format_value(figure),
-            "numerator": _number(figure.numerator, f"{where} numerator"),
-            "denominator": _number(figure.denominator, f"{where} denominator"),
-            "ci_low": _number(figure.ci_low, f"{where} ci_low"),
-            "ci_high": _number(figure.ci_high, f"{where} ci_high"),
-            "direction": figure.direction, "significant": int(bool(figure.significant)),
-            "period": figure.period, "suppressed": int(bool(figure.suppressed)),
-            "source": figure.source, "theme": figure.theme, "note": figure.note or "",
-            "comparison": _json(figure.comparison, f"{where} comparison"),
-        })  # fmt: skip
+        rows.append(
+            {
+                "figure_id": figure.id,
+                "label": figure.label,
+                "unit": figure.unit,
+                "value": value,
+                "value_text": value_text,
+                "text": format_value(figure),
+                "numerator": _number(figure.numerator, f"{where} numerator"),
+                "denominator": _number(figure.denominator, f"{where} denominator"),
+                "ci_low": _number(figure.ci_low, f"{where} ci_low"),
+                "ci_high": _number(figure.ci_high, f"{where} ci_high"),
+                "direction": figure.direction,
+                "significant": int(bool(figure.significant)),
+                "period": figure.period,
+                "suppressed": int(bool(figure.suppressed)),
+                "source": figure.source,
+                "theme": figure.theme,
+                "note": figure.note or "",
+                "comparison": _json(figure.comparison, f"{where} comparison"),
+            }
+        )
     return rows
 
 
@@ -479,9 +544,16 @@ def _theme_rows(themes: Iterable[ThemeRow]) -> list[dict]:
         if theme.theme_id in seen:
             raise HistoryError(f"{where}: the theme appears twice in one run")
         seen.add(theme.theme_id)
-        rows.append({"theme_id": theme.theme_id, "label": theme.label, "status": theme.status,
-                     "status_label": theme.status_label, "judgement_area": theme.judgement_area,
-                     "figure_ids": ", ".join(theme.figure_ids)})  # fmt: skip
+        rows.append(
+            {
+                "theme_id": theme.theme_id,
+                "label": theme.label,
+                "status": theme.status,
+                "status_label": theme.status_label,
+                "judgement_area": theme.judgement_area,
+                "figure_ids": ", ".join(theme.figure_ids),
+            }
+        )
     return rows
 
 
@@ -498,11 +570,20 @@ def _message_rows(messages: Iterable[MessageRow]) -> list[dict]:
         seen.add((message.kind, message.rank))
         if not isinstance(message.text, str) or not message.text.strip():
             raise HistoryError(f"{where}: the text is empty")
-        rows.append({"kind": message.kind, "rank": message.rank, "text": message.text,
-                     "evidence": message.evidence, "meaning": message.meaning,
-                     "action": message.action, "owner": message.owner,
-                     "due": _iso_date(message.due, f"{where} due"), "theme": message.theme,
-                     "figure_ids": ", ".join(message.figure_ids)})  # fmt: skip
+        rows.append(
+            {
+                "kind": message.kind,
+                "rank": message.rank,
+                "text": message.text,
+                "evidence": message.evidence,
+                "meaning": message.meaning,
+                "action": message.action,
+                "owner": message.owner,
+                "due": _iso_date(message.due, f"{where} due"),
+                "theme": message.theme,
+                "figure_ids": ", ".join(message.figure_ids),
+            }
+        )
     return rows
 
 
@@ -511,15 +592,19 @@ def _message_rows(messages: Iterable[MessageRow]) -> list[dict]:
 
 def runs(path: str | Path) -> pd.DataFrame:
     """Every run recorded, in period order (then report and audience), with its Figure count."""
-    rows = _query(path, f"""
-        SELECT {', '.join(f'r.{c}' for c in RUN_COLUMNS)},
+    rows = _query(
+        path,
+        f"""
+        SELECT {", ".join(f"r.{c}" for c in RUN_COLUMNS)},
                (SELECT COUNT(*) FROM figures f WHERE f.run_id = r.run_id) AS figures
-        FROM runs r ORDER BY r.period_start, r.period_end, r.report, r.audience""")  # fmt: skip
+        FROM runs r ORDER BY r.period_start, r.period_end, r.report, r.audience""",
+    )
     return pd.DataFrame(rows, columns=[*RUN_COLUMNS, "figures"])
 
 
-def figure_history(path: str | Path, figure_id: str, *, report: str | None = None,
-                   audience: str | None = None) -> pd.DataFrame:  # fmt: skip
+def figure_history(
+    path: str | Path, figure_id: str, *, report: str | None = None, audience: str | None = None
+) -> pd.DataFrame:
     """One Figure over time: one row per period, in period order.
 
     Args:
@@ -533,22 +618,33 @@ def figure_history(path: str | Path, figure_id: str, *, report: str | None = Non
         The run's period, kind, dates, report and audience, then the Figure's columns;
         ``significant`` and ``suppressed`` as booleans. Empty when the Figure was never recorded.
     """
-    rows = _query(path, f"""
+    rows = _query(
+        path,
+        f"""
         SELECT r.run_id, r.period AS run_period, r.period_kind, r.period_start, r.period_end,
-               r.report, r.audience, {', '.join(f'f.{c}' for c in FIGURE_COLUMNS)}
+               r.report, r.audience, {", ".join(f"f.{c}" for c in FIGURE_COLUMNS)}
         FROM figures f JOIN runs r ON r.run_id = f.run_id
         WHERE f.figure_id = ? AND (? IS NULL OR r.report = ?) AND (? IS NULL OR r.audience = ?)
-        """, (figure_id, report, report, audience, audience))  # fmt: skip
-    columns = ["run_id", "run_period", "period_kind", "period_start", "period_end", "report",
-               "audience", *FIGURE_COLUMNS]  # fmt: skip
+        """,
+        (figure_id, report, report, audience, audience),
+    )
+    columns = [
+        "run_id",
+        "run_period",
+        "period_kind",
+        "period_start",
+        "period_end",
+        "report",
+        "audience",
+        *FIGURE_COLUMNS,
+    ]
     frame = _booleans(pd.DataFrame(rows, columns=columns))
     return _one_per_period(frame, by=["run_period"]).rename(
         columns={"run_period": "period", "period": "figure_period"}
     )
 
 
-def previous_run(path: str | Path, *, period: str, report: str, audience: str
-                 ) -> StoredRun | None:  # fmt: skip
+def previous_run(path: str | Path, *, period: str, report: str, audience: str) -> StoredRun | None:
     """The run of the period immediately before ``period`` (same report and audience), if any.
 
     The quarter before 2026-27-Q1 is 2025-26-Q4; the year before 2025-26 is 2024-25. A history with
@@ -556,28 +652,39 @@ def previous_run(path: str | Path, *, period: str, report: str, audience: str
     quarter's).
     """
     before = parse_period(period).previous().code
-    rows = _query(path, f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE period = ? AND "
-                        "report = ? AND audience = ? ORDER BY run_id DESC LIMIT 1",
-                  (before, report, audience))  # fmt: skip
+    rows = _query(
+        path,
+        f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE period = ? AND "
+        "report = ? AND audience = ? ORDER BY run_id DESC LIMIT 1",
+        (before, report, audience),
+    )
     return StoredRun(*rows[0]) if rows else None
 
 
 def messages_of(path: str | Path, run_id: int) -> pd.DataFrame:
     """A run's key messages then its recommendations, each in rank order."""
-    rows = _query(path, f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages WHERE run_id = ? "
-                        "ORDER BY kind = 'recommendation', rank", (int(run_id),))  # fmt: skip
+    rows = _query(
+        path,
+        f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages WHERE run_id = ? "
+        "ORDER BY kind = 'recommendation', rank",
+        (int(run_id),),
+    )
     return pd.DataFrame(rows, columns=list(MESSAGE_COLUMNS))
 
 
 def themes_of(path: str | Path, run_id: int) -> pd.DataFrame:
     """A run's theme statuses, in the order they were recorded."""
-    rows = _query(path, f"SELECT {', '.join(THEME_COLUMNS)} FROM themes WHERE run_id = ? "
-                        "ORDER BY rowid", (int(run_id),))  # fmt: skip
+    rows = _query(
+        path,
+        f"SELECT {', '.join(THEME_COLUMNS)} FROM themes WHERE run_id = ? ORDER BY rowid",
+        (int(run_id),),
+    )
     return pd.DataFrame(rows, columns=list(THEME_COLUMNS))
 
 
-def year_end_positions(path: str | Path, *, year: str | int, report: str = "quarterly",
-                       audience: str | None = None) -> pd.DataFrame:  # fmt: skip
+def year_end_positions(
+    path: str | Path, *, year: str | int, report: str = "quarterly", audience: str | None = None
+) -> pd.DataFrame:
     """Each ``kpi.*`` Figure as recorded by the run of the financial year's last quarter (Q4).
 
     Stock KPIs describe a date; Q4's run holds them at 31 March even once Annex A has moved on.
@@ -601,14 +708,17 @@ def year_end_positions(path: str | Path, *, year: str | int, report: str = "quar
     if fy.kind != "year":
         raise HistoryError(f"year {year!r} is not a financial year such as 2025-26")
     q4 = f"{fy.code}-Q4"
-    rows = _query(path, f"""
+    rows = _query(
+        path,
+        f"""
         SELECT r.run_id, r.period_end AS as_at, r.period AS run_period, r.audience,
-               {', '.join(f'f.{c}' for c in FIGURE_COLUMNS)}
+               {", ".join(f"f.{c}" for c in FIGURE_COLUMNS)}
         FROM figures f JOIN runs r ON r.run_id = f.run_id
         WHERE r.period = ? AND r.report = ? AND (? IS NULL OR r.audience = ?)
           AND substr(f.figure_id, 1, ?) = ?
         ORDER BY f.rowid""",
-        (q4, report, audience, audience, len(YEAR_END_PREFIX), YEAR_END_PREFIX))  # fmt: skip
+        (q4, report, audience, audience, len(YEAR_END_PREFIX), YEAR_END_PREFIX),
+    )
     columns = ["run_id", "as_at", "run_period", "audience", *FIGURE_COLUMNS]
     frame = _booleans(pd.DataFrame(rows, columns=columns))
     if len(frame):
@@ -622,8 +732,9 @@ def export(path: str | Path, folder: str | Path) -> list[Path]:
     missing; returns the files written."""
     folder = Path(folder)
     written = []
-    tables = {table: _query(path, f"SELECT * FROM {table} ORDER BY rowid", names=True)
-              for table in TABLES}  # fmt: skip
+    tables = {
+        table: _query(path, f"SELECT * FROM {table} ORDER BY rowid", names=True) for table in TABLES
+    }
     with _faults(folder):
         folder.mkdir(parents=True, exist_ok=True)
         for table, (columns, rows) in tables.items():
@@ -639,35 +750,43 @@ def export(path: str | Path, folder: str | Path) -> list[Path]:
 # -- for readers ---------------------------------------------------------------------------------
 
 # How a Figure's direction is said (STYLE: "broadly stable" unless a change is significant).
-DIRECTION_WORDS = {"improving": "improving", "declining": "declining", "stable": "broadly stable",
-                   "not_judged": "not judged"}  # fmt: skip
+DIRECTION_WORDS = {
+    "improving": "improving",
+    "declining": "declining",
+    "stable": "broadly stable",
+    "not_judged": "not judged",
+}
 
 
 def runs_table(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`runs` as a reader sees it: UK dates, plain headings, no digests."""
     recorded = pd.to_datetime(frame["created_at"], utc=True)
     extract = pd.to_datetime(frame["extract_date"])
-    return pd.DataFrame({
-        "Run": frame["run_id"],
-        "Period": frame["period"],
-        "Report": frame["report"],
-        "Audience": frame["audience"],
-        "Extract date": extract.dt.strftime("%d/%m/%Y").fillna("not recorded"),
-        "Recorded (UTC)": recorded.dt.strftime("%d/%m/%Y %H:%M"),
-        "Figures": frame["figures"],
-        "Version": frame["package_version"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "Run": frame["run_id"],
+            "Period": frame["period"],
+            "Report": frame["report"],
+            "Audience": frame["audience"],
+            "Extract date": extract.dt.strftime("%d/%m/%Y").fillna("not recorded"),
+            "Recorded (UTC)": recorded.dt.strftime("%d/%m/%Y %H:%M"),
+            "Figures": frame["figures"],
+            "Version": frame["package_version"],
+        }
+    )
 
 
 def figure_table(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`figure_history` as a reader sees it: period, report, audience, value, change."""
-    return pd.DataFrame({
-        "Period": frame["period"],
-        "Report": frame["report"],
-        "Audience": frame["audience"],
-        "Value": frame["text"],
-        "Change": frame["direction"].map(DIRECTION_WORDS).fillna(frame["direction"]),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "Period": frame["period"],
+            "Report": frame["report"],
+            "Audience": frame["audience"],
+            "Value": frame["text"],
+            "Change": frame["direction"].map(DIRECTION_WORDS).fillna(frame["direction"]),
+        }
+    )
 
 
 def _booleans(frame: pd.DataFrame) -> pd.DataFrame:
@@ -727,16 +846,19 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        conn.execute("INSERT INTO schema_version (version, written_by) VALUES (?, ?)",
-                     (SCHEMA_VERSION, _package_version()))  # fmt: skip
+        conn.execute(
+            "INSERT INTO schema_version (version, written_by) VALUES (?, ?)",
+            (SCHEMA_VERSION, _package_version()),
+        )
         return
     while version < SCHEMA_VERSION:
         for statement in MIGRATIONS[version].split(";"):
             if statement.strip():
                 conn.execute(statement)
         version += 1
-        conn.execute("UPDATE schema_version SET version = ?, written_by = ?",
-                     (version, _package_version()))  # fmt: skip
+        conn.execute(
+            "UPDATE schema_version SET version = ?, written_by = ?", (version, _package_version())
+        )
 
 
 def _version_of(conn: sqlite3.Connection, path: Path) -> int | None:
@@ -751,8 +873,10 @@ def _version_of(conn: sqlite3.Connection, path: Path) -> int | None:
         )
     found = [r[0] for r in conn.execute("SELECT version FROM schema_version")]
     if len(found) != 1 or not isinstance(found[0], int):
-        raise HistoryError(f"{path}: its schema_version table should hold one version number, "
-                           f"not {found}; the file is damaged")  # fmt: skip
+        raise HistoryError(
+            f"{path}: its schema_version table should hold one version number, "
+            f"not {found}; the file is damaged"
+        )
     version = found[0]
     if version > SCHEMA_VERSION:
         raise HistoryError(
@@ -776,16 +900,19 @@ def _query(path: str | Path, sql: str, parameters: tuple = (), *, names: bool = 
     path = Path(path)
     if not path.is_file():
         if names:
-            raise HistoryError(f"there is no history at {path}: one is written each time a pack "
-                               f"is built")  # fmt: skip
+            raise HistoryError(
+                f"there is no history at {path}: one is written each time a pack is built"
+            )
         return []
     with _faults(path), closing(_connect(path, readonly=True)) as conn:
         version = _version_of(conn, path)
         if version is None:  # created by a run that has not yet committed
             return ([], []) if names else []
         if version < SCHEMA_VERSION:
-            raise HistoryError(f"{path} uses history schema {version}: build any pack to upgrade "
-                               f"it to schema {SCHEMA_VERSION}, then read it again")  # fmt: skip
+            raise HistoryError(
+                f"{path} uses history schema {version}: build any pack to upgrade "
+                f"it to schema {SCHEMA_VERSION}, then read it again"
+            )
         cursor = conn.execute(sql, parameters)
         rows = cursor.fetchall()
         if names:
@@ -828,28 +955,40 @@ def fault_message(exc: BaseException, path: Path) -> str | None:
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc).lower()
     if isinstance(exc, OSError):
-        name = {errno.ENOSPC: "SQLITE_FULL", errno.EDQUOT: "SQLITE_FULL",
-                errno.EROFS: "SQLITE_READONLY", errno.EACCES: "SQLITE_PERM",
-                errno.EPERM: "SQLITE_PERM"}.get(exc.errno, "")  # fmt: skip
+        name = {
+            errno.ENOSPC: "SQLITE_FULL",
+            errno.EDQUOT: "SQLITE_FULL",
+            errno.EROFS: "SQLITE_READONLY",
+            errno.EACCES: "SQLITE_PERM",
+            errno.EPERM: "SQLITE_PERM",
+        }.get(exc.errno, "")
         if not name:
             return None
     elif not isinstance(exc, sqlite3.Error):
         return None
     if name.startswith("SQLITE_FULL") or "disk is full" in text:
-        return (f"the disk holding {path} is full (or your quota is used up). Free some space or "
-                f"choose another folder with --out; the history is unchanged")  # fmt: skip
+        return (
+            f"the disk holding {path} is full (or your quota is used up). Free some space or "
+            f"choose another folder with --out; the history is unchanged"
+        )
     if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_CANTOPEN")) or (
         "readonly" in text or "unable to open" in text
     ):
-        return (f"cannot write to {path}: the file or its folder is read-only or not yours. "
-                f"Choose a folder you can write to with --out, or ask for write access; the "
-                f"history is unchanged")  # fmt: skip
+        return (
+            f"cannot write to {path}: the file or its folder is read-only or not yours. "
+            f"Choose a folder you can write to with --out, or ask for write access; the "
+            f"history is unchanged"
+        )
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return (f"another run held {path} for more than {BUSY_TIMEOUT_S:.0f} seconds; wait for "
-                f"it to finish, then run again")  # fmt: skip
+        return (
+            f"another run held {path} for more than {BUSY_TIMEOUT_S:.0f} seconds; wait for "
+            f"it to finish, then run again"
+        )
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text:
-        return (f"{path} is damaged or is not an SQLite file; move it aside (a new history is "
-                f"started) or restore it from a backup")  # fmt: skip
+        return (
+            f"{path} is damaged or is not an SQLite file; move it aside (a new history is "
+            f"started) or restore it from a backup"
+        )
     if name.startswith("SQLITE_IOERR"):
         return f"the disk could not read or write {path} ({exc}); check the disk, then run again"
     return None

@@ -16,9 +16,19 @@ import numpy as np
 import pandas as pd
 
 MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 _YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
@@ -158,9 +168,13 @@ def quarter_codes(dates: pd.Series) -> pd.Series:
     year, month = dates.dt.year, dates.dt.month
     start = year.where(month >= 4, year - 1)
     quarter = (month - 4) % 12 // 3 + 1
-    codes = (start.astype("Int64").astype(str) + "-"
-             + ((start + 1) % 100).astype("Int64").astype(str).str.zfill(2)
-             + "-Q" + quarter.astype("Int64").astype(str))  # fmt: skip
+    codes = (
+        start.astype("Int64").astype(str)
+        + "-"
+        + ((start + 1) % 100).astype("Int64").astype(str).str.zfill(2)
+        + "-Q"
+        + quarter.astype("Int64").astype(str)
+    )
     return codes.astype(object).where(dates.notna(), None)
 
 

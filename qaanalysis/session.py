@@ -58,8 +58,9 @@ class Session:
     ``QAANALYSIS_FINDINGS``); opened on its own, a notebook loads the evidence and computes them.
     """
 
-    def __init__(self, config: str | Path | Config, period: str,
-                 audience: str = "internal") -> None:  # fmt: skip
+    def __init__(
+        self, config: str | Path | Config, period: str, audience: str = "internal"
+    ) -> None:
         self.config = config if isinstance(config, Config) else load_config(config)
         self.period: Period = parse_period(period)
         self.audience = disclosure.check_audience(audience)
@@ -80,12 +81,16 @@ class Session:
         when it gave them for this period and audience, else computed here."""
         if self._findings is None:
             handed = _handed_findings()
-            if (handed is not None and handed.period == self.period
-                    and handed.audience == self.audience):  # fmt: skip
+            if (
+                handed is not None
+                and handed.period == self.period
+                and handed.audience == self.audience
+            ):
                 self._findings = handed
             else:
-                self._findings = compute_findings(self.evidence, self.period,
-                                                  audience=self.audience)  # fmt: skip
+                self._findings = compute_findings(
+                    self.evidence, self.period, audience=self.audience
+                )
         return self._findings
 
     def section(self, name: str) -> Section:
@@ -95,23 +100,33 @@ class Session:
             return self._findings[name]
         if name not in self._sections:
             handed = _handed_findings()
-            if (handed is not None and handed.period == self.period
-                    and handed.audience == self.audience and name in handed.sections):  # fmt: skip
+            if (
+                handed is not None
+                and handed.period == self.period
+                and handed.audience == self.audience
+                and name in handed.sections
+            ):
                 self._findings = handed
                 return handed[name]
-            self._sections[name] = build_area(name, self.evidence, self.period,
-                                              audience=self.audience)  # fmt: skip
+            self._sections[name] = build_area(
+                name, self.evidence, self.period, audience=self.audience
+            )
         return self._sections[name]
 
     def show(self, item: Item) -> None:
         """Show one computed item: a table, a chart (drawn now), text or a set of Figures."""
         if isinstance(item, Table):
-            self.table(item.frame, name=item.name, title=item.title,
-                       count_columns=list(item.count_columns),
-                       percent_columns=list(item.percent_columns),
-                       percent_of=dict(item.percent_of) if item.percent_of else None,
-                       child_level=item.child_level, note=item.note,
-                       rollup=item.rollup.frame if item.rollup is not None else None)  # fmt: skip
+            self.table(
+                item.frame,
+                name=item.name,
+                title=item.title,
+                count_columns=list(item.count_columns),
+                percent_columns=list(item.percent_columns),
+                percent_of=dict(item.percent_of) if item.percent_of else None,
+                child_level=item.child_level,
+                note=item.note,
+                rollup=item.rollup.frame if item.rollup is not None else None,
+            )
         elif isinstance(item, Chart):
             self.chart(getattr(charts, item.draw)(**item.data), name=item.name, alt=item.alt)
         elif isinstance(item, Text):
@@ -119,7 +134,9 @@ class Session:
         elif isinstance(item, FigureSet):
             self.figures(list(item.figures), title=item.title)
         else:
-            raise TypeError(f"cannot show {type(item).__name__}: not a table, chart, text or Figures")
+            raise TypeError(
+                f"cannot show {type(item).__name__}: not a table, chart, text or Figures"
+            )
 
     @property
     def internal(self) -> bool:
@@ -151,13 +168,23 @@ class Session:
             f"<th>95% interval</th><th>Change</th></tr></thead><tbody>{rows}</tbody></table>"
         )
         text = "\n".join(f"{f.label}: {format_value(f)}" for f in shown)
-        _display({FIGURES_MIME: [f.as_dict() for f in shown], "text/html": table,
-                  "text/plain": text})  # fmt: skip
+        _display(
+            {FIGURES_MIME: [f.as_dict() for f in shown], "text/html": table, "text/plain": text}
+        )
 
-    def table(self, frame: pd.DataFrame, *, name: str, title: str, count_columns: list[str] = (),
-              percent_columns: list[str] = (), percent_of: dict[str, str] | None = None,
-              child_level: bool = False, rollup: pd.DataFrame | None = None,
-              note: str = "") -> None:  # fmt: skip
+    def table(
+        self,
+        frame: pd.DataFrame,
+        *,
+        name: str,
+        title: str,
+        count_columns: list[str] = (),
+        percent_columns: list[str] = (),
+        percent_of: dict[str, str] | None = None,
+        child_level: bool = False,
+        rollup: pd.DataFrame | None = None,
+        note: str = "",
+    ) -> None:
         """Show a table and record it for ``tables.xlsx`` and the Word draft.
 
         Args:
@@ -181,15 +208,25 @@ class Session:
                 .map(lambda v: disclosure.is_small(v, rule))
             )
             if rollup is not None and small.to_numpy().any():
-                return self.table(rollup, name=name, title=title + " (by service)",
-                                  count_columns=count_columns, percent_columns=percent_columns,
-                                  percent_of=percent_of, note=note)  # fmt: skip
-            shown = disclosure.suppress_table(shown, count_columns=list(count_columns), rule=rule,
-                                              percent_of=percent_of)  # fmt: skip
+                return self.table(
+                    rollup,
+                    name=name,
+                    title=title + " (by service)",
+                    count_columns=count_columns,
+                    percent_columns=percent_columns,
+                    percent_of=percent_of,
+                    note=note,
+                )
+            shown = disclosure.suppress_table(
+                shown, count_columns=list(count_columns), rule=rule, percent_of=percent_of
+            )
         if self.audience == "public":
             rule = self.config.suppression
-            shown = shown.apply(lambda col: col.map(
-                lambda v: disclosure.suppress_text(v, rule) if isinstance(v, str) else v))  # fmt: skip
+            shown = shown.apply(
+                lambda col: col.map(
+                    lambda v: disclosure.suppress_text(v, rule) if isinstance(v, str) else v
+                )
+            )
         formatted = shown.copy()
         for column in percent_columns:
             if column in formatted:
@@ -198,11 +235,20 @@ class Session:
         html_table = formatted.to_html(index=False, na_rep="", classes="qa-table", border=0)
         caption = f"<p class='qa-caption'><strong>{html.escape(title)}</strong></p>"
         note_html = f"<p class='qa-note'>{html.escape(note)}</p>" if note else ""
-        payload = {"name": name, "title": title, "note": note,
-                   "percent_columns": [c for c in percent_columns if c in shown],
-                   "data": _json_frame(shown)}  # fmt: skip
-        _display({TABLE_MIME: payload, "text/html": caption + html_table + note_html,
-                  "text/plain": title})  # fmt: skip
+        payload = {
+            "name": name,
+            "title": title,
+            "note": note,
+            "percent_columns": [c for c in percent_columns if c in shown],
+            "data": _json_frame(shown),
+        }
+        _display(
+            {
+                TABLE_MIME: payload,
+                "text/html": caption + html_table + note_html,
+                "text/plain": title,
+            }
+        )
 
     def chart(self, fig: plt.Figure, *, name: str, alt: str) -> None:
         """Show a chart as an embedded PNG with alternative text (kept for the Word draft)."""
@@ -212,8 +258,10 @@ class Session:
         fig.savefig(buffer, format="png", bbox_inches="tight")
         plt.close(fig)
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        _display({"image/png": data, "text/plain": alt},
-                 metadata={"image/png": {"alt": alt}, "qaanalysis": {"name": name, "alt": alt}})  # fmt: skip
+        _display(
+            {"image/png": data, "text/plain": alt},
+            metadata={"image/png": {"alt": alt}, "qaanalysis": {"name": name, "alt": alt}},
+        )
 
     def no_data(self, what: str) -> None:
         """Say plainly that a section has no data for the period."""

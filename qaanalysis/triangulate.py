@@ -104,8 +104,11 @@ def assess_themes(signals: list[Signal], config: Config) -> list[ThemeAssessment
     out = []
     for theme_id, theme in config.themes.items():
         mine = tuple(s for s in signals if s.theme == theme_id)
-        out.append(ThemeAssessment(theme_id, theme.label, theme_status(list(mine)), mine,
-                                   theme.judgement_area))  # fmt: skip
+        out.append(
+            ThemeAssessment(
+                theme_id, theme.label, theme_status(list(mine)), mine, theme.judgement_area
+            )
+        )
     return out
 
 
@@ -165,6 +168,6 @@ def triangulation_figures(assessments: list[ThemeAssessment], period: Period) ->
             source="triangulation",
             theme=a.theme,
             note="rests on: " + (", ".join(a.figure_ids) or "no figures"),
-        )  # fmt: skip
+        )
         for a in assessments
     ]

@@ -41,8 +41,9 @@ def _csv(header: list[str], rows: list[list[str]], *, sep: str = ",") -> str:
     return "".join(sep.join(r) + "\n" for r in [header, *rows])
 
 
-def write_authority(folder: Path, body: bytes | str, *, name: str = "audits.csv",
-                    source_extra: str = "") -> Path:  # fmt: skip
+def write_authority(
+    folder: Path, body: bytes | str, *, name: str = "audits.csv", source_extra: str = ""
+) -> Path:
     """The mini ``la.yaml`` pointing at ``name`` (with extra ``sources.audits`` settings)."""
     folder.mkdir(parents=True, exist_ok=True)
     data = body.encode("utf-8") if isinstance(body, str) else body
@@ -71,12 +72,16 @@ def ods_bytes(sheets: dict[str, list[list]]) -> bytes:
 
     def cell(value) -> str:
         if isinstance(value, (int, float)):
-            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                    f"<text:p>{value}</text:p></table:table-cell>")  # fmt: skip
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
         if value in (None, ""):
             return "<table:table-cell/>"
-        return (f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
-                "</text:p></table:table-cell>")  # fmt: skip
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+            "</text:p></table:table-cell>"
+        )
 
     tables = "".join(
         f'<table:table table:name="{escape(title)}">'
@@ -103,8 +108,11 @@ def ods_bytes(sheets: dict[str, list[list]]) -> bytes:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                   compress_type=zipfile.ZIP_STORED)  # fmt: skip
+        z.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
         z.writestr("META-INF/manifest.xml", manifest)
         z.writestr("content.xml", content)
     return buffer.getvalue()
@@ -194,16 +202,19 @@ def ods(folder: Path) -> Path:
 
 def second_sheet(folder: Path) -> Path:
     header, rows = mini_rows()
-    sheets = {"Cover": [["Case audit export"], ["Produced by the audit tool"]],
-              "Data": [header, *rows]}  # fmt: skip
+    sheets = {
+        "Cover": [["Case audit export"], ["Produced by the audit tool"]],
+        "Data": [header, *rows],
+    }
     return write_authority(folder, _workbook(folder, sheets), name="audits.xlsx")
 
 
 def configured_sheet_missing(folder: Path) -> Path:
     header, rows = mini_rows()
     sheets = {"Cover": [["Case audit export"]], "Data": [header, *rows]}
-    return write_authority(folder, _workbook(folder, sheets), name="audits.xlsx",
-                           source_extra="    sheet: Audits\n")  # fmt: skip
+    return write_authority(
+        folder, _workbook(folder, sheets), name="audits.xlsx", source_extra="    sheet: Audits\n"
+    )
 
 
 def no_sheet_matches(folder: Path) -> Path:
@@ -220,8 +231,9 @@ SERIALS = {"AU1": 45839, "AU2": 45840, "AU3": 45853, "AU9": 45908}
 def excel_serial_dates_xlsx(folder: Path) -> Path:
     header, rows = mini_rows()
     cells = [[r[0], r[1], SERIALS[r[0]], *r[3:]] for r in rows]
-    return write_authority(folder, _workbook(folder, {"Audits": [header, *cells]}),
-                           name="audits.xlsx")  # fmt: skip
+    return write_authority(
+        folder, _workbook(folder, {"Audits": [header, *cells]}), name="audits.xlsx"
+    )
 
 
 def excel_serial_dates_ods(folder: Path) -> Path:
@@ -319,15 +331,41 @@ def yaml_alias_bomb(folder: Path) -> Path:
 CASES: dict[str, Callable[[Path], Path]] = {
     f.__name__: f
     for f in (
-        clean, unclosed_quote_first_row, unclosed_quote_middle, unclosed_quote_last_row,
-        unclosed_quote_closed_by_a_later_one, embedded_newlines, duplicate_header_unused,
-        duplicate_header_canonical, utf16_le_bom, utf16_be_bom, utf8_bom, semicolons, tabs, ods,
-        second_sheet, configured_sheet_missing, no_sheet_matches, excel_serial_dates_xlsx,
-        excel_serial_dates_ods, excel_serial_dates_csv, year_1900, far_future, header_only,
-        header_only_required, all_rows_rejected, megabyte_cell, nul_bytes, blank_block,
-        trailing_empty_columns, header_repeated, yaml_deeply_nested, yaml_huge, yaml_alias_bomb,
+        clean,
+        unclosed_quote_first_row,
+        unclosed_quote_middle,
+        unclosed_quote_last_row,
+        unclosed_quote_closed_by_a_later_one,
+        embedded_newlines,
+        duplicate_header_unused,
+        duplicate_header_canonical,
+        utf16_le_bom,
+        utf16_be_bom,
+        utf8_bom,
+        semicolons,
+        tabs,
+        ods,
+        second_sheet,
+        configured_sheet_missing,
+        no_sheet_matches,
+        excel_serial_dates_xlsx,
+        excel_serial_dates_ods,
+        excel_serial_dates_csv,
+        year_1900,
+        far_future,
+        header_only,
+        header_only_required,
+        all_rows_rejected,
+        megabyte_cell,
+        nul_bytes,
+        blank_block,
+        trailing_empty_columns,
+        header_repeated,
+        yaml_deeply_nested,
+        yaml_huge,
+        yaml_alias_bomb,
     )
-}  # fmt: skip
+}
 
 
 def build(case: str, folder: Path) -> Path:

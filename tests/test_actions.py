@@ -44,13 +44,27 @@ def make_evidence() -> Evidence:
         authority={"name": "Test", "slug": "test"}, sources={"audits": {"file": "a.csv"}}
     )
     config = Config.model_validate(settings)
-    audits = pd.DataFrame({
-        "audit_id": ["A1", "A2"], "child_id": ["C1", "C2"],
-        "audit_date": pd.to_datetime(["2025-04-01", "2025-04-01"]), "service": ["S1", "S2"],
-        "team": ["Team A", "Team B"], "overall_grade": ["Good", "Inadequate"],
-    })  # fmt: skip
-    actions = pd.DataFrame(ACTIONS, columns=["action_id", "audit_id", "raised_date", "due_date",
-                                             "completed_date", "owner_team"])  # fmt: skip
+    audits = pd.DataFrame(
+        {
+            "audit_id": ["A1", "A2"],
+            "child_id": ["C1", "C2"],
+            "audit_date": pd.to_datetime(["2025-04-01", "2025-04-01"]),
+            "service": ["S1", "S2"],
+            "team": ["Team A", "Team B"],
+            "overall_grade": ["Good", "Inadequate"],
+        }
+    )
+    actions = pd.DataFrame(
+        ACTIONS,
+        columns=[
+            "action_id",
+            "audit_id",
+            "raised_date",
+            "due_date",
+            "completed_date",
+            "owner_team",
+        ],
+    )
     for column in ("raised_date", "due_date", "completed_date"):
         actions[column] = pd.to_datetime(actions[column])
     actions = actions.astype({"owner_team": object})
@@ -68,7 +82,14 @@ def test_status_of_each_action(evidence):
     status = acts.action_status(evidence, Q2).set_index("action_id")
     assert status.loc["X1", "due_date"] == pd.Timestamp("2025-07-11")
     assert status["is_due_in_period"].to_dict() == {
-        "X1": True, "X2": True, "X3": True, "X4": False, "X5": False, "X6": False, "X7": True}  # fmt: skip
+        "X1": True,
+        "X2": True,
+        "X3": True,
+        "X4": False,
+        "X5": False,
+        "X6": False,
+        "X7": True,
+    }
     assert status.index[status["is_closed_on_time"]].tolist() == ["X1"]
     assert status.index[status["is_overdue_open"]].tolist() == ["X3", "X6", "X7"]
     assert status.index[status["is_open_at_end"]].tolist() == ["X3", "X4", "X6", "X7"]
@@ -108,8 +129,11 @@ def test_overdue_list_is_longest_overdue_first(evidence):
 
 # ----------------------------------------------------------------------------- the sample authority
 
-SAMPLE = Path(os.environ.get("QAANALYSIS_SAMPLE_CONFIG",
-                             Path(__file__).parents[1] / "data_samples" / "la.yaml"))  # fmt: skip
+SAMPLE = Path(
+    os.environ.get(
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+    )
+)
 
 
 @pytest.mark.skipif(not SAMPLE.is_file(), reason=f"sample authority not found at {SAMPLE}")

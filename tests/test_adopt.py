@@ -50,8 +50,12 @@ def test_the_proposed_configuration_loads_every_source_without_a_fatal_error(ado
     counts = {n: (r.rows_read, r.rows_accepted) for n, r in report.sources.items() if r.files}
     # 20 audits of which one has no final judgement; 10 actions; 15 complaints; 5 respondents x 4
     # questions.
-    assert counts == {"audits": (20, 19), "audit_actions": (10, 10), "complaints": (15, 15),
-                      "feedback": (20, 20)}  # fmt: skip
+    assert counts == {
+        "audits": (20, 19),
+        "audit_actions": (10, 10),
+        "complaints": (15, 15),
+        "feedback": (20, 20),
+    }
 
 
 def test_audits_are_read_below_the_title_rows_with_their_own_headers_and_grades(adopted):
@@ -75,16 +79,23 @@ def test_audits_are_read_below_the_title_rows_with_their_own_headers_and_grades(
     assert audits.loc["NA-0102", "moderated_grade"] == "Inadequate"
     # Hand count of the fixture's final judgements over the 19 accepted audits.
     assert audits["overall_grade"].value_counts().to_dict() == {
-        "Good": 10, "Requires Improvement": 4, "Inadequate": 3, "Outstanding": 2,
-    }  # fmt: skip
+        "Good": 10,
+        "Requires Improvement": 4,
+        "Inadequate": 3,
+        "Outstanding": 2,
+    }
 
 
 def test_domain_columns_become_domains_and_the_theme_map_points_at_them(adopted):
     _, config, evidence = adopted
     assert config.domain_ids == [
-        "quality_of_assessment", "childs_voice", "planning_review", "management_oversight",
-        "recording_case_notes", "outcomes_for_the_child",
-    ]  # fmt: skip
+        "quality_of_assessment",
+        "childs_voice",
+        "planning_review",
+        "management_oversight",
+        "recording_case_notes",
+        "outcomes_for_the_child",
+    ]
     assert [d.label for d in config.domains][:2] == ["Quality of Assessment", "Child's Voice"]
     themes = {t: theme.audit_domains for t, theme in config.themes.items()}
     assert themes["assessment"] == ["quality_of_assessment"]
@@ -121,13 +132,16 @@ def test_the_windows_1252_complaints_log_is_read_with_its_own_labels(adopted):
     assert complaints.loc["CC/25/007", "outcome"] == "partly_upheld"  # "Partially Upheld"
     assert complaints.loc["CC/25/015", "stage"] == "ombudsman"  # "LGSCO"
     assert complaints["record_type"].value_counts().to_dict() == {
-        "complaint": 10, "compliment": 3, "comment": 2,
-    }  # fmt: skip
+        "complaint": 10,
+        "compliment": 3,
+        "comment": 2,
+    }
     # Row 7 (CC/25/006): the two labels init could not place are blanked and reported.
     warnings = evidence.report.sources["complaints"].warnings
     assert sorted((p.row, p.column, p.value) for p in warnings) == [
-        (7, "Stage", "Informal"), (7, "Who Complained", "Neighbour"),
-    ]  # fmt: skip
+        (7, "Stage", "Informal"),
+        (7, "Who Complained", "Neighbour"),
+    ]
 
 
 def test_audit_actions_are_read_from_the_tracker(adopted):
@@ -145,13 +159,19 @@ def test_feedback_is_read_with_question_codes_the_theme_map_knows(adopted):
     _, config, evidence = adopted
     feedback = evidence.feedback
     assert set(feedback["question"]) == {
-        "listened_to", "involved_in_plans", "worker_relationship", "made_a_difference",
-    }  # fmt: skip
+        "listened_to",
+        "involved_in_plans",
+        "worker_relationship",
+        "made_a_difference",
+    }
     named = {q for theme in config.themes.values() for q in theme.feedback_questions}
     assert set(feedback["question"]) <= named
     assert feedback["respondent"].value_counts().to_dict() == {
-        "parent": 8, "young_person": 4, "child": 4, "carer": 4,
-    }  # fmt: skip
+        "parent": 8,
+        "young_person": 4,
+        "child": 4,
+        "carer": 4,
+    }
 
 
 # ---------------------------------------------------------------- the comments
@@ -217,10 +237,13 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def test_a_missing_required_column_is_a_gap_naming_the_candidates(tmp_path):
-    folder = write(tmp_path, "audits.csv",
+    folder = write(
+        tmp_path,
+        "audits.csv",
         "Audit Ref,Child ID,Date of Audit,Service Area,Squad,Overall Grade,Assessment\n"
         "A1,C1,01/07/2025,North,Squad 1,Good,Good\n"
-        "A2,C2,02/07/2025,North,Squad 2,RI,Good\n")  # fmt: skip
+        "A2,C2,02/07/2025,North,Squad 2,RI,Good\n",
+    )
     text = propose_config(folder, out=folder / "la.yaml")
     # Team is missing; "Squad" is the one unused text column (Assessment holds grades).
     assert "# GAP: required column team not found; candidate headers: 'Squad'." in text
@@ -231,10 +254,13 @@ def test_a_missing_required_column_is_a_gap_naming_the_candidates(tmp_path):
 
 
 def test_the_only_column_of_dates_is_proposed_for_a_required_date(tmp_path):
-    folder = write(tmp_path, "audit_log.csv",
+    folder = write(
+        tmp_path,
+        "audit_log.csv",
         "Audit Ref,Child ID,When,Service,Team,Overall Grade\n"
         "A1,C1,01/07/2025,North,T1,Good\n"
-        "A2,C2,2025-07-02,North,T1,Inadequate\n")  # fmt: skip
+        "A2,C2,2025-07-02,North,T1,Inadequate\n",
+    )
     text = propose_config(folder)
     assert comment_of(text, "audit_date:") == (
         "GUESS: header 'When' resembles audit_date (the only unmatched column of dates)"
@@ -242,19 +268,25 @@ def test_the_only_column_of_dates_is_proposed_for_a_required_date(tmp_path):
 
 
 def test_month_first_dates_are_a_gap(tmp_path):
-    folder = write(tmp_path, "audits.csv",
+    folder = write(
+        tmp_path,
+        "audits.csv",
         "Audit Ref,Child ID,Date of Audit,Service,Team,Overall Grade\n"
         "A1,C1,07/31/2025,North,T1,Good\n"  # 31st is in the month's place: month-first
-        "A2,C2,08/15/2025,North,T1,Good\n")  # fmt: skip
+        "A2,C2,08/15/2025,North,T1,Good\n",
+    )
     assert "GAP: 'Date of Audit' holds month-first dates" in propose_config(folder)
 
 
 def test_the_default_domains_keep_their_ids_and_the_default_theme_map(tmp_path):
     labels = [d["label"] for d in default_settings()["domains"]]
-    header = ",".join(["Audit Ref", "Child ID", "Date of Audit", "Service", "Team", "Overall Grade"]
-                      + [f'"{label}"' for label in labels])  # fmt: skip
-    rows = "\n".join(f"A{i},C{i},0{i}/07/2025,North,T1,Good," + ",".join(["Good"] * 8)
-                     for i in range(1, 4))  # fmt: skip
+    header = ",".join(
+        ["Audit Ref", "Child ID", "Date of Audit", "Service", "Team", "Overall Grade"]
+        + [f'"{label}"' for label in labels]
+    )
+    rows = "\n".join(
+        f"A{i},C{i},0{i}/07/2025,North,T1,Good," + ",".join(["Good"] * 8) for i in range(1, 4)
+    )
     folder = write(tmp_path, "audits.csv", header + "\n" + rows + "\n")
     text = propose_config(folder, out=folder / "la.yaml")
     assert "\ndomains:" not in text and "\nthemes:" not in text
@@ -265,12 +297,17 @@ def test_the_default_domains_keep_their_ids_and_the_default_theme_map(tmp_path):
 
 
 def test_domains_named_otherwise_are_matched_to_themes_by_their_words(tmp_path):
-    header = ("Audit Ref,Child ID,Date of Audit,Service,Team,Overall Grade,"
-              "Direct Work and Relationships,Multi-Agency Planning,Stability and Permanence,"
-              "Supervision")  # fmt: skip
-    folder = write(tmp_path, "audits.csv",
-                   header + "\nA1,C1,01/07/2025,North,T1,Good,Good,Good,Good,Good\n"
-                   "A2,C2,02/07/2025,North,T1,Good,Good,RI,Good,Good\n")  # fmt: skip
+    header = (
+        "Audit Ref,Child ID,Date of Audit,Service,Team,Overall Grade,"
+        "Direct Work and Relationships,Multi-Agency Planning,Stability and Permanence,"
+        "Supervision"
+    )
+    folder = write(
+        tmp_path,
+        "audits.csv",
+        header + "\nA1,C1,01/07/2025,North,T1,Good,Good,Good,Good,Good\n"
+        "A2,C2,02/07/2025,North,T1,Good,Good,RI,Good,Good\n",
+    )
     text = propose_config(folder, out=folder / "la.yaml")
     (folder / "la.yaml").write_text(text, encoding="utf-8")
     themes = {t: v.audit_domains for t, v in load_config(folder / "la.yaml").themes.items()}
@@ -283,8 +320,9 @@ def test_domains_named_otherwise_are_matched_to_themes_by_their_words(tmp_path):
 
 
 def test_a_folder_without_audits_gets_a_placeholder_that_validate_explains(tmp_path):
-    folder = write(tmp_path, "complaints.csv",
-                   "Reference,Date Received,Type\nR1,01/07/2025,Complaint\n")  # fmt: skip
+    folder = write(
+        tmp_path, "complaints.csv", "Reference,Date Received,Type\nR1,01/07/2025,Complaint\n"
+    )
     text = propose_config(folder, out=folder / "la.yaml")
     assert "GAP: no export was recognised as case-file audits (required)" in text
     (folder / "la.yaml").write_text(text, encoding="utf-8")
@@ -331,12 +369,15 @@ def test_suggest_value_proposes_a_canonical_value_only_when_one_is_close():
 
 
 def test_a_title_line_above_a_csv_header_is_skipped(tmp_path):
-    folder = write(tmp_path, "audits.csv",
+    folder = write(
+        tmp_path,
+        "audits.csv",
         "Audit log for Q2\n"  # row 1: a title, one cell wide
         "\n"  # row 2: blank
         "Audit Ref,Child ID,Date of Audit,Service,Team,Overall Grade\n"  # row 3: the header
         "A1,C1,01/07/2025,North,T1,Good\n"
-        "A2,C2,02/07/2025,North,T1,RI\n")  # fmt: skip
+        "A2,C2,02/07/2025,North,T1,RI\n",
+    )
     text = propose_config(folder, out=folder / "la.yaml")
     assert "# NOTE: the header is on row 3; the rows above it are skipped" in text
     (folder / "la.yaml").write_text(text, encoding="utf-8")
@@ -359,8 +400,12 @@ def test_an_annex_a_workbook_is_recognised_by_its_list_sheets(tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
     book.save(folder / "annex_a.xlsx")
-    write(folder, "audits.csv", "Audit Ref,Child ID,Date of Audit,Service,Team,Overall Grade\n"
-                                "A1,C1,01/07/2025,North,T1,Good\n")  # fmt: skip
+    write(
+        folder,
+        "audits.csv",
+        "Audit Ref,Child ID,Date of Audit,Service,Team,Overall Grade\n"
+        "A1,C1,01/07/2025,North,T1,Good\n",
+    )
     text = propose_config(folder, out=folder / "la.yaml")
     assert comment_of(text, 'file: "annex_a.xlsx"').startswith("GUESS: Annex A workbook: sheets")
     assert comment_of(text, "list_4.assessment_start_date:").startswith(
@@ -376,11 +421,19 @@ def test_an_annex_a_workbook_is_recognised_by_its_list_sheets(tmp_path):
 
 
 def test_dfe_published_statistics_and_the_neighbour_model_are_named_not_read_as_sources(tmp_path):
-    folder = write(tmp_path, "audits.csv", "Audit Ref,Child ID,Date of Audit,Service,Team,Overall Grade\n"
-                                           "A1,C1,01/07/2025,North,T1,Good\n")  # fmt: skip
+    folder = write(
+        tmp_path,
+        "audits.csv",
+        "Audit Ref,Child ID,Date of Audit,Service,Team,Overall Grade\n"
+        "A1,C1,01/07/2025,North,T1,Good\n",
+    )
     write(folder, "sn_model.csv", "old_la_code,la_name,SN_1,SN_1P\n370,Barnsley,371,0.9\n")
-    write(folder, "d3_cpps.csv", "time_period,time_identifier,geographic_level,old_la_code,CPP_start\n"
-                                 "202425,Reporting year,Local authority,370,100\n")  # fmt: skip
+    write(
+        folder,
+        "d3_cpps.csv",
+        "time_period,time_identifier,geographic_level,old_la_code,CPP_start\n"
+        "202425,Reporting year,Local authority,370,100\n",
+    )
     text = propose_config(folder, out=folder / "la.yaml")
     assert comment_of(text, 'sn_model: "sn_model.csv"').startswith("GUESS")
     assert "# NOTE: 'd3_cpps.csv' is a DfE published-statistics file" in text

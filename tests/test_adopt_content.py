@@ -31,8 +31,17 @@ from qaanalysis.tools.adopt import propose_config
 
 AUDIT_TITLE = ["Westvale Council \u2013 Practice Audit Tool"]
 EXPORTED = "Exported 02/10/2026 09:14"
-AUDIT_HEADER = ["Audit ID", "Child Ref", "Date of Audit", "Service", "Team", "Overall Judgement",
-                "Voice of the Child", "Management Oversight", "IRO Oversight"]  # fmt: skip
+AUDIT_HEADER = [
+    "Audit ID",
+    "Child Ref",
+    "Date of Audit",
+    "Service",
+    "Team",
+    "Overall Judgement",
+    "Voice of the Child",
+    "Management Oversight",
+    "IRO Oversight",
+]
 G, RI, INAD, OUT = "Good", "Requires Improvement", "Inadequate", "Outstanding"
 AUDITS = [
     ("W-01", "C101", "03/07/2026", "Safeguarding", "Safeguarding East", G, G, RI, G),
@@ -41,17 +50,25 @@ AUDITS = [
     ("W-04", "C104", "14/08/2026", "Children in Care", "Children in Care 1", G, G, G, RI),
     ("W-05", "C105", "08/09/2026", "Assessment", "Assessment North", INAD, RI, INAD, RI),
     ("W-06", "C106", "29/09/2026", "Assessment", "Assessment North", G, G, RI, G),
-]  # fmt: skip
+]
 
-SURVEY_HEADER = ["Submission ID", "Submitted", "Source", "Who", "Question", "Answer", "Comments",
-                 "OK to quote?"]  # fmt: skip
+SURVEY_HEADER = [
+    "Submission ID",
+    "Submitted",
+    "Source",
+    "Who",
+    "Question",
+    "Answer",
+    "Comments",
+    "OK to quote?",
+]
 # One respondent a line: date, channel, who, (listened to, involved in plans), comment, consent.
 RESPONDENTS = [
     ("06/07/2026", "Online", "Child", (5, 4), "My worker listens", "Yes"),
     ("15/07/2026", "Paper", "Young person", (3, 2), "", "No"),
     ("02/08/2026", "Online", "Parent", (2, 3), "Nobody rang back", "No"),
     ("20/08/2026", "Online", "Carer", (4, 4), "", "Yes"),
-]  # fmt: skip
+]
 QUESTIONS = ("Listened to", "Involved in plans")
 
 ALERT_HEADER = ["Alert Ref", "Date Raised", "Issue Type", "Team", "Date Resolved", "Outcome"]
@@ -62,25 +79,60 @@ ALERTS = [
     ("PA-4", "04/08/2026", "Multi-agency", "Safeguarding East", "25/08/2026", "Escalated"),
     ("PA-5", "18/08/2026", "Management response", "Children in Care 1", "19/08/2026", "Resolved"),
     ("PA-6", "09/09/2026", "Drift & Delay", "Assessment North", "", ""),
-]  # fmt: skip
+]
 
-COMPLAINT_HEADER = ["Complaint Ref", "Date Logged", "Type", "Stage", "Outcome", "Category",
-                    "Who Complained"]  # fmt: skip
+COMPLAINT_HEADER = [
+    "Complaint Ref",
+    "Date Logged",
+    "Type",
+    "Stage",
+    "Outcome",
+    "Category",
+    "Who Complained",
+]
 NOT_INFORMED = "Communication / not kept informed"
 COMPLAINTS = [
     ("WC-01", "02/07/2026", "Complaint", "Stage 1", "Upheld", NOT_INFORMED, "Parent"),
     ("WC-02", "09/07/2026", "Complaint", "Stage 1", "Not upheld", "Worker contact", "Young person"),
     ("WC-03", "16/07/2026", "Compliment", "", "", "", "Carer"),
-    ("WC-04", "05/08/2026", "Complaint", "Stage 2", "Partly upheld", "Not listened to", "Young person"),
+    (
+        "WC-04",
+        "05/08/2026",
+        "Complaint",
+        "Stage 2",
+        "Partly upheld",
+        "Not listened to",
+        "Young person",
+    ),
     ("WC-05", "19/08/2026", "Complaint", "Stage 1", "Upheld", NOT_INFORMED, "Parent"),
-]  # fmt: skip
+]
 
-SSDA903_EPISODES = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                    "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]  # fmt: skip
+SSDA903_EPISODES = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+]
 SSDA903_HEADER = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
-CIN_CENSUS = ["LAchildID", "CINreferralDate", "ReferralSource", "PrimaryNeedCode",
-              "AssessmentActualStartDate", "AssessmentAuthorisationDate", "CINclosureDate",
-              "ReasonForClosure"]  # fmt: skip
+CIN_CENSUS = [
+    "LAchildID",
+    "CINreferralDate",
+    "ReferralSource",
+    "PrimaryNeedCode",
+    "AssessmentActualStartDate",
+    "AssessmentAuthorisationDate",
+    "CINclosureDate",
+    "ReasonForClosure",
+]
 CIN_XML = """<?xml version="1.0" encoding="utf-8"?>
 <Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2027</Year>
 <ReferenceDate>2027-03-31</ReferenceDate></CollectionDetails></Header>
@@ -130,12 +182,21 @@ def write_westvale(folder: Path) -> Path:
     assessments.append(["C105", 3, "15/07/2026"])
     annex.save(folder / "annex_a_lists.xlsx")
 
-    write_csv(folder / "903_episodes.csv", SSDA903_EPISODES,
-              [["C103", "01/04/2026", "S", "C2", "N1", "U4", "PR1", "", "", "", "AB1", "AB2", "SC1"]])  # fmt: skip
-    write_csv(folder / "903_header.csv", SSDA903_HEADER,
-              [["C103", "1", "01/02/2015", "WBRI", "A123456789012", "", ""]])  # fmt: skip
-    write_csv(folder / "cin_census_2026.csv", CIN_CENSUS,
-              [["C101", "2026-06-01", "1A", "N1", "2026-06-02", "2026-07-20", "", ""]])  # fmt: skip
+    write_csv(
+        folder / "903_episodes.csv",
+        SSDA903_EPISODES,
+        [["C103", "01/04/2026", "S", "C2", "N1", "U4", "PR1", "", "", "", "AB1", "AB2", "SC1"]],
+    )
+    write_csv(
+        folder / "903_header.csv",
+        SSDA903_HEADER,
+        [["C103", "1", "01/02/2015", "WBRI", "A123456789012", "", ""]],
+    )
+    write_csv(
+        folder / "cin_census_2026.csv",
+        CIN_CENSUS,
+        [["C101", "2026-06-01", "1A", "N1", "2026-06-02", "2026-07-20", "", ""]],
+    )
     (folder / "cin_census.xml").write_text(CIN_XML, encoding="utf-8")
     return folder
 
@@ -170,8 +231,11 @@ def test_every_source_is_mapped_with_no_hand_edits(westvale):
     counts = {n: (r.rows_read, r.rows_accepted) for n, r in report.sources.items() if r.files}
     # 6 audits, 5 complaints, 4 respondents x 2 questions, 6 alerts; nothing rejected.
     assert {k: v for k, v in counts.items() if k != "annex_a"} == {
-        "audits": (6, 6), "complaints": (5, 5), "feedback": (8, 8), "escalations": (6, 6),
-    }  # fmt: skip
+        "audits": (6, 6),
+        "complaints": (5, 5),
+        "feedback": (8, 8),
+        "escalations": (6, 6),
+    }
     assert len(evidence.annex_a["list_4"]) == 1
 
 
@@ -186,8 +250,11 @@ def test_a_column_headed_who_holding_respondent_labels_is_the_respondent(westval
     )
     # Each respondent answered two questions.
     assert evidence.feedback["respondent"].value_counts().to_dict() == {
-        "child": 2, "young_person": 2, "parent": 2, "carer": 2,
-    }  # fmt: skip
+        "child": 2,
+        "young_person": 2,
+        "parent": 2,
+        "carer": 2,
+    }
 
 
 def test_the_1_to_5_answer_column_is_the_score(westvale):
@@ -217,19 +284,26 @@ def test_issue_type_is_taken_as_the_escalation_category(westvale):
     # "Drift & Delay" is drift_and_delay by its words; the others are the codes as written.
     assert comment_of(text, '"Drift & Delay":').startswith("GUESS")
     assert evidence.escalations["category"].value_counts().to_dict() == {
-        "drift_and_delay": 2, "planning": 1, "front_door": 1, "multi_agency": 1,
+        "drift_and_delay": 2,
+        "planning": 1,
+        "front_door": 1,
+        "multi_agency": 1,
         "management_response": 1,
-    }  # fmt: skip
+    }
 
 
 def test_two_yes_no_columns_for_two_yes_no_settings_are_left_to_the_person(tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
     # Advocate used and extension agreed are both yes / no: which column is which is not knowable.
-    write_csv(folder / "complaints.csv",
-              ["Reference", "Date Received", "Type", "Flag A", "Flag B"],
-              [["R1", "01/07/2025", "Complaint", "Yes", "No"],
-               ["R2", "02/07/2025", "Complaint", "No", "No"]])  # fmt: skip
+    write_csv(
+        folder / "complaints.csv",
+        ["Reference", "Date Received", "Type", "Flag A", "Flag B"],
+        [
+            ["R1", "01/07/2025", "Complaint", "Yes", "No"],
+            ["R2", "02/07/2025", "Complaint", "No", "No"],
+        ],
+    )
     text = propose_config(folder)
     assert not lines_with(text, 'advocate: "Flag')
     assert not lines_with(text, 'extended: "Flag')
@@ -243,28 +317,36 @@ def test_a_category_sharing_only_the_word_not_is_not_not_listened_to(westvale):
     text, _, evidence = westvale
     assert not lines_with(text, '"Communication / not kept informed": "not_listened_to"')
     assert evidence.complaints["category"].value_counts().to_dict() == {
-        "communication_not_kept_informed": 2, "worker_contact": 1, "not_listened_to": 1,
-    }  # fmt: skip
+        "communication_not_kept_informed": 2,
+        "worker_contact": 1,
+        "not_listened_to": 1,
+    }
     # Named by no theme, so init says so rather than forcing it onto one.
-    assert lines_with(text, "complaints category codes that no theme names: "
-                            "communication_not_kept_informed.")  # fmt: skip
+    assert lines_with(
+        text, "complaints category codes that no theme names: communication_not_kept_informed."
+    )
 
 
 def test_one_shared_word_out_of_several_does_not_name_a_feedback_question(tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
-    write_csv(folder / "feedback.csv",
-              ["Response ID", "Date", "Channel", "Respondent", "Question", "Score"],
-              [["F1", "01/07/2025", "Online", "Parent", "Do you feel listened to?", "4"],
-               ["F2", "01/07/2025", "Online", "Practitioner", "I feel supported by my manager", "2"]])  # fmt: skip
+    write_csv(
+        folder / "feedback.csv",
+        ["Response ID", "Date", "Channel", "Respondent", "Question", "Score"],
+        [
+            ["F1", "01/07/2025", "Online", "Parent", "Do you feel listened to?", "4"],
+            ["F2", "01/07/2025", "Online", "Practitioner", "I feel supported by my manager", "2"],
+        ],
+    )
     text = propose_config(folder)
     # Every word of listened_to is in the first question: a guess.
     assert comment_of(text, '"Do you feel listened to?": "listened_to"').startswith("GUESS")
     # The second shares only "feel" with feel_settled (one of its three words; "supported" alone
     # would be the generic word of staff_supported): no guess, the question keeps its own code.
     assert not lines_with(text, '"I feel supported by my manager":')
-    assert lines_with(text, "feedback question codes that no theme names: "
-                            "i_feel_supported_by_my_manager")  # fmt: skip
+    assert lines_with(
+        text, "feedback question codes that no theme names: i_feel_supported_by_my_manager"
+    )
 
 
 def test_iro_oversight_is_not_given_to_the_management_oversight_theme(westvale):

@@ -18,9 +18,11 @@ EXTRACT = pd.Timestamp("2021-03-31")  # the reference workbook's latest dates ar
 
 def config_for(annex_a: dict, base_dir: Path = REFERENCE.parent) -> Config:
     settings = default_settings()
-    settings.update(authority={"name": "Testshire", "slug": "testshire"},
-                    sources={"audits": {"file": "audits.csv"}, "annex_a": annex_a},
-                    base_dir=base_dir)  # fmt: skip
+    settings.update(
+        authority={"name": "Testshire", "slug": "testshire"},
+        sources={"audits": {"file": "audits.csv"}, "annex_a": annex_a},
+        base_dir=base_dir,
+    )
     return Config.model_validate(settings)
 
 
@@ -45,8 +47,18 @@ def test_reference_workbook_loads_with_its_quirks():
     # rows counted by eye in the workbook: 5 contacts, 5 EH, 6 referrals, 5 assessments, 5 S47,
     # 5 CIN, 7 CP, 5 CLA, 6 care leavers, 5 adoption, 5 adopters
     assert {k: len(v) for k, v in lists.items()} == {
-        "list_1": 5, "list_2": 5, "list_3": 6, "list_4": 5, "list_5": 5, "list_6": 5, "list_7": 7,
-        "list_8": 5, "list_9": 6, "list_10": 5, "list_11": 5}  # fmt: skip
+        "list_1": 5,
+        "list_2": 5,
+        "list_3": 6,
+        "list_4": 5,
+        "list_5": 5,
+        "list_6": 5,
+        "list_7": 7,
+        "list_8": 5,
+        "list_9": 6,
+        "list_10": 5,
+        "list_11": 5,
+    }
     assert report.rows_read == report.rows_accepted + report.rows_rejected == 59
     contacts = lists["list_1"]
     assert contacts["child_id"].iloc[0] == "9212044"  # an Excel integer, read as text without ".0"
@@ -80,17 +92,28 @@ def test_reference_workbook_goes_through_every_kpi_without_error():
     # far longer than 45 working days (started 2019 and early 2020)
     assert (availability.loc["assessments_within_45wd", "records"]) == 4
     figures = {f.id: f for f in perf.kpi_figures(ev, period)}
-    assert (figures["kpi.assessments_within_45wd"].numerator,
-            figures["kpi.assessments_within_45wd"].denominator) == (0, 4)  # fmt: skip
+    assert (
+        figures["kpi.assessments_within_45wd"].numerator,
+        figures["kpi.assessments_within_45wd"].denominator,
+    ) == (0, 4)
     assert figures["kpi.care_leavers_in_touch"].denominator == 6
     assert not perf.scorecard(ev, period).empty
 
 
 def test_missing_sheet_is_reported_not_fatal(tmp_path):
-    header = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
-              "Date of Contact", "Contact Source"]  # fmt: skip
-    workbook(tmp_path / "annex.xlsx", {"List 1": [header, ["C1", "Male", "WBRI", "01/01/2015", 6,
-                                                           "16/09/2020", "Police"]]})  # fmt: skip
+    header = [
+        "Child Unique ID",
+        "Gender",
+        "Ethnicity",
+        "Date of Birth",
+        "Age of Child (Years)",
+        "Date of Contact",
+        "Contact Source",
+    ]
+    workbook(
+        tmp_path / "annex.xlsx",
+        {"List 1": [header, ["C1", "Male", "WBRI", "01/01/2015", 6, "16/09/2020", "Police"]]},
+    )
     lists, report, _ = load({"file": "annex.xlsx"}, tmp_path)
     assert len(lists["list_1"]) == 1
     assert lists["list_1"]["age"].iloc[0] == 6  # "Age of Child (Years)"
@@ -116,12 +139,23 @@ def test_workbook_without_any_annex_a_sheet_is_a_clear_error(tmp_path):
 
 
 def test_blank_leading_rows_and_renamed_sheets(tmp_path):
-    rows = [[], [], ["Annex A list 4 - exported 31/03/2021"], [],
-            ["Child Unique ID", "Gender", "Age", "Continuous Assessment Start Date",
-             "Child Seen During Continuous Assessment", "Continuous Assessment Date of Authorisation",
-             "Allocated Team"],
-            ["A1", "a) Male", 7, "05/05/2023", "c) Unknown", "11/07/2023", "East"],
-            ["A2", "F", 8, "", "Y", "12/07/2023", "East"]]  # fmt: skip
+    rows = [
+        [],
+        [],
+        ["Annex A list 4 - exported 31/03/2021"],
+        [],
+        [
+            "Child Unique ID",
+            "Gender",
+            "Age",
+            "Continuous Assessment Start Date",
+            "Child Seen During Continuous Assessment",
+            "Continuous Assessment Date of Authorisation",
+            "Allocated Team",
+        ],
+        ["A1", "a) Male", 7, "05/05/2023", "c) Unknown", "11/07/2023", "East"],
+        ["A2", "F", 8, "", "Y", "12/07/2023", "East"],
+    ]
     workbook(tmp_path / "annex.xlsx", {"List 4 - Assessments": rows})
     lists, report, rejected = load({"file": "annex.xlsx"}, tmp_path, pd.Timestamp("2023-07-31"))
     assessments = lists["list_4"]
@@ -136,14 +170,22 @@ def test_blank_leading_rows_and_renamed_sheets(tmp_path):
 def test_one_file_per_list_with_list_specific_headers(tmp_path):
     (tmp_path / "assessments.csv").write_text(
         "Child Unique ID,Gender,Age of Child (Years),Continuous Assessment Start Date,Date Completed,"
-        "Allocated Team\nA1,b) Female,7,05/05/2023,11/07/2023,East\n", encoding="utf-8")  # fmt: skip
+        "Allocated Team\nA1,b) Female,7,05/05/2023,11/07/2023,East\n",
+        encoding="utf-8",
+    )
     (tmp_path / "referrals.csv").write_text(
         "Child Unique ID,Age,Date of Referral,Referral NFA?,Number of Referrals in Last 12 Months\n"
-        "A1,7,03/05/2023,b) No,2\n", encoding="utf-8")  # fmt: skip
-    lists, report, _ = load({
-        "files": {"list_4": "assessments.csv", "list_3": "referrals.csv"},
-        "columns": {"list_4.assessment_authorised_date": "Date Completed"}}, tmp_path,
-        pd.Timestamp("2023-07-31"))  # fmt: skip
+        "A1,7,03/05/2023,b) No,2\n",
+        encoding="utf-8",
+    )
+    lists, report, _ = load(
+        {
+            "files": {"list_4": "assessments.csv", "list_3": "referrals.csv"},
+            "columns": {"list_4.assessment_authorised_date": "Date Completed"},
+        },
+        tmp_path,
+        pd.Timestamp("2023-07-31"),
+    )
     assert lists["list_4"]["assessment_authorised_date"].iloc[0] == pd.Timestamp("2023-07-11")
     assert lists["list_4"]["gender"].iloc[0] == "female"
     assert not lists["list_3"]["referral_nfa"].iloc[0]  # "b) No"
@@ -164,7 +206,8 @@ def test_unknown_list_keys_are_errors(tmp_path):
 
 
 def test_a_list_without_the_age_column_still_loads(tmp_path):
-    (tmp_path / "contacts.csv").write_text("Child Unique ID,Date of Contact\nC1,16/09/2020\n",
-                                           encoding="utf-8")  # fmt: skip
+    (tmp_path / "contacts.csv").write_text(
+        "Child Unique ID,Date of Contact\nC1,16/09/2020\n", encoding="utf-8"
+    )
     lists, _, _ = load({"files": {"list_1": "contacts.csv"}}, tmp_path)
     assert len(lists["list_1"]) == 1 and lists["list_1"]["age"].isna().all()

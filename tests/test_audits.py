@@ -32,8 +32,11 @@ def funnel_words(evidence, period, *, audience="internal"):
 
 def make_config(**overrides) -> Config:
     settings = default_settings()
-    settings.update(authority={"name": "Test", "slug": "test"},
-                    sources={"audits": {"file": "audits.csv"}}, **overrides)  # fmt: skip
+    settings.update(
+        authority={"name": "Test", "slug": "test"},
+        sources={"audits": {"file": "audits.csv"}},
+        **overrides,
+    )
     return Config.model_validate(settings)
 
 
@@ -56,8 +59,14 @@ def make_evidence(rows: list[dict], config: Config | None = None) -> Evidence:
 
 
 def audit(i: int, date: str, grade: str, **extra) -> dict:
-    base = {"audit_id": f"A{i:03d}", "child_id": f"C{i:03d}", "audit_date": date,
-            "service": "Safeguarding", "team": "Team A", "overall_grade": grade}  # fmt: skip
+    base = {
+        "audit_id": f"A{i:03d}",
+        "child_id": f"C{i:03d}",
+        "audit_date": date,
+        "service": "Safeguarding",
+        "team": "Team A",
+        "overall_grade": grade,
+    }
     return {**base, **extra}
 
 
@@ -131,22 +140,31 @@ def test_domain_shares_use_only_audits_that_assessed_the_domain():
 def test_weakest_and_strongest_domains_rank_only_domains_with_enough_audits():
     rows = []
     for i in range(10):
-        rows.append(audit(i, "2025-08-01", G,
-                          help_protection_stability=G if i < 9 else R,  # 90%: strongest
-                          recording=G if i < 6 else R,  # 60%
-                          assessment=G if i < 3 else I,  # 30%: weakest
-                          management_oversight=G if i < 5 else R,  # 50%
-                          impact_outcomes=G if i < 2 else None))  # 2 assessed: unranked  # fmt: skip
+        rows.append(
+            audit(
+                i,
+                "2025-08-01",
+                G,
+                help_protection_stability=G if i < 9 else R,  # 90%: strongest
+                recording=G if i < 6 else R,  # 60%
+                assessment=G if i < 3 else I,  # 30%: weakest
+                management_oversight=G if i < 5 else R,  # 50%
+                impact_outcomes=G if i < 2 else None,
+            )
+        )  # 2 assessed: unranked
     extremes = am.domain_extremes(make_evidence(rows), Q2, top=1)
     assert extremes["position"].tolist() == ["strongest", "weakest"]
     assert extremes["domain_label"].tolist() == ["Help, protection and stability", "Assessment"]
 
 
 def test_domain_service_matrix_blanks_cells_with_too_few_audits():
-    rows = [audit(i, "2025-08-01", G, service="Safeguarding", assessment=G if i < 4 else R)
-            for i in range(8)]  # 4 of 8 good or better  # fmt: skip
-    rows += [audit(50 + i, "2025-08-01", G, service="Children in Care", assessment=G)
-             for i in range(3)]  # only 3: below the 6 needed by default  # fmt: skip
+    rows = [
+        audit(i, "2025-08-01", G, service="Safeguarding", assessment=G if i < 4 else R)
+        for i in range(8)
+    ]  # 4 of 8 good or better
+    rows += [
+        audit(50 + i, "2025-08-01", G, service="Children in Care", assessment=G) for i in range(3)
+    ]  # only 3: below the 6 needed by default
     matrix = am.domain_service_matrix(make_evidence(rows), Q2)
     assert matrix.shares.loc["Assessment", "Safeguarding"] == pytest.approx(0.5)
     assert math.isnan(matrix.shares.loc["Assessment", "Children in Care"])
@@ -158,8 +176,10 @@ def test_domain_service_matrix_blanks_cells_with_too_few_audits():
 def test_domain_service_matrix_withholds_small_counts_for_the_public():
     # 7 of 8 good or better: the one audit that was not is a count of 1, so the public sees "c".
     rows = [audit(i, "2025-08-01", G, assessment=G if i < 7 else R) for i in range(8)]
-    rows += [audit(20 + i, "2025-08-01", G, service="Early Help", assessment=G if i < 6 else R)
-             for i in range(12)]  # 6 of 12: both counts above 5, shown without counts  # fmt: skip
+    rows += [
+        audit(20 + i, "2025-08-01", G, service="Early Help", assessment=G if i < 6 else R)
+        for i in range(12)
+    ]  # 6 of 12: both counts above 5, shown without counts
     evidence = make_evidence(rows)
     internal = am.domain_service_matrix(evidence, Q2)
     public = am.domain_service_matrix(evidence, Q2, audience="public")
@@ -280,7 +300,9 @@ def test_team_comparisons_leave_out_chosen_samples():
     # Team B: 10 standard audits, 5 good. Chosen samples are not comparable between teams, so
     # both teams stand at 5 of 10 and the centre is 10 of 20 = 50%.
     rows = [audit(i, "2025-08-01", G if i < 5 else R, team="Team A") for i in range(10)]
-    rows += [audit(10 + i, "2025-08-01", I, team="Team A", audit_type="dip_sample") for i in range(6)]
+    rows += [
+        audit(10 + i, "2025-08-01", I, team="Team A", audit_type="dip_sample") for i in range(6)
+    ]
     rows += [audit(20 + i, "2025-08-01", I, team="Team A", audit_type="re_audit") for i in range(4)]
     rows += [audit(30 + i, "2025-08-01", G if i < 5 else R, team="Team B") for i in range(10)]
     funnel = am.team_funnel(make_evidence(rows), Q2)
@@ -328,12 +350,16 @@ def test_good_practice_by_theme_and_domain():
 
 
 def test_audit_programme_compares_completed_with_quota_times_roster():
-    config = make_config(audit_programme={
-        "quotas": {"team_manager": 1, "service_manager": 2},
-        "roster": [{"auditor_id": "TM1", "role": "team_manager", "manages": ["Team A"]},
-                   {"auditor_id": "TM2", "role": "team_manager", "manages": ["Team B"]},
-                   {"auditor_id": "SM1", "role": "service_manager"}],
-    })  # fmt: skip
+    config = make_config(
+        audit_programme={
+            "quotas": {"team_manager": 1, "service_manager": 2},
+            "roster": [
+                {"auditor_id": "TM1", "role": "team_manager", "manages": ["Team A"]},
+                {"auditor_id": "TM2", "role": "team_manager", "manages": ["Team B"]},
+                {"auditor_id": "SM1", "role": "service_manager"},
+            ],
+        }
+    )
     rows = [audit(i, "2025-07-15", G, auditor_role="team_manager") for i in range(4)]
     rows += [audit(10, "2025-08-15", G, auditor_role="head_of_service")]  # no quota
     table = am.audit_programme(make_evidence(rows, config), Q2).set_index("auditor_role")
@@ -360,10 +386,16 @@ def test_table_options_reads_counts_and_percentages():
 def test_signals_judge_each_theme_against_the_aspiration_and_cite_existing_figures():
     rows = []
     for i in range(12):
-        rows.append(audit(i, "2025-08-01", G,
-                          assessment=G if i < 4 else R,  # 33% < 70%: negative
-                          recording=G if i < 10 else R,  # 83%: positive
-                          management_oversight=G if i < 3 else None))  # 3 assessed: neutral  # fmt: skip
+        rows.append(
+            audit(
+                i,
+                "2025-08-01",
+                G,
+                assessment=G if i < 4 else R,  # 33% < 70%: negative
+                recording=G if i < 10 else R,  # 83%: positive
+                management_oversight=G if i < 3 else None,
+            )
+        )  # 3 assessed: neutral
     evidence = make_evidence(rows)
     found = {s.theme: s for s in am.signals(am.audit_figures(evidence, Q2), config=evidence.config)}
     assert found["assessment"].signal == "negative"
@@ -381,7 +413,12 @@ def test_a_significant_decline_is_negative_even_above_the_aspiration():
     # Fisher on [[20, 0], [14, 6]]: p = 0.020: declining.
     rows = [audit(i, "2025-05-01", G, recording=G) for i in range(20)]
     rows += [audit(100 + i, "2025-08-01", G, recording=G if i < 14 else R) for i in range(20)]
-    found = {s.theme: s for s in am.signals(am.audit_figures(make_evidence(rows), Q2), config=make_evidence(rows).config)}
+    found = {
+        s.theme: s
+        for s in am.signals(
+            am.audit_figures(make_evidence(rows), Q2), config=make_evidence(rows).config
+        )
+    }
     assert found["recording"].signal == "negative"
     assert "significantly down" in found["recording"].reason
 
@@ -389,8 +426,12 @@ def test_a_significant_decline_is_negative_even_above_the_aspiration():
 def test_audit_figures_carry_the_design_ids_and_nothing_without_audits():
     evidence = make_evidence([audit(1, "2025-07-01", G, assessment=G)])
     ids = [f.id for f in am.audit_figures(evidence, Q2)]
-    for required in ("audits.count", "audits.overall.good_or_better", "audits.overall.inadequate",
-                     "audits.domain.assessment.good_or_better"):  # fmt: skip
+    for required in (
+        "audits.count",
+        "audits.overall.good_or_better",
+        "audits.overall.inadequate",
+        "audits.domain.assessment.good_or_better",
+    ):
         assert required in ids
     assert "audits.domain.recording.good_or_better" not in ids  # not assessed in the period
     assert am.audit_figures(evidence, parse_period("2024-25-Q1")) == []
@@ -400,8 +441,11 @@ def test_audit_figures_carry_the_design_ids_and_nothing_without_audits():
 # The planted patterns of data_samples/README.md. The generator is tuned now and then, so these
 # check the patterns themselves; counts are checked against a plain second computation.
 
-SAMPLE = Path(os.environ.get("QAANALYSIS_SAMPLE_CONFIG",
-                             Path(__file__).parents[1] / "data_samples" / "la.yaml"))  # fmt: skip
+SAMPLE = Path(
+    os.environ.get(
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+    )
+)
 needs_sample = pytest.mark.skipif(
     not SAMPLE.is_file(), reason=f"sample authority not found at {SAMPLE}"
 )
@@ -427,7 +471,9 @@ def test_sample_declining_team_is_below_the_funnel(sample):
         (audits["audit_date"] >= "2025-10-01") & (audits["audit_date"] <= "2026-09-30")
     ]
     # team comparisons use the comparable (standard and multi-agency) audits only
-    last_year = last_year[last_year["audit_type"].fillna("standard").isin(["standard", "multi_agency"])]
+    last_year = last_year[
+        last_year["audit_type"].fillna("standard").isin(["standard", "multi_agency"])
+    ]
     mine = last_year[last_year["team"] == "Safeguarding Team 2"]
     assert (team["k"], team["n"]) == (int(mine["overall_grade"].isin([O, G]).sum()), len(mine))
     assert funnel.centre == pytest.approx(last_year["overall_grade"].isin([O, G]).mean())
@@ -466,8 +512,13 @@ def test_sample_domains_and_signals(sample):
     extremes = am.domain_extremes(sample, SAMPLE_Q2, top=2)
     assert extremes.iloc[0]["domain_label"] == "Help, protection and stability"
     assert set(extremes[extremes["position"] == "weakest"]["domain_label"]) == {
-        "Assessment", "Supervision and management oversight"}  # fmt: skip
-    found = {s.theme: s.signal for s in am.signals(am.audit_figures(sample, SAMPLE_Q2), config=sample.config)}
+        "Assessment",
+        "Supervision and management oversight",
+    }
+    found = {
+        s.theme: s.signal
+        for s in am.signals(am.audit_figures(sample, SAMPLE_Q2), config=sample.config)
+    }
     assert found["assessment"] == "negative" and found["management_oversight"] == "negative"
     assert found["permanence_stability"] == "positive"
     ids = {f.id for f in am.audit_figures(sample, SAMPLE_Q2)}

@@ -365,8 +365,10 @@ def test_constraints_pin_every_dependency_within_pyprojects_bounds():
 
 def test_results_packages_have_upper_bounds():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    bounds = {canonicalize_name(Requirement(d).name): Requirement(d).specifier
-              for d in project["dependencies"]}  # fmt: skip
+    bounds = {
+        canonicalize_name(Requirement(d).name): Requirement(d).specifier
+        for d in project["dependencies"]
+    }
     for name in ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "holidays"):
         assert any(spec.operator == "<" for spec in bounds[name]), f"{name} has no upper bound"
     assert not bounds["pandas"].contains("4.0") and not bounds["numpy"].contains("3.0")

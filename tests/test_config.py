@@ -40,14 +40,18 @@ def test_an_authority_overrides_only_what_differs(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("timescales: {asessment_working_days: 40}\n",
-         "unknown key 'timescales.asessment_working_days' (did you mean 'assessment_working_days'?)"),
-        ("sources:\n  audits: {file: a.csv, colums: {}}\n",
-         "unknown key 'sources.audits.colums' (did you mean 'columns'?)"),
+        (
+            "timescales: {asessment_working_days: 40}\n",
+            "unknown key 'timescales.asessment_working_days' (did you mean 'assessment_working_days'?)",
+        ),
+        (
+            "sources:\n  audits: {file: a.csv, colums: {}}\n",
+            "unknown key 'sources.audits.colums' (did you mean 'columns'?)",
+        ),
         ("grades: {good_or_better: [Excellent]}\n", "not on the scale"),
         ("kpis:\n  my_kpi: {label: Mine, theme: nowhere}\n", "unknown theme 'nowhere'"),
     ],
-)  # fmt: skip
+)
 def test_invalid_settings_name_the_key_and_the_file(tmp_path, extra, message):
     path = write(tmp_path, MINIMAL + extra)
     with pytest.raises(ConfigError) as caught:

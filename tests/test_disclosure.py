@@ -47,10 +47,17 @@ def test_drop_identifiers_keeps_aggregate_columns():
 
 @pytest.mark.parametrize(
     ("value", "small"),
-    [(0, False),  # zero is shown
-     (1, True), (5, True),  # 1 to 5 suppressed
-     (6, False), (5.0, True), (float("nan"), False), (None, False), ("c", False)],
-)  # fmt: skip
+    [
+        (0, False),  # zero is shown
+        (1, True),
+        (5, True),  # 1 to 5 suppressed
+        (6, False),
+        (5.0, True),
+        (float("nan"), False),
+        (None, False),
+        ("c", False),
+    ],
+)
 def test_is_small(value, small):
     assert is_small(value, RULE) is small
 
@@ -78,13 +85,23 @@ def test_suppress_figure(figure, suppressed):
     assert shown.suppressed is suppressed
     if suppressed:
         assert (shown.value, shown.numerator, shown.denominator, shown.comparison) == (
-            None, None, None, None)  # fmt: skip
+            None,
+            None,
+            None,
+            None,
+        )
 
 
 def test_suppress_figure_withholds_rates_built_on_small_counts():
     # 3 complaints per 250 open cases = 1.2 per 100: the numerator 3 is in figures.json.
-    rate = Figure(id="complaints.per_100_open", label="x", value=1.2, unit="rate",
-                  numerator=3, denominator=250)  # fmt: skip
+    rate = Figure(
+        id="complaints.per_100_open",
+        label="x",
+        value=1.2,
+        unit="rate",
+        numerator=3,
+        denominator=250,
+    )
     assert suppress_figure(rate, RULE).suppressed
 
 
@@ -92,28 +109,28 @@ def test_suppress_figure_withholds_rates_built_on_small_counts():
 
 
 def test_secondary_suppression_hand_worked():
-    frame = pd.DataFrame({"team": ["T1", "T2", "T3"], "a": [3, 8, 7], "b": [10, 9, 15],
-                          "c": [12, 20, 4]})  # fmt: skip
+    frame = pd.DataFrame(
+        {"team": ["T1", "T2", "T3"], "a": [3, 8, 7], "b": [10, 9, 15], "c": [12, 20, 4]}
+    )
     # Primary: T1.a (3) and T3.c (4).
     # Pass 1, rows: T1 has one hidden cell -> its next smallest, T1.b (10); T3 likewise -> T3.a (7).
     # Pass 1, columns: a has two hidden; b has one (T1.b) -> smallest other, T2.b (9);
     #   c has one (T3.c) -> smallest other, T1.c (12).
     # Pass 2, rows: T1 all hidden; T2 has one (T2.b) -> T2.a (8); T3 has two.
     # Pass 2, columns: a 3 hidden, b 2, c 2. Pass 3 changes nothing.
-    expected = pd.DataFrame({"team": ["T1", "T2", "T3"], "a": [C, C, C], "b": [C, C, 15],
-                             "c": [C, 20, C]})  # fmt: skip
+    expected = pd.DataFrame(
+        {"team": ["T1", "T2", "T3"], "a": [C, C, C], "b": [C, C, 15], "c": [C, 20, C]}
+    )
     got = suppress_table(frame, count_columns=["a", "b", "c"], rule=RULE)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
 def test_secondary_suppression_protects_against_a_total_column():
-    frame = pd.DataFrame({"service": ["A", "B"], "cin": [4, 10], "cp": [20, 12],
-                          "total": [24, 22]})  # fmt: skip
+    frame = pd.DataFrame({"service": ["A", "B"], "cin": [4, 10], "cp": [20, 12], "total": [24, 22]})
     # Primary: A.cin (4). Row A: one hidden -> next smallest, A.cp (20) (not the total, 24).
     # Column cin: one hidden -> B.cin (10); column cp: one hidden (A.cp) -> B.cp (12).
     # Every row and column now has 0 or 2 hidden cells: 24 - ? - ? cannot be solved.
-    expected = pd.DataFrame({"service": ["A", "B"], "cin": [C, C], "cp": [C, C],
-                             "total": [24, 22]})  # fmt: skip
+    expected = pd.DataFrame({"service": ["A", "B"], "cin": [C, C], "cp": [C, C], "total": [24, 22]})
     got = suppress_table(frame, count_columns=["cin", "cp", "total"], rule=RULE)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
@@ -126,8 +143,7 @@ def test_zero_is_shown_and_never_used_as_the_second_cell():
 
 
 def test_percentages_follow_their_counts():
-    frame = pd.DataFrame({"team": ["A", "B"], "k": [2, 30], "n": [40, 60],
-                          "pct": [0.05, 0.5]})  # fmt: skip
+    frame = pd.DataFrame({"team": ["A", "B"], "k": [2, 30], "n": [40, 60], "pct": [0.05, 0.5]})
     # Primary: A.k (2). Row A: -> A.n (40). Column k: one hidden -> B.k (30); column n: one
     # hidden -> B.n (60). The percentages on k are hidden with it.
     got = suppress_table(frame, count_columns=["k", "n"], rule=RULE, percent_of={"pct": "k"})
@@ -205,9 +221,12 @@ def test_scrub_quote_other_date_forms(text):
 
 @pytest.mark.parametrize(
     ("text", "ident"),
-    [("my number is c000123", "C000123"), ("case CH/0042 again", "CH/0042"),
-     ("Jane Smith came round", "Jane Smith")],
-)  # fmt: skip
+    [
+        ("my number is c000123", "C000123"),
+        ("case CH/0042 again", "CH/0042"),
+        ("Jane Smith came round", "Jane Smith"),
+    ],
+)
 def test_scrub_quote_ids_in_other_forms(text, ident):
     assert REMOVED in scrub_quote(text, identifiers={ident})
 
@@ -228,10 +247,21 @@ def test_suppress_text_withholds_small_shares_in_narrative():
 
 def test_a_small_count_in_a_further_comparison_is_dropped_for_the_public():
     # 12 complaints now; 9 in the previous quarter (shown); 2 a year ago (small: dropped).
-    figure = Figure("complaints.count", "Complaints", 12, unit="count", comparison={
-        "kind": "previous_period", "label": "previous period", "value": 9,
-        "others": [{"kind": "same_period_last_year", "label": "same period last year",
-                    "value": 2}, {"kind": "x", "label": "two years ago", "value": 14}]})  # fmt: skip
+    figure = Figure(
+        "complaints.count",
+        "Complaints",
+        12,
+        unit="count",
+        comparison={
+            "kind": "previous_period",
+            "label": "previous period",
+            "value": 9,
+            "others": [
+                {"kind": "same_period_last_year", "label": "same period last year", "value": 2},
+                {"kind": "x", "label": "two years ago", "value": 14},
+            ],
+        },
+    )
     shown = suppress_figure(figure, RULE)
     assert shown.value == 12 and shown.comparison["value"] == 9
     assert [o["value"] for o in shown.comparison["others"]] == [14]
@@ -240,7 +270,9 @@ def test_a_small_count_in_a_further_comparison_is_dropped_for_the_public():
 def _config(settings):
     from qaanalysis.config import Config
 
-    settings.update(authority={"name": "Test", "slug": "test"}, sources={"audits": {"file": "a.csv"}})
+    settings.update(
+        authority={"name": "Test", "slug": "test"}, sources={"audits": {"file": "a.csv"}}
+    )
     return Config.model_validate(settings)
 
 
@@ -259,11 +291,16 @@ def test_public_gate_rewrites_a_reason_stating_a_small_count_and_masks_chart_cou
     class _Evidence:  # the gate reads only the configuration
         config = _config(default_settings())
 
-    small = Figure("escalations.category.multi_agency.count", "Alerts about multi agency", 2,
-                   unit="count")  # fmt: skip
-    signal = Signal("multi_agency", "escalations", "neutral",
-                    "alerts raised about multi agency: 2, against 5 in the previous period",
-                    (small.id,))  # fmt: skip
+    small = Figure(
+        "escalations.category.multi_agency.count", "Alerts about multi agency", 2, unit="count"
+    )
+    signal = Signal(
+        "multi_agency",
+        "escalations",
+        "neutral",
+        "alerts raised about multi agency: 2, against 5 in the previous period",
+        (small.id,),
+    )
     frame = pd.DataFrame({"quarter": ["Q1", "Q2"], "alerts": [2, 14]})
     section = _section_with(signal, [small], frame)
     public = disclose(section, audience="public", evidence=_Evidence())
@@ -282,8 +319,13 @@ def test_public_gate_keeps_a_reason_whose_numbers_are_not_small():
     class _Evidence:
         config = _config(default_settings())
 
-    signal = Signal("assessment", "audits", "negative",
-                    "Assessment rated good or better in 38% (10 of 26) of audits", ("a",))  # fmt: skip
+    signal = Signal(
+        "assessment",
+        "audits",
+        "negative",
+        "Assessment rated good or better in 38% (10 of 26) of audits",
+        ("a",),
+    )
     section = _section_with(signal, [], pd.DataFrame({"quarter": ["Q1"], "alerts": [0]}))
     public = disclose(section, audience="public", evidence=_Evidence())
     assert public.signals[0].reason == signal.reason
@@ -293,17 +335,27 @@ def test_public_gate_keeps_a_reason_whose_numbers_are_not_small():
 def test_reason_kind_drops_the_typed_value_and_the_suggested_fix():
     from qaanalysis.measures.data_quality import reason_kind
 
-    typed = ("not a grade on the configured scale (Good, Inadequate); 'Jo Bloggs 07700 900123' "
-             "looks like Good; to accept it, add 'Jo Bloggs 07700 900123': Good under grades")  # fmt: skip
+    typed = (
+        "not a grade on the configured scale (Good, Inadequate); 'Jo Bloggs 07700 900123' "
+        "looks like Good; to accept it, add 'Jo Bloggs 07700 900123': Good under grades"
+    )
     assert reason_kind(typed) == "not a grade on the configured scale (Good, Inadequate)"
     assert reason_kind("value 'C123456' is not a date") == "value a value is not a date"
 
 
 def test_a_trend_span_resting_on_small_counts_is_dropped_for_the_public():
     # First quarter 3 of 8 good (3 is small), last quarter 20 of 30 (none small): only "first" goes.
-    figure = Figure("audits.domain.assessment.trend", "Assessment: trend", -0.2, unit="number",
-                    comparison={"kind": "trend", "p_value": 0.01,
-                                "first": {"numerator": 3, "denominator": 8},
-                                "last": {"numerator": 20, "denominator": 30}})  # fmt: skip
+    figure = Figure(
+        "audits.domain.assessment.trend",
+        "Assessment: trend",
+        -0.2,
+        unit="number",
+        comparison={
+            "kind": "trend",
+            "p_value": 0.01,
+            "first": {"numerator": 3, "denominator": 8},
+            "last": {"numerator": 20, "denominator": 30},
+        },
+    )
     shown = suppress_figure(figure, RULE)
     assert "first" not in shown.comparison and shown.comparison["last"]["numerator"] == 20

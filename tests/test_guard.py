@@ -32,8 +32,11 @@ def dead_pid() -> int:
 def run_python(code: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, **kwargs,
-    )  # fmt: skip
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -239,8 +242,11 @@ def test_kernels_talk_over_private_sockets_without_warnings(tmp_path, capfd, cap
     from qaanalysis.pipeline.kernels import SOCKET_FOLDER_PREFIX, quiet_kernel_manager
 
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                       "display_name": "Python 3"}  # fmt: skip
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
     notebook.cells = [
         nbformat.v4.new_code_cell(
             "from ipykernel.kernelapp import IPKernelApp\n"
@@ -256,9 +262,12 @@ def test_kernels_talk_over_private_sockets_without_warnings(tmp_path, capfd, cap
     before = set(Path(tempfile.gettempdir()).glob(f"{SOCKET_FOLDER_PREFIX}*"))
     with caplog.at_level("DEBUG"):
         pm.execute_notebook(
-            str(tmp_path / "two.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
-            progress_bar=False, kernel_manager_class=quiet_kernel_manager(),
-        )  # fmt: skip
+            str(tmp_path / "two.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            kernel_name="python3",
+            progress_bar=False,
+            kernel_manager_class=quiet_kernel_manager(),
+        )
     transport, folder_mode, folder = (
         nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()
     )

@@ -23,15 +23,28 @@ SAMPLE_CONFIG = ROOT / "data_samples" / "la.yaml"  # authority slug: northmoor
 
 def stock(value, period):
     """Children in care missing from placement at the quarter's end: a stock count."""
-    return Figure("kpi.cla_missing", "Children in care missing at period end", value,
-                  period=period, source="Annex A List 8")  # fmt: skip
+    return Figure(
+        "kpi.cla_missing",
+        "Children in care missing at period end",
+        value,
+        period=period,
+        source="Annex A List 8",
+    )
 
 
 def visits(k, n, period, *, direction="stable"):
     """Child protection visits in timescale: a share, stored as a fraction."""
-    return Figure("kpi.cp_visit_in_timescale", "Child protection visits in timescale", k / n,
-                  unit="percent", numerator=k, denominator=n, period=period, direction=direction,
-                  source="Annex A List 9")  # fmt: skip
+    return Figure(
+        "kpi.cp_visit_in_timescale",
+        "Child protection visits in timescale",
+        k / n,
+        unit="percent",
+        numerator=k,
+        denominator=n,
+        period=period,
+        direction=direction,
+        source="Annex A List 9",
+    )
 
 
 def audits(n, period):
@@ -39,12 +52,26 @@ def audits(n, period):
 
 
 def run(period, audience="internal", *, extract="2026-10-05"):
-    return RunInfo(period, "quarterly", audience, extract_date=extract, package_version="1.2.0",
-                   inputs_digest="d" * 32)  # fmt: skip
+    return RunInfo(
+        period,
+        "quarterly",
+        audience,
+        extract_date=extract,
+        package_version="1.2.0",
+        inputs_digest="d" * 32,
+    )
 
 
-THEMES = [ThemeRow("assessment", "Assessment", "mixed", "mixed evidence", "help_and_protection",
-                   ("audits.domain.assessment.good_or_better", "kpi.assessments_within_45wd"))]  # fmt: skip
+THEMES = [
+    ThemeRow(
+        "assessment",
+        "Assessment",
+        "mixed",
+        "mixed evidence",
+        "help_and_protection",
+        ("audits.domain.assessment.good_or_better", "kpi.assessments_within_45wd"),
+    )
+]
 
 
 @pytest.fixture
@@ -55,12 +82,22 @@ def path(tmp_path):
 @pytest.fixture
 def two_quarters(path):
     """Q1 and Q2 of 2026-27, recorded in order; returns their run numbers."""
-    q1 = history.record_run(path, run=run("2026-27-Q1"), themes=THEMES, messages=[
-        MessageRow("recommendation", 1, "Audit assessment timeliness next quarter."),
-    ], figures=[stock(12, "2026-27-Q1"), visits(45, 50, "2026-27-Q1"), audits(30, "2026-27-Q1")])  # fmt: skip
-    q2 = history.record_run(path, run=run("2026-27-Q2"), themes=THEMES, messages=[],
-                            figures=[stock(15, "2026-27-Q2"), visits(40, 50, "2026-27-Q2"),
-                                     audits(28, "2026-27-Q2")])  # fmt: skip
+    q1 = history.record_run(
+        path,
+        run=run("2026-27-Q1"),
+        themes=THEMES,
+        messages=[
+            MessageRow("recommendation", 1, "Audit assessment timeliness next quarter."),
+        ],
+        figures=[stock(12, "2026-27-Q1"), visits(45, 50, "2026-27-Q1"), audits(30, "2026-27-Q1")],
+    )
+    q2 = history.record_run(
+        path,
+        run=run("2026-27-Q2"),
+        themes=THEMES,
+        messages=[],
+        figures=[stock(15, "2026-27-Q2"), visits(40, 50, "2026-27-Q2"), audits(28, "2026-27-Q2")],
+    )
     return q1, q2
 
 
@@ -76,20 +113,27 @@ def test_a_rerun_of_the_second_quarter_replaces_its_rows_only(path, two_quarters
     q1, q2 = two_quarters
     # The rerun of Q2 (a corrected extract) has two Figures, no themes, one key message.
     q2_again = history.record_run(
-        path, run=run("2026-27-Q2", extract="2026-10-12"), themes=[],
+        path,
+        run=run("2026-27-Q2", extract="2026-10-12"),
+        themes=[],
         figures=[stock(14, "2026-27-Q2"), audits(29, "2026-27-Q2")],
         messages=[MessageRow("key_message", 1, "Fewer children in care went missing.")],
-    )  # fmt: skip
+    )
     assert (q1, q2, q2_again) == (1, 2, 3)  # a new number, never the replaced run's
     assert table(path, "SELECT run_id, period, extract_date FROM runs ORDER BY run_id") == [
         (1, "2026-27-Q1", "2026-10-05"),
         (3, "2026-27-Q2", "2026-10-12"),
     ]
     # Q1 keeps its three Figures, its theme and its recommendation; Q2 has only the rerun's.
-    assert table(path, "SELECT run_id, figure_id, value FROM figures ORDER BY run_id, figure_id") == [
-        (1, "audits.count", 30), (1, "kpi.cla_missing", 12), (1, "kpi.cp_visit_in_timescale", 0.9),
-        (3, "audits.count", 29), (3, "kpi.cla_missing", 14),
-    ]  # fmt: skip
+    assert table(
+        path, "SELECT run_id, figure_id, value FROM figures ORDER BY run_id, figure_id"
+    ) == [
+        (1, "audits.count", 30),
+        (1, "kpi.cla_missing", 12),
+        (1, "kpi.cp_visit_in_timescale", 0.9),
+        (3, "audits.count", 29),
+        (3, "kpi.cla_missing", 14),
+    ]
     assert table(path, "SELECT run_id, theme_id, status FROM themes") == [
         (1, "assessment", "mixed")
     ]
@@ -101,20 +145,30 @@ def test_a_rerun_of_the_second_quarter_replaces_its_rows_only(path, two_quarters
 
 def test_figures_keep_their_counts_interval_flags_and_reader_text(path, two_quarters):
     q1, _ = two_quarters
-    (row,) = table(path, "SELECT unit, value, value_text, text, numerator, denominator, "
-                         "significant, suppressed, period FROM figures WHERE run_id = 1 AND "
-                         "figure_id = 'kpi.cp_visit_in_timescale'")  # fmt: skip
+    (row,) = table(
+        path,
+        "SELECT unit, value, value_text, text, numerator, denominator, "
+        "significant, suppressed, period FROM figures WHERE run_id = 1 AND "
+        "figure_id = 'kpi.cp_visit_in_timescale'",
+    )
     # 45 of 50 = 0.9, shown "90% (45 of 50)"; counts stay whole numbers, not 45.0.
     assert row == ("percent", 0.9, None, "90% (45 of 50)", 45, 50, 0, 0, "2026-27-Q1")
     assert isinstance(row[4], int)
 
 
 def test_the_dicts_of_figures_json_and_a_status_figure_are_stored(path):
-    status = Figure("triangulation.assessment", "Assessment: triangulated evidence",
-                    "mixed evidence", unit="status", period="2026-27-Q1", source="triangulation",
-                    comparison=None)  # fmt: skip
-    history.record_run(path, run=run("2026-27-Q1"), themes=[], messages=[],
-                       figures=[status.as_dict()])  # fmt: skip
+    status = Figure(
+        "triangulation.assessment",
+        "Assessment: triangulated evidence",
+        "mixed evidence",
+        unit="status",
+        period="2026-27-Q1",
+        source="triangulation",
+        comparison=None,
+    )
+    history.record_run(
+        path, run=run("2026-27-Q1"), themes=[], messages=[], figures=[status.as_dict()]
+    )
     assert table(path, "SELECT value, value_text, text FROM figures") == [
         (None, "mixed evidence", "mixed evidence")
     ]
@@ -125,34 +179,67 @@ def test_theme_rows_come_from_theme_assessments(path):
     from qaanalysis.triangulate import ThemeAssessment
 
     # Audits negative and performance positive on one theme: mixed evidence.
-    assessment = ThemeAssessment("assessment", "Assessment", "mixed", (
-        Signal("assessment", "audits", "negative", "r", ("audits.domain.assessment.good_or_better",)),
-        Signal("assessment", "performance", "positive", "r", ("kpi.assessments_within_45wd",)),
-    ), "help_and_protection")  # fmt: skip
-    rid = history.record_run(path, run=run("2026-27-Q1"), figures=[], messages=[],
-                             themes=[ThemeRow.of(assessment)])  # fmt: skip
-    assert history.themes_of(path, rid).to_dict("records") == [{
-        "theme_id": "assessment", "label": "Assessment", "status": "mixed",
-        "status_label": "mixed evidence", "judgement_area": "help_and_protection",
-        "figure_ids": "audits.domain.assessment.good_or_better, kpi.assessments_within_45wd",
-    }]  # fmt: skip
+    assessment = ThemeAssessment(
+        "assessment",
+        "Assessment",
+        "mixed",
+        (
+            Signal(
+                "assessment",
+                "audits",
+                "negative",
+                "r",
+                ("audits.domain.assessment.good_or_better",),
+            ),
+            Signal("assessment", "performance", "positive", "r", ("kpi.assessments_within_45wd",)),
+        ),
+        "help_and_protection",
+    )
+    rid = history.record_run(
+        path, run=run("2026-27-Q1"), figures=[], messages=[], themes=[ThemeRow.of(assessment)]
+    )
+    assert history.themes_of(path, rid).to_dict("records") == [
+        {
+            "theme_id": "assessment",
+            "label": "Assessment",
+            "status": "mixed",
+            "status_label": "mixed evidence",
+            "judgement_area": "help_and_protection",
+            "figure_ids": "audits.domain.assessment.good_or_better, kpi.assessments_within_45wd",
+        }
+    ]
 
 
 def test_messages_come_back_key_messages_first_in_rank_order(path):
     messages = [
-        MessageRow("recommendation", 1, "Audit assessment timeliness.", owner="Head of QA",
-                   due="2026-12-31"),
-        MessageRow("key_message", 2, "Visits slipped.", evidence="40 of 50 (80%)",
-                   meaning="Some children were not seen as often as their plan says.",
-                   action="Review visit scheduling", owner="Service manager", due="2026-11-30",
-                   theme="child_protection", figure_ids=("kpi.cp_visit_in_timescale",)),
+        MessageRow(
+            "recommendation",
+            1,
+            "Audit assessment timeliness.",
+            owner="Head of QA",
+            due="2026-12-31",
+        ),
+        MessageRow(
+            "key_message",
+            2,
+            "Visits slipped.",
+            evidence="40 of 50 (80%)",
+            meaning="Some children were not seen as often as their plan says.",
+            action="Review visit scheduling",
+            owner="Service manager",
+            due="2026-11-30",
+            theme="child_protection",
+            figure_ids=("kpi.cp_visit_in_timescale",),
+        ),
         MessageRow("key_message", 1, "Fewer children went missing."),
-    ]  # fmt: skip
+    ]
     rid = history.record_run(path, run=run("2026-27-Q2"), figures=[], themes=[], messages=messages)
     got = history.messages_of(path, rid)
     assert list(zip(got["kind"], got["rank"], strict=True)) == [
-        ("key_message", 1), ("key_message", 2), ("recommendation", 1)
-    ]  # fmt: skip
+        ("key_message", 1),
+        ("key_message", 2),
+        ("recommendation", 1),
+    ]
     second = got.iloc[1]
     assert (second["owner"], second["due"], second["figure_ids"]) == (
         "Service manager",
@@ -161,17 +248,32 @@ def test_messages_come_back_key_messages_first_in_rank_order(path):
     )
 
 
-@pytest.mark.parametrize("bad, names", [
-    (dict(messages=[MessageRow("action", 1, "x")]), "message 1 (action 1): kind must be one of"),
-    (dict(messages=[MessageRow("key_message", 0, "x")]), "rank must be a whole number from 1"),
-    (dict(messages=[MessageRow("key_message", 1, "a"), MessageRow("key_message", 1, "b")]),
-     "message 2 (key_message 1): two messages of one kind share a rank"),
-    (dict(figures=[{"id": "kpi.x", "label": "X", "value": 1, "colour": "red"}]),
-     "figure 1 ('kpi.x'): unknown fields ['colour']"),
-    (dict(figures=[stock(1, "2026-27-Q1"), audits(2, "2026-27-Q1"), stock(3, "2026-27-Q1")]),
-     "figure 3 ('kpi.cla_missing'): the id appears twice"),
-    (dict(figures=[Figure("kpi.x", "X", True)]), "figure 1 ('kpi.x') value: True is not a number"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "bad, names",
+    [
+        (
+            dict(messages=[MessageRow("action", 1, "x")]),
+            "message 1 (action 1): kind must be one of",
+        ),
+        (dict(messages=[MessageRow("key_message", 0, "x")]), "rank must be a whole number from 1"),
+        (
+            dict(messages=[MessageRow("key_message", 1, "a"), MessageRow("key_message", 1, "b")]),
+            "message 2 (key_message 1): two messages of one kind share a rank",
+        ),
+        (
+            dict(figures=[{"id": "kpi.x", "label": "X", "value": 1, "colour": "red"}]),
+            "figure 1 ('kpi.x'): unknown fields ['colour']",
+        ),
+        (
+            dict(figures=[stock(1, "2026-27-Q1"), audits(2, "2026-27-Q1"), stock(3, "2026-27-Q1")]),
+            "figure 3 ('kpi.cla_missing'): the id appears twice",
+        ),
+        (
+            dict(figures=[Figure("kpi.x", "X", True)]),
+            "figure 1 ('kpi.x') value: True is not a number",
+        ),
+    ],
+)
 def test_bad_input_is_named_and_nothing_is_written(path, bad, names):
     arguments = dict(run=run("2026-27-Q1"), figures=[], themes=[], messages=[]) | bad
     with pytest.raises(history.HistoryError) as caught:
@@ -190,16 +292,26 @@ def test_a_period_written_another_way_is_refused(path):
 
 def test_a_figure_s_history_is_in_period_order_one_row_per_period(path):
     # Recorded out of order: Q2 2026-27, then Q4 2025-26, then Q1 2026-27 (and a public Q1).
-    history.record_run(path, run=run("2026-27-Q2"), figures=[stock(15, "2026-27-Q2")],
-                       themes=[], messages=[])  # fmt: skip
-    history.record_run(path, run=run("2025-26-Q4"), figures=[stock(9, "2025-26-Q4")],
-                       themes=[], messages=[])  # fmt: skip
-    withheld = Figure("kpi.cla_missing", "Children in care missing at period end", None,
-                      period="2026-27-Q1", source="Annex A List 8", suppressed=True)  # fmt: skip
-    history.record_run(path, run=run("2026-27-Q1", "public"), figures=[withheld], themes=[],
-                       messages=[])  # fmt: skip
-    history.record_run(path, run=run("2026-27-Q1"), figures=[stock(12, "2026-27-Q1")],
-                       themes=[], messages=[])  # fmt: skip
+    history.record_run(
+        path, run=run("2026-27-Q2"), figures=[stock(15, "2026-27-Q2")], themes=[], messages=[]
+    )
+    history.record_run(
+        path, run=run("2025-26-Q4"), figures=[stock(9, "2025-26-Q4")], themes=[], messages=[]
+    )
+    withheld = Figure(
+        "kpi.cla_missing",
+        "Children in care missing at period end",
+        None,
+        period="2026-27-Q1",
+        source="Annex A List 8",
+        suppressed=True,
+    )
+    history.record_run(
+        path, run=run("2026-27-Q1", "public"), figures=[withheld], themes=[], messages=[]
+    )
+    history.record_run(
+        path, run=run("2026-27-Q1"), figures=[stock(12, "2026-27-Q1")], themes=[], messages=[]
+    )
     got = history.figure_history(path, "kpi.cla_missing")
     # The financial year 2025-26 ends in March 2026, before 2026-27 Q1 (April to June 2026).
     assert list(got["period"]) == ["2025-26-Q4", "2026-27-Q1", "2026-27-Q2"]
@@ -214,28 +326,41 @@ def test_a_figure_s_history_is_in_period_order_one_row_per_period(path):
 def test_previous_run_is_the_run_of_the_period_before(path, two_quarters):
     q1, q2 = two_quarters
     history.record_run(path, run=run("2025-26-Q4"), figures=[], themes=[], messages=[])
-    before_q2 = history.previous_run(path, period="2026-27-Q2", report="quarterly",
-                                     audience="internal")  # fmt: skip
+    before_q2 = history.previous_run(
+        path, period="2026-27-Q2", report="quarterly", audience="internal"
+    )
     assert (before_q2.run_id, before_q2.period) == (q1, "2026-27-Q1")
     # The quarter before April to June 2026 is January to March 2026: the last year's Q4.
-    before_q1 = history.previous_run(path, period="2026-27-Q1", report="quarterly",
-                                     audience="internal")  # fmt: skip
+    before_q1 = history.previous_run(
+        path, period="2026-27-Q1", report="quarterly", audience="internal"
+    )
     assert (before_q1.period, before_q1.period_end) == ("2025-26-Q4", "2026-03-31")
-    after = history.previous_run(path, period="2026-27-Q3", report="quarterly",
-                                 audience="internal")  # fmt: skip
+    after = history.previous_run(path, period="2026-27-Q3", report="quarterly", audience="internal")
     assert after.run_id == q2
     # No Q3 recorded: Q4 has no previous run (a gap is not bridged); nor has another audience.
-    assert history.previous_run(path, period="2026-27-Q4", report="quarterly",
-                                audience="internal") is None  # fmt: skip
-    assert history.previous_run(path, period="2026-27-Q2", report="quarterly",
-                                audience="leadership") is None  # fmt: skip
+    assert (
+        history.previous_run(path, period="2026-27-Q4", report="quarterly", audience="internal")
+        is None
+    )
+    assert (
+        history.previous_run(path, period="2026-27-Q2", report="quarterly", audience="leadership")
+        is None
+    )
 
 
 def test_year_end_positions_are_the_kpis_of_the_year_s_fourth_quarter(path):
-    for period, missing, seen in (("2025-26-Q3", 11, 41), ("2025-26-Q4", 9, 47),
-                                  ("2026-27-Q1", 12, 45)):  # fmt: skip
-        history.record_run(path, run=run(period), themes=[], messages=[], figures=[
-            stock(missing, period), visits(seen, 50, period), audits(30, period)])  # fmt: skip
+    for period, missing, seen in (
+        ("2025-26-Q3", 11, 41),
+        ("2025-26-Q4", 9, 47),
+        ("2026-27-Q1", 12, 45),
+    ):
+        history.record_run(
+            path,
+            run=run(period),
+            themes=[],
+            messages=[],
+            figures=[stock(missing, period), visits(seen, 50, period), audits(30, period)],
+        )
     got = history.year_end_positions(path, year="2025-26")
     # Q4 of 2025-26 is January to March 2026: positions at 31 March 2026, KPIs only.
     assert list(got["figure_id"]) == ["kpi.cla_missing", "kpi.cp_visit_in_timescale"]
@@ -250,8 +375,10 @@ def test_year_end_positions_are_the_kpis_of_the_year_s_fourth_quarter(path):
 def test_a_history_not_yet_written_reads_as_empty(path):
     assert history.runs(path).empty
     assert history.figure_history(path, "kpi.cla_missing").empty
-    assert history.previous_run(path, period="2026-27-Q2", report="quarterly",
-                                audience="internal") is None  # fmt: skip
+    assert (
+        history.previous_run(path, period="2026-27-Q2", report="quarterly", audience="internal")
+        is None
+    )
     assert not path.exists()  # reading creates nothing
 
 
@@ -262,8 +389,13 @@ def test_export_writes_one_csv_per_table_with_its_rows(path, two_quarters, tmp_p
         with file.open(encoding="utf-8", newline="") as handle:
             counts[file.name] = len(list(csv.reader(handle))) - 1  # less the header
     # Two runs; 3 + 3 Figures; one theme each; Q1's one recommendation; one version row.
-    assert counts == {"schema_version.csv": 1, "runs.csv": 2, "figures.csv": 6,
-                      "themes.csv": 2, "messages.csv": 1}  # fmt: skip
+    assert counts == {
+        "schema_version.csv": 1,
+        "runs.csv": 2,
+        "figures.csv": 6,
+        "themes.csv": 2,
+        "messages.csv": 1,
+    }
 
 
 # -- the file: version, mode, locking and faults -------------------------------------------------
@@ -322,8 +454,9 @@ def test_a_run_waits_for_another_run_s_write(path, two_quarters, monkeypatch):
     assert list(history.runs(path)["run_id"]) == [1, 2, rid]
 
 
-def test_a_full_disk_ends_in_a_message_and_leaves_the_history_unchanged(path, two_quarters,
-                                                                        monkeypatch):  # fmt: skip
+def test_a_full_disk_ends_in_a_message_and_leaves_the_history_unchanged(
+    path, two_quarters, monkeypatch
+):
     connect = history._connect
 
     def no_room(target, *, readonly):
@@ -343,8 +476,9 @@ def test_a_full_disk_ends_in_a_message_and_leaves_the_history_unchanged(path, tw
 
 def test_a_read_only_history_ends_in_a_message(path, two_quarters, monkeypatch):
     connect = history._connect
-    monkeypatch.setattr(history, "_connect", lambda target, *, readonly: connect(
-        target, readonly=True))  # as if the file or its folder could not be written  # fmt: skip
+    monkeypatch.setattr(
+        history, "_connect", lambda target, *, readonly: connect(target, readonly=True)
+    )  # as if the file or its folder could not be written
     with pytest.raises(history.HistoryError, match=f"cannot write to {path}"):
         history.record_run(path, run=run("2026-27-Q3"), figures=[], themes=[], messages=[])
 
@@ -365,16 +499,32 @@ def test_the_command_line_lists_shows_and_exports(tmp_path, two_quarters, capsys
     ]
     assert [line[-2:] for line in lines] == [["3", "1.2.0"], ["3", "1.2.0"]]
 
-    assert cli.main(["history", "--config", str(SAMPLE_CONFIG), "--out", str(out), "show",
-                     "kpi.cp_visit_in_timescale"]) == 0  # fmt: skip
+    assert (
+        cli.main(
+            [
+                "history",
+                "--config",
+                str(SAMPLE_CONFIG),
+                "--out",
+                str(out),
+                "show",
+                "kpi.cp_visit_in_timescale",
+            ]
+        )
+        == 0
+    )
     shown = capsys.readouterr().out
     assert "90% (45 of 50)" in shown and "80% (40 of 50)" in shown
     assert shown.index("2026-27-Q1") < shown.index("2026-27-Q2")
     assert "broadly stable" in shown
 
     folder = tmp_path / "csv"
-    assert cli.main(["history", "--config", str(SAMPLE_CONFIG), "--out", str(out), "export",
-                     str(folder)]) == 0  # fmt: skip
+    assert (
+        cli.main(
+            ["history", "--config", str(SAMPLE_CONFIG), "--out", str(out), "export", str(folder)]
+        )
+        == 0
+    )
     assert sorted(p.name for p in folder.iterdir()) == [
         "figures.csv",
         "messages.csv",

@@ -36,31 +36,56 @@ HEADER_TEXT = (
 EXPECTED = {
     "clean": (0, CLEAN, None, [], [], None),
     # The team cell of row N opens a quote: line N of the file, the same as row N here.
-    "unclosed_quote_first_row": (2, None, f"audits.csv: line 2 (row 2): {NEVER_CLOSED}", [], [], None),
+    "unclosed_quote_first_row": (
+        2,
+        None,
+        f"audits.csv: line 2 (row 2): {NEVER_CLOSED}",
+        [],
+        [],
+        None,
+    ),
     "unclosed_quote_middle": (2, None, f"audits.csv: line 3 (row 3): {NEVER_CLOSED}", [], [], None),
-    "unclosed_quote_last_row": (2, None, f"audits.csv: line 5 (row 5): {NEVER_CLOSED}", [], [], None),
+    "unclosed_quote_last_row": (
+        2,
+        None,
+        f"audits.csv: line 5 (row 5): {NEVER_CLOSED}",
+        [],
+        [],
+        None,
+    ),
     # Opened on line 2, "closed" by the quote opening "Team, North" on line 5: lines 3, 4 and 5
     # each hold the header's 8 commas or more, so they are rows swallowed into one cell.
     "unclosed_quote_closed_by_a_later_one": (
-        2, None,
-        "audits.csv: line 2 (row 2): a quote (\") opened here is closed only on line 5, so 3 line(s) "
+        2,
+        None,
+        'audits.csv: line 2 (row 2): a quote (") opened here is closed only on line 5, so 3 line(s) '
         "that look like rows of their own (the first: line 3) would be read into one cell; a quote "
         "was probably left open: close it, or remove it, and export again",
-        [], [], None,
+        [],
+        [],
+        None,
     ),
     # Line breaks inside quoted cells are legal: 7 lines, 4 records, nothing lost.
     "embedded_newlines": (0, CLEAN, None, [], [], None),
     "duplicate_header_unused": (
-        0, CLEAN, None,
-        ["audits.csv: columns 10 and 11 are both headed 'Notes'; they are read as 'Notes', "
-         "'notes (2)' (none holds a column the suite uses)"],
-        [], None,
+        0,
+        CLEAN,
+        None,
+        [
+            "audits.csv: columns 10 and 11 are both headed 'Notes'; they are read as 'Notes', "
+            "'notes (2)' (none holds a column the suite uses)"
+        ],
+        [],
+        None,
     ),
     "duplicate_header_canonical": (
-        2, None,
+        2,
+        None,
         "audits.csv: columns 5 and 10 are both headed 'Team', which is read as team; nothing says "
         "which to use, so rename or remove all but one and export again",
-        [], [], None,
+        [],
+        [],
+        None,
     ),
     "utf16_le_bom": (0, CLEAN, None, [], [], None),
     "utf16_be_bom": (0, CLEAN, None, [], [], None),
@@ -69,85 +94,152 @@ EXPECTED = {
     "tabs": (0, CLEAN, None, [], [], None),
     "ods": (0, CLEAN, None, [], [], None),
     "second_sheet": (
-        0, CLEAN, None,
-        ["audits.xlsx: sheet 'Cover' has no header naming the expected columns; the data were read "
-         "from sheet 'Data', whose header does"],
-        [], None,
+        0,
+        CLEAN,
+        None,
+        [
+            "audits.xlsx: sheet 'Cover' has no header naming the expected columns; the data were read "
+            "from sheet 'Data', whose header does"
+        ],
+        [],
+        None,
     ),
     "configured_sheet_missing": (
-        0, CLEAN, None,
-        ["audits.xlsx: sheet 'Audits' not found; the data were read from sheet 'Data', whose "
-         "header does"],
-        [], None,
+        0,
+        CLEAN,
+        None,
+        [
+            "audits.xlsx: sheet 'Audits' not found; the data were read from sheet 'Data', whose "
+            "header does"
+        ],
+        [],
+        None,
     ),
     "no_sheet_matches": (
-        2, None,
+        2,
+        None,
         "audits.xlsx [Cover]: required column 'audit_id' (configured as 'Audit Ref') not found; "
         "columns found: 'Case audit export'; audits.xlsx: no sheet has a header naming the "
         "expected columns; sheets: 'Cover', 'Notes'",
-        [], [], None,
+        [],
+        [],
+        None,
     ),
     "excel_serial_dates_xlsx": (0, CLEAN, None, [], [], None),
     "excel_serial_dates_ods": (0, CLEAN, None, [], [], None),
     "excel_serial_dates_csv": (
-        0, (4, 3, 1), None, [],
-        [(2, "Date of Audit", "45839",
-          "not a date: 45839 looks like an Excel serial date number (01/07/2025); format the column "
-          "as dates in the spreadsheet before saving it as CSV, or export XLSX")],
+        0,
+        (4, 3, 1),
+        None,
+        [],
+        [
+            (
+                2,
+                "Date of Audit",
+                "45839",
+                "not a date: 45839 looks like an Excel serial date number (01/07/2025); format the column "
+                "as dates in the spreadsheet before saving it as CSV, or export XLSX",
+            )
+        ],
         None,
     ),
     "year_1900": (
-        0, (4, 3, 1), None, [],
-        [(3, "Date of Audit", "1900-01-01",
-          "date 01/01/1900 is before 01/01/1990, too early to be plausible (reading.earliest_date)")],
+        0,
+        (4, 3, 1),
+        None,
+        [],
+        [
+            (
+                3,
+                "Date of Audit",
+                "1900-01-01",
+                "date 01/01/1900 is before 01/01/1990, too early to be plausible (reading.earliest_date)",
+            )
+        ],
         None,
     ),
     "far_future": (
-        0, (4, 2, 2), None, [],
-        [(3, "Date of Audit", "01/01/3000", "not a plausible date (the year 3000 is too far ahead)"),
-         (4, "Date of Audit", "01/01/2099", "date after the extract date (30/09/2025)")],
+        0,
+        (4, 2, 2),
+        None,
+        [],
+        [
+            (
+                3,
+                "Date of Audit",
+                "01/01/3000",
+                "not a plausible date (the year 3000 is too far ahead)",
+            ),
+            (4, "Date of Audit", "01/01/2099", "date after the extract date (30/09/2025)"),
+        ],
         None,
     ),
     "header_only": (
-        0, (0, 0, 0), None, [], [],
+        0,
+        (0, 0, 0),
+        None,
+        [],
+        [],
         "audits: no accepted rows: audits.csv has no data rows (a header at most)",
     ),
     "header_only_required": (
-        2, (0, 0, 0),
+        2,
+        (0, 0, 0),
         "audits: no accepted rows: audits.csv has no data rows (a header at most); the source is "
         "configured required: true",
-        [], [], "audits: no accepted rows: audits.csv has no data rows (a header at most)",
+        [],
+        [],
+        "audits: no accepted rows: audits.csv has no data rows (a header at most)",
     ),
     "all_rows_rejected": (
-        0, (4, 0, 4), None, [],
+        0,
+        (4, 0, 4),
+        None,
+        [],
         [(row, "Overall Grade", "Gd", GRADE_REASON) for row in (2, 3, 4, 5)],
         "audits: no accepted rows: all 4 row(s) of audits.csv were rejected",
     ),
     "megabyte_cell": (
-        0, CLEAN, None,
-        ["audits.csv: 1 cell(s) longer than 2,000 characters cut to 2,000 for display "
-         "(reading.max_cell_chars); the first at row 3, column 'Team'"],
-        [], None,
+        0,
+        CLEAN,
+        None,
+        [
+            "audits.csv: 1 cell(s) longer than 2,000 characters cut to 2,000 for display "
+            "(reading.max_cell_chars); the first at row 3, column 'Team'"
+        ],
+        [],
+        None,
     ),
     "nul_bytes": (
-        0, CLEAN, None,
-        ["audits.csv: 2 NUL character(s) (a zero byte, damage from the exporting system) removed; "
-         "the first on line 2"],
-        [], None,
+        0,
+        CLEAN,
+        None,
+        [
+            "audits.csv: 2 NUL character(s) (a zero byte, damage from the exporting system) removed; "
+            "the first on line 2"
+        ],
+        [],
+        None,
     ),
     # Rows 2-3, then three blank rows (one of bare commas), then rows 7-8: 7 read, 3 rejected.
     "blank_block": (
-        0, (7, 4, 3), None, [],
+        0,
+        (7, 4, 3),
+        None,
+        [],
         [(row, "(whole row)", "", "blank row") for row in (4, 5, 6)],
         None,
     ),
     "trailing_empty_columns": (0, CLEAN, None, [], [], None),
     "header_repeated": (
-        0, (5, 4, 1), None, [],
+        0,
+        (5, 4, 1),
+        None,
+        [],
         [(4, "(whole row)", HEADER_TEXT, "the header row again (were two exports joined?)")],
         None,
     ),
-}  # fmt: skip
+}
 
 YAML_ERRORS = {
     # 30 brackets after "published: ", on the last line of la.yaml: the 21st level is refused.
@@ -204,10 +296,22 @@ def test_hostile_yaml_is_a_message_naming_the_file(case, tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "case",
-    ["clean", "embedded_newlines", "utf16_le_bom", "utf16_be_bom", "utf8_bom", "semicolons",
-     "tabs", "ods", "second_sheet", "excel_serial_dates_xlsx", "excel_serial_dates_ods",
-     "trailing_empty_columns", "nul_bytes"],
-)  # fmt: skip
+    [
+        "clean",
+        "embedded_newlines",
+        "utf16_le_bom",
+        "utf16_be_bom",
+        "utf8_bom",
+        "semicolons",
+        "tabs",
+        "ods",
+        "second_sheet",
+        "excel_serial_dates_xlsx",
+        "excel_serial_dates_ods",
+        "trailing_empty_columns",
+        "nul_bytes",
+    ],
+)
 def test_well_read_cases_give_the_clean_rows(case, tmp_path):
     """Whatever the wrapping, the four rows read the same as the clean file's."""
     evidence = load_evidence(load_config(build(case, tmp_path)))
@@ -215,7 +319,11 @@ def test_well_read_cases_give_the_clean_rows(case, tmp_path):
     assert audits.index.tolist() == [2, 3, 4, 5]
     assert audits["audit_id"].tolist() == ["AU1", "AU2", "AU3", "AU9"]
     assert audits["audit_date"].dt.strftime("%d/%m/%Y").tolist() == [
-        "01/07/2025", "02/07/2025", "15/07/2025", "08/09/2025"]  # fmt: skip
+        "01/07/2025",
+        "02/07/2025",
+        "15/07/2025",
+        "08/09/2025",
+    ]
     # AU9's "2" is Good on the default scale (1 = Outstanding).
     assert audits["overall_grade"].tolist() == [
         "Good",

@@ -50,9 +50,13 @@ def moderation_words(evidence, period, *, months=None):
     """The moderation reading written from the period's (or window's) audits and statistics."""
     pooled = audits_in_period(evidence, period, months=months)
     result = mm.moderation_statistics(evidence, period, months=months)
-    return audit_words.moderation_reading(pooled, result, config=evidence.config,
-                                          audience="internal",
-                                          window=window(period, months) if months else None)
+    return audit_words.moderation_reading(
+        pooled,
+        result,
+        config=evidence.config,
+        audience="internal",
+        window=window(period, months) if months else None,
+    )
 
 
 def make_evidence(rows: list[dict]) -> Evidence:
@@ -70,12 +74,31 @@ def make_evidence(rows: list[dict]) -> Evidence:
 
 
 def rows_for_table(extra: list[dict] = ()) -> list[dict]:
-    rows = [{"audit_id": f"M{i}", "child_id": f"C{i}", "audit_date": "2025-08-01",
-             "service": "S", "team": "T", "overall_grade": a, "moderated_grade": b,
-             "auditor_role": role} for i, (a, b, role) in enumerate(PAIRS)]  # fmt: skip
+    rows = [
+        {
+            "audit_id": f"M{i}",
+            "child_id": f"C{i}",
+            "audit_date": "2025-08-01",
+            "service": "S",
+            "team": "T",
+            "overall_grade": a,
+            "moderated_grade": b,
+            "auditor_role": role,
+        }
+        for i, (a, b, role) in enumerate(PAIRS)
+    ]
     # Ten more audits in the period, not moderated: one Inadequate (must be moderated), nine Good.
-    rows += [{"audit_id": f"U{i}", "child_id": f"D{i}", "audit_date": "2025-09-01", "service": "S",
-              "team": "T", "overall_grade": I if i == 0 else G} for i in range(10)]  # fmt: skip
+    rows += [
+        {
+            "audit_id": f"U{i}",
+            "child_id": f"D{i}",
+            "audit_date": "2025-09-01",
+            "service": "S",
+            "team": "T",
+            "overall_grade": I if i == 0 else G,
+        }
+        for i in range(10)
+    ]
     return rows + list(extra)
 
 
@@ -93,9 +116,19 @@ def test_grade_table_holds_every_grade_even_unused(evidence):
     )
     pd.testing.assert_frame_equal(table, expected)
     # an unused grade still has its row and column
-    only_good = make_evidence([{"audit_id": "X", "child_id": "C", "audit_date": "2025-08-01",
-                                "service": "S", "team": "T", "overall_grade": G,
-                                "moderated_grade": G}])  # fmt: skip
+    only_good = make_evidence(
+        [
+            {
+                "audit_id": "X",
+                "child_id": "C",
+                "audit_date": "2025-08-01",
+                "service": "S",
+                "team": "T",
+                "overall_grade": G,
+                "moderated_grade": G,
+            }
+        ]
+    )
     assert list(mm.grade_table(only_good, Q2).index) == [O, G, R, I, "Total"]
 
 
@@ -125,8 +158,14 @@ def test_kappa_alpha_and_bowker_match_hand_worked_values(evidence):
 
 def test_figures_carry_the_design_ids_and_counts(evidence):
     figures = {f.id: f for f in mm.moderation_figures(evidence, Q2)}
-    for required in ("moderation.count", "moderation.rate", "moderation.agreement",
-                     "moderation.kappa", "moderation.downgraded", "moderation.upgraded"):  # fmt: skip
+    for required in (
+        "moderation.count",
+        "moderation.rate",
+        "moderation.agreement",
+        "moderation.kappa",
+        "moderation.downgraded",
+        "moderation.upgraded",
+    ):
         assert required in figures
     assert figures["moderation.count"].value == 10
     rate = figures["moderation.rate"]
@@ -161,8 +200,18 @@ def test_by_role_splits_the_pairs(evidence):
 
 def test_reading_says_when_disagreements_lean_one_way():
     # Twelve more downgrades (Good -> RI) make the lean systematic: Bowker significant.
-    extra = [{"audit_id": f"E{i}", "child_id": f"E{i}", "audit_date": "2025-08-02", "service": "S",
-              "team": "T", "overall_grade": G, "moderated_grade": R} for i in range(12)]  # fmt: skip
+    extra = [
+        {
+            "audit_id": f"E{i}",
+            "child_id": f"E{i}",
+            "audit_date": "2025-08-02",
+            "service": "S",
+            "team": "T",
+            "overall_grade": G,
+            "moderated_grade": R,
+        }
+        for i in range(12)
+    ]
     evidence = make_evidence(rows_for_table(extra))
     result = mm.moderation_statistics(evidence, Q2)
     assert result["bowker_p"] < 0.05
@@ -171,8 +220,16 @@ def test_reading_says_when_disagreements_lean_one_way():
 
 
 def test_no_moderation_gives_count_and_rate_only():
-    rows = [{"audit_id": "A", "child_id": "C", "audit_date": "2025-08-01", "service": "S",
-             "team": "T", "overall_grade": G}]  # fmt: skip
+    rows = [
+        {
+            "audit_id": "A",
+            "child_id": "C",
+            "audit_date": "2025-08-01",
+            "service": "S",
+            "team": "T",
+            "overall_grade": G,
+        }
+    ]
     figures = mm.moderation_figures(make_evidence(rows), Q2)
     assert [f.id for f in figures] == ["moderation.count", "moderation.rate"]
     assert figures[0].value == 0
@@ -183,8 +240,11 @@ def test_no_moderation_gives_count_and_rate_only():
 # Pattern g of data_samples/README.md: first auditors grade leniently (team managers most), so
 # moderators downgrade far more often than they upgrade; every Inadequate audit is moderated.
 
-SAMPLE = Path(os.environ.get("QAANALYSIS_SAMPLE_CONFIG",
-                             Path(__file__).parents[1] / "data_samples" / "la.yaml"))  # fmt: skip
+SAMPLE = Path(
+    os.environ.get(
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+    )
+)
 
 
 @pytest.mark.skipif(not SAMPLE.is_file(), reason=f"sample authority not found at {SAMPLE}")
@@ -198,25 +258,36 @@ def test_sample_moderation_leans_towards_downgrades():
     result = mm.moderation_statistics(evidence, q2, months=42)
     moderated = evidence.audits[evidence.audits["moderated_grade"].notna()]
     assert result["n"] == len(moderated)
-    assert result["exact_agreement_count"] == (moderated["overall_grade"]
-                                               == moderated["moderated_grade"]).sum()  # fmt: skip
+    assert (
+        result["exact_agreement_count"]
+        == (moderated["overall_grade"] == moderated["moderated_grade"]).sum()
+    )
     assert result["downgraded_count"] > 2 * result["upgraded_count"]
     assert result["bowker_df"] == 3 and result["bowker_p"] < 0.01
     assert "too generous" in moderation_words(evidence, q2, months=42)
     figures = {f.id: f for f in mm.moderation_figures(evidence, q2)}
     assert figures["moderation.always_moderated"].value == 1.0
-    assert {"moderation.count", "moderation.rate", "moderation.agreement", "moderation.kappa",
-            "moderation.downgraded", "moderation.upgraded"} <= set(figures)  # fmt: skip
+    assert {
+        "moderation.count",
+        "moderation.rate",
+        "moderation.agreement",
+        "moderation.kappa",
+        "moderation.downgraded",
+        "moderation.upgraded",
+    } <= set(figures)
     by_role = mm.moderation_by_role(evidence, q2, months=42).set_index("auditor_role")
     # team managers' audits are downgraded most (by count; the rates of the smaller roles are noisy)
     assert by_role["downgraded_count"].idxmax() == "team_manager"
-    assert by_role.loc["team_manager", "downgraded_count"] > by_role.loc["team_manager",
-                                                                         "upgraded_count"]  # fmt: skip
+    assert (
+        by_role.loc["team_manager", "downgraded_count"]
+        > by_role.loc["team_manager", "upgraded_count"]
+    )
 
 
 def test_kappa_interval_stays_within_its_possible_range():
     # Five pairs, four agreeing: the normal-approximation upper limit passes 1 and is clipped.
     pairs = [(G, G), (G, G), (R, R), (I, I), (G, R)]
-    result = mm.agreement_statistics([a for a, _ in pairs], [b for _, b in pairs],
-                                     categories=[O, G, R, I])  # fmt: skip
+    result = mm.agreement_statistics(
+        [a for a, _ in pairs], [b for _, b in pairs], categories=[O, G, R, I]
+    )
     assert result["kappa_linear_ci_high"] <= 1.0 and result["kappa_linear_ci_low"] >= -1.0

@@ -29,9 +29,15 @@ from qaanalysis.tools.synthetic import generate
 
 SEED = 10
 GRADE = {  # the spellings an audit tool exports -> 0 Outstanding .. 3 Inadequate
-    "outstanding": 0, "good": 1, "requires improvement": 2, "requires improvement to be good": 2,
-    "ri": 2, "req imp": 2, "req. improvement": 2, "inadequate": 3,
-}  # fmt: skip
+    "outstanding": 0,
+    "good": 1,
+    "requires improvement": 2,
+    "requires improvement to be good": 2,
+    "ri": 2,
+    "req imp": 2,
+    "req. improvement": 2,
+    "inadequate": 3,
+}
 WORKER_CONTACT = ("Worker contact", "Lack of contact from social worker")
 
 
@@ -56,8 +62,11 @@ def _dates(s: pd.Series) -> pd.Series:
 def _audits(root: Path) -> pd.DataFrame:
     raw = pd.read_csv(root / "audits.csv", dtype=str, keep_default_na=False)
     grade = raw["Overall Grade"].str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
-    a = raw.assign(date=_dates(raw["Date of Audit"]), grade=grade.map(GRADE),
-                   moderated=_moderated(raw["Moderated Grade"]))  # fmt: skip
+    a = raw.assign(
+        date=_dates(raw["Date of Audit"]),
+        grade=grade.map(GRADE),
+        moderated=_moderated(raw["Moderated Grade"]),
+    )
     valid = a["date"].notna() & (a["date"] <= "2026-09-30") & a["grade"].notna()
     return a[valid & (a["Child ID"] != "") & ~a["Audit Ref"].duplicated()]
 
@@ -79,8 +88,11 @@ def _between(d: pd.Series, lo: str, hi: str) -> pd.Series:
 def test_first_and_second_years_share_good_or_better(null, planted):
     # 2023-24 against 2024-25, every valid audit: one 70% rate throughout, so no difference.
     a = _audits(null)
-    table = _good_table(a, _between(a["date"], "2023-04-01", "2024-03-31"),
-                        _between(a["date"], "2024-04-01", "2025-03-31"))  # fmt: skip
+    table = _good_table(
+        a,
+        _between(a["date"], "2023-04-01", "2024-03-31"),
+        _between(a["date"], "2024-04-01", "2025-03-31"),
+    )
     assert min(sum(r) for r in table) > 300  # about 30 audits a month
     assert fisher_exact(table).pvalue > 0.05  # seed 10: p = 0.74
     shares = [r[0] / sum(r) for r in table]
@@ -119,8 +131,9 @@ def test_no_dip_sample_no_practitioner_run_no_team_offsets(null):
 
 
 def _p_assessments(root: Path) -> float:
-    raw = pd.read_csv(root / "annex_a" / "list_04_assessments.csv", dtype=str,
-                      keep_default_na=False)  # fmt: skip
+    raw = pd.read_csv(
+        root / "annex_a" / "list_04_assessments.csv", dtype=str, keep_default_na=False
+    )
     start = _dates(raw["Continuous Assessment Start Date"])
     auth = _dates(raw["Continuous Assessment Date of Authorisation"])
     done = auth.notna() & (auth >= "2023-04-01")
@@ -129,12 +142,17 @@ def _p_assessments(root: Path) -> float:
         np.datetime64(d)
         for d in holidays.country_holidays("GB", subdiv="ENG", years=range(2018, 2028))
     ]
-    wd = np.busday_count(start.to_numpy().astype("datetime64[D]") + 1,
-                         auth.to_numpy().astype("datetime64[D]") + 1, holidays=hol)  # fmt: skip
+    wd = np.busday_count(
+        start.to_numpy().astype("datetime64[D]") + 1,
+        auth.to_numpy().astype("datetime64[D]") + 1,
+        holidays=hol,
+    )
     within = wd <= 45
     after = (auth >= "2025-10-01").to_numpy()
-    table = [[int((within & ~after).sum()), int((~within & ~after).sum())],
-             [int((within & after).sum()), int((~within & after).sum())]]  # fmt: skip
+    table = [
+        [int((within & ~after).sum()), int((~within & ~after).sum())],
+        [int((within & after).sum()), int((~within & after).sum())],
+    ]
     return fisher_exact(table).pvalue
 
 
@@ -145,8 +163,7 @@ def test_assessment_timeliness_has_no_shift(null, planted):
 
 
 def _p_worker_contact(root: Path) -> float:
-    raw = pd.read_csv(root / "complaints.csv", dtype=str, keep_default_na=False,
-                      encoding="cp1252")  # fmt: skip
+    raw = pd.read_csv(root / "complaints.csv", dtype=str, keep_default_na=False, encoding="cp1252")
     d = _dates(raw["Date Received"])
     wc = (raw["Type"] == "Complaint") & raw["Category"].isin(WORKER_CONTACT)
     k_before = int((wc & _between(d, "2024-04-01", "2025-11-30")).sum())  # 20 months

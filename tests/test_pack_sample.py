@@ -50,8 +50,16 @@ def test_audit_figures_match_an_independent_count(figures):
     dates = pd.to_datetime(raw["Date of Audit"], format="%d/%m/%Y", errors="coerce")
     grade = raw["Overall Grade"].str.lower().str.replace(r"[^a-z ]", "", regex=True).str.strip()
     good = grade.isin(["good", "outstanding"])
-    known = good | grade.isin(["ri", "req imp", "requires improvement", "requires improvement to be good",
-                                "inadequate", "req improvement"])  # fmt: skip
+    known = good | grade.isin(
+        [
+            "ri",
+            "req imp",
+            "requires improvement",
+            "requires improvement to be good",
+            "inadequate",
+            "req improvement",
+        ]
+    )
     usable = dates.notna() & known & (raw["Child ID"] != "") & ~raw["Audit Ref"].duplicated()
     quarter = usable & in_quarter(dates)
     assert figures["audits.count"]["value"] == quarter.sum()
@@ -66,14 +74,20 @@ def test_assessment_timeliness_matches_working_days_counted_independently(figure
     start = pd.to_datetime(
         raw["Continuous Assessment Start Date"], format="%d/%m/%Y", errors="coerce"
     )
-    done = pd.to_datetime(raw["Continuous Assessment Date of Authorisation"], format="%d/%m/%Y",
-                          errors="coerce")  # fmt: skip
+    done = pd.to_datetime(
+        raw["Continuous Assessment Date of Authorisation"], format="%d/%m/%Y", errors="coerce"
+    )
     chosen = in_quarter(done) & start.notna()
-    bank = np.array(sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(2020, 2028))),
-                    dtype="datetime64[D]")  # fmt: skip
+    bank = np.array(
+        sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(2020, 2028))),
+        dtype="datetime64[D]",
+    )
     # Working days after the start up to and including the authorisation (the start is day 0).
-    days = np.busday_count(start[chosen].values.astype("datetime64[D]") + 1,
-                           done[chosen].values.astype("datetime64[D]") + 1, holidays=bank)  # fmt: skip
+    days = np.busday_count(
+        start[chosen].values.astype("datetime64[D]") + 1,
+        done[chosen].values.astype("datetime64[D]") + 1,
+        holidays=bank,
+    )
     kpi = figures["kpi.assessments_within_45wd"]
     assert (kpi["numerator"], kpi["denominator"]) == ((days <= 45).sum(), chosen.sum())
 
@@ -88,8 +102,11 @@ def test_complaints_count_matches_the_log(figures):
 
 
 def test_planted_patterns_reach_the_right_theme_statuses(figures):
-    status = {k.removeprefix("triangulation."): f["value"] for k, f in figures.items()
-              if k.startswith("triangulation.")}  # fmt: skip
+    status = {
+        k.removeprefix("triangulation."): f["value"]
+        for k, f in figures.items()
+        if k.startswith("triangulation.")
+    }
     assert status["assessment"] == "mixed evidence"  # timely but poor-quality assessments
     assert status["management_oversight"] == "corroborated concern"
     assert status["permanence_stability"] == "corroborated strength"
@@ -130,9 +147,20 @@ def test_drafts_are_honest_and_every_citation_resolves(quarterly, figures):
 
 def sample_identifiers() -> set[str]:
     """Every identifier in the inputs (ids of four characters or more), read from the raw files."""
-    columns = {"Audit Ref", "Child ID", "Worker ID", "Auditor ID", "Action ID", "Reference",
-               "Response ID", "Alert ID", "Child Unique ID", "Allocated Worker", "Family identifier",
-               "Individual adopter identifier"}  # fmt: skip
+    columns = {
+        "Audit Ref",
+        "Child ID",
+        "Worker ID",
+        "Auditor ID",
+        "Action ID",
+        "Reference",
+        "Response ID",
+        "Alert ID",
+        "Child Unique ID",
+        "Allocated Worker",
+        "Family identifier",
+        "Individual adopter identifier",
+    }
     found: set[str] = set()
     for path in [*SAMPLE.glob("*.csv"), *SAMPLE.glob("annex_a/*.csv"), SAMPLE / "feedback.xlsx"]:
         if path.suffix == ".xlsx":
@@ -145,9 +173,11 @@ def sample_identifiers() -> set[str]:
 
 
 def pack_text(folder: Path) -> dict[str, str]:
-    texts = {"report.html": (folder / "report.html").read_text(),
-             "figures.json": (folder / "figures.json").read_text(),
-             "report.docx": zipfile.ZipFile(folder / "report.docx").read("word/document.xml").decode()}  # fmt: skip
+    texts = {
+        "report.html": (folder / "report.html").read_text(),
+        "figures.json": (folder / "figures.json").read_text(),
+        "report.docx": zipfile.ZipFile(folder / "report.docx").read("word/document.xml").decode(),
+    }
     sheets = pd.read_excel(folder / "tables.xlsx", sheet_name=None, dtype=str, engine="openpyxl")
     texts["tables.xlsx"] = "\n".join(frame.to_csv() for frame in sheets.values())
     for notebook in (folder / "notebooks").glob("*.ipynb"):
@@ -182,8 +212,12 @@ def test_annual_and_monthly_packs_build(tmp_path, report, period):
     figures = {f["id"] for f in json.loads((folder / "figures.json").read_text())}
     assert "audits.count" in figures
     if report == "annual":
-        for heading in ("What we know about the quality and impact of practice", "How we know it",
-                        "What we will do next", "The experiences and progress of care leavers"):  # fmt: skip
+        for heading in (
+            "What we know about the quality and impact of practice",
+            "How we know it",
+            "What we will do next",
+            "The experiences and progress of care leavers",
+        ):
             assert heading in html
     else:
         assert "Scorecard exceptions" in html

@@ -25,8 +25,11 @@ SAMPLE = Path(__file__).parents[1] / "data_samples"
 
 def make_config(**overrides) -> Config:
     settings = default_settings()
-    settings.update(authority={"name": "Testshire", "slug": "testshire"},
-                    sources={"audits": {"file": "audits.csv"}}, base_dir=FIXTURES)  # fmt: skip
+    settings.update(
+        authority={"name": "Testshire", "slug": "testshire"},
+        sources={"audits": {"file": "audits.csv"}},
+        base_dir=FIXTURES,
+    )
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(settings.get(key), dict):
             settings[key] = {**settings[key], **value}
@@ -53,8 +56,13 @@ def annex(list_id: str, rows: list[dict]) -> pd.DataFrame:
     return out
 
 
-def evidence(extract: str, *, config: Config | None = None, kpis: pd.DataFrame | None = None,
-             **lists: list[dict]) -> Evidence:  # fmt: skip
+def evidence(
+    extract: str,
+    *,
+    config: Config | None = None,
+    kpis: pd.DataFrame | None = None,
+    **lists: list[dict],
+) -> Evidence:
     frames = {list_id: empty_list(list_id) for list_id in LIST_IDS}
     frames.update({list_id: annex(list_id, rows) for list_id, rows in lists.items()})
     other = {"kpis": kpis} if kpis is not None else {}
@@ -76,18 +84,43 @@ def value(ev: Evidence, kpi_id: str, period: str) -> tuple[int, int]:
 # 11 (45). So the 45th working day is Tuesday 11 July 2023 (ignoring bank holidays it would be
 # Friday 7 July).
 ASSESSMENTS = [
-    {"child_id": "A", "assessment_start_date": "2023-05-05", "assessment_authorised_date": "2023-07-11",
-     "child_seen": True, "team": "East"},  # day 45: on time
-    {"child_id": "B", "assessment_start_date": "2023-05-05", "assessment_authorised_date": "2023-07-12",
-     "child_seen": False, "team": "East"},  # day 46: one day late
-    {"child_id": "C", "assessment_start_date": "2023-05-06", "assessment_authorised_date": "2023-07-11",
-     "child_seen": None, "team": "West"},  # started Saturday: Sunday and the bank holiday do not count, day 45
-    {"child_id": "D", "assessment_start_date": "2023-05-05", "assessment_authorised_date": "2023-07-08",
-     "child_seen": True, "team": "West"},  # authorised on Saturday 8 July: day 43, on time
-    {"child_id": "E", "assessment_start_date": "2023-06-01", "assessment_authorised_date": "2023-06-30",
-     "child_seen": True, "team": "West"},  # authorised in June: not in July's count
+    {
+        "child_id": "A",
+        "assessment_start_date": "2023-05-05",
+        "assessment_authorised_date": "2023-07-11",
+        "child_seen": True,
+        "team": "East",
+    },  # day 45: on time
+    {
+        "child_id": "B",
+        "assessment_start_date": "2023-05-05",
+        "assessment_authorised_date": "2023-07-12",
+        "child_seen": False,
+        "team": "East",
+    },  # day 46: one day late
+    {
+        "child_id": "C",
+        "assessment_start_date": "2023-05-06",
+        "assessment_authorised_date": "2023-07-11",
+        "child_seen": None,
+        "team": "West",
+    },  # started Saturday: Sunday and the bank holiday do not count, day 45
+    {
+        "child_id": "D",
+        "assessment_start_date": "2023-05-05",
+        "assessment_authorised_date": "2023-07-08",
+        "child_seen": True,
+        "team": "West",
+    },  # authorised on Saturday 8 July: day 43, on time
+    {
+        "child_id": "E",
+        "assessment_start_date": "2023-06-01",
+        "assessment_authorised_date": "2023-06-30",
+        "child_seen": True,
+        "team": "West",
+    },  # authorised in June: not in July's count
     {"child_id": "F", "assessment_start_date": "2023-06-20"},  # still open: no authorisation yet
-]  # fmt: skip
+]
 
 
 def test_assessments_within_45_working_days_counts_bank_holidays_and_weekends():
@@ -126,14 +159,26 @@ def test_referral_anchor_uses_the_latest_referral_before_the_assessment():
 # early May bank holiday (Monday 1 May) do not count: April 11-14 (4), 17-21 (9), 24-28 (14),
 # Tuesday 2 May (15).
 S47 = [
-    {"child_id": "A", "strategy_discussion_date": "2023-04-06", "icpc_date": "2023-05-02",
-     "team": "East"},  # day 15: in time
-    {"child_id": "B", "strategy_discussion_date": "2023-04-06", "icpc_date": "2023-05-03",
-     "team": "East"},  # day 16: late
+    {
+        "child_id": "A",
+        "strategy_discussion_date": "2023-04-06",
+        "icpc_date": "2023-05-02",
+        "team": "East",
+    },  # day 15: in time
+    {
+        "child_id": "B",
+        "strategy_discussion_date": "2023-04-06",
+        "icpc_date": "2023-05-03",
+        "team": "East",
+    },  # day 16: late
     {"child_id": "C", "strategy_discussion_date": "2023-04-20"},  # no conference (yet)
-    {"child_id": "D", "strategy_discussion_date": "2023-04-24", "icpc_date": "2023-05-12",
-     "team": "West"},  # April 25-28 (4), May 2-5 (8), 8 is the coronation holiday, 9-12 (12)
-]  # fmt: skip
+    {
+        "child_id": "D",
+        "strategy_discussion_date": "2023-04-24",
+        "icpc_date": "2023-05-12",
+        "team": "West",
+    },  # April 25-28 (4), May 2-5 (8), 8 is the coronation holiday, 9-12 (12)
+]
 
 
 def test_icpc_within_15_working_days():
@@ -153,21 +198,40 @@ def test_s47_leading_to_icpc_counts_enquiries_starting_in_the_month():
 # As at Tuesday 30 May 2023 (Monday 29 May is a bank holiday); visiting standard 10 working days.
 CP = [
     # visit Monday 15 May: May 16-19 (4), 22-26 (9), 30 (10): within the standard
-    {"child_id": "A", "cp_plan_start_date": "2022-09-01", "last_visit_date": "2023-05-15",
-     "seen_alone": True, "latest_review_date": "2022-11-30", "team": "East"},  # review due 30 May
+    {
+        "child_id": "A",
+        "cp_plan_start_date": "2022-09-01",
+        "last_visit_date": "2023-05-15",
+        "seen_alone": True,
+        "latest_review_date": "2022-11-30",
+        "team": "East",
+    },  # review due 30 May
     # visit Friday 12 May: 11 working days: late
-    {"child_id": "B", "cp_plan_start_date": "2023-03-01", "last_visit_date": "2023-05-12",
-     "seen_alone": False, "team": "East"},  # no review: first due 1 June, not overdue
+    {
+        "child_id": "B",
+        "cp_plan_start_date": "2023-03-01",
+        "last_visit_date": "2023-05-12",
+        "seen_alone": False,
+        "team": "East",
+    },  # no review: first due 1 June, not overdue
     # plan ended before the date: not open, not counted
-    {"child_id": "C", "cp_plan_start_date": "2022-01-01", "cp_plan_end_date": "2023-05-26",
-     "last_visit_date": "2023-01-01"},
+    {
+        "child_id": "C",
+        "cp_plan_start_date": "2022-01-01",
+        "cp_plan_end_date": "2023-05-26",
+        "last_visit_date": "2023-01-01",
+    },
     # started Wednesday 24 May, no visit yet: 25, 26, 30 May = 3 working days, not yet due
     {"child_id": "D", "cp_plan_start_date": "2023-05-24", "team": "West"},
     # started 28 February, never visited: overdue. Its latest review (29 November 2022) predates
     # the plan and is ignored, so the first review was due on 28 May: overdue
-    {"child_id": "E", "cp_plan_start_date": "2023-02-28", "latest_review_date": "2022-11-29",
-     "team": "West"},
-]  # fmt: skip
+    {
+        "child_id": "E",
+        "cp_plan_start_date": "2023-02-28",
+        "latest_review_date": "2022-11-29",
+        "team": "West",
+    },
+]
 
 
 def test_cp_visits_within_the_standard_as_at_the_extract_date():
@@ -195,14 +259,22 @@ AS_AT_CP = [
     # visit Monday 15 May: 11 working days at 31 May: late
     {"child_id": "B", "cp_plan_start_date": "2023-03-01", "last_visit_date": "2023-05-15"},
     # plan ended 5 June, after the period end: open at 31 May; visit Friday 26 May: 2 days
-    {"child_id": "C", "cp_plan_start_date": "2023-03-01", "cp_plan_end_date": "2023-06-05",
-     "last_visit_date": "2023-05-26"},
+    {
+        "child_id": "C",
+        "cp_plan_start_date": "2023-03-01",
+        "cp_plan_end_date": "2023-06-05",
+        "last_visit_date": "2023-05-26",
+    },
     # plan started 1 June: not open at 31 May, so its visit on 5 June does not matter then
     {"child_id": "D", "cp_plan_start_date": "2023-06-01", "last_visit_date": "2023-06-05"},
     # plan ended on 31 May: closed at 31 May (an episode ending on the day is closed)
-    {"child_id": "E", "cp_plan_start_date": "2023-01-02", "cp_plan_end_date": "2023-05-31",
-     "last_visit_date": "2023-05-01"},
-]  # fmt: skip
+    {
+        "child_id": "E",
+        "cp_plan_start_date": "2023-01-02",
+        "cp_plan_end_date": "2023-05-31",
+        "last_visit_date": "2023-05-01",
+    },
+]
 
 
 def test_stock_kpi_of_a_period_just_ended_is_as_at_the_period_end_where_the_records_allow():
@@ -225,8 +297,9 @@ def test_stock_kpi_falls_back_to_the_extract_date_labelled_when_a_later_visit_hi
     # the position at 31 May cannot be rebuilt. As at Friday 9 June instead: open are A, B, D
     # and F (C ended on 5 June). A (16 May) and B (15 May) are late; D (visit Monday 5 June: 4
     # working days) and F (visit Friday 2 June: 5 working days) are in time: 2 of 4.
-    rows = AS_AT_CP + [{"child_id": "F", "cp_plan_start_date": "2023-04-03",
-                        "last_visit_date": "2023-06-02"}]  # fmt: skip
+    rows = AS_AT_CP + [
+        {"child_id": "F", "cp_plan_start_date": "2023-04-03", "last_visit_date": "2023-06-02"}
+    ]
     ev = evidence("2023-06-09", list_7=rows)
     v = perf.period_value(ev, "cp_visit_in_timescale", parse_period("2023-05"))
     assert (v.numerator, v.denominator) == (2, 4)
@@ -282,16 +355,28 @@ def test_the_as_at_window_is_configurable(monkeypatch):
 def test_subsequent_plans_and_plans_lasting_two_years():
     plans = [
         {"child_id": "A", "cp_plan_start_date": "2023-06-05", "previous_cp_plans": 0},
-        {"child_id": "B", "cp_plan_start_date": "2023-06-06", "previous_cp_plans": 1},  # second plan
+        {
+            "child_id": "B",
+            "cp_plan_start_date": "2023-06-06",
+            "previous_cp_plans": 1,
+        },  # second plan
         {"child_id": "C", "cp_plan_start_date": "2023-06-07", "previous_cp_plans": 2},  # third plan
         {"child_id": "D", "cp_plan_start_date": "2023-06-08"},  # number blank: left out
         # ended 15 June 2023 after exactly two years: counted as 2 years or more
-        {"child_id": "E", "cp_plan_start_date": "2021-06-15", "cp_plan_end_date": "2023-06-15",
-         "previous_cp_plans": 0},
+        {
+            "child_id": "E",
+            "cp_plan_start_date": "2021-06-15",
+            "cp_plan_end_date": "2023-06-15",
+            "previous_cp_plans": 0,
+        },
         # one day short of two years
-        {"child_id": "F", "cp_plan_start_date": "2021-06-16", "cp_plan_end_date": "2023-06-15",
-         "previous_cp_plans": 0},
-    ]  # fmt: skip
+        {
+            "child_id": "F",
+            "cp_plan_start_date": "2021-06-16",
+            "cp_plan_end_date": "2023-06-15",
+            "previous_cp_plans": 0,
+        },
+    ]
     ev = evidence("2023-06-30", list_7=plans)
     assert value(ev, "cp_subsequent_plan", "2023-06") == (2, 3)
     assert value(ev, "cp_plans_2y_plus", "2023-06") == (1, 2)
@@ -302,31 +387,62 @@ def test_subsequent_plans_and_plans_lasting_two_years():
 # As at Friday 30 June 2023.
 CLA = [
     # DOB 1 July 2018: 4 at the date, so 6-monthly; assessed 30 Dec 2022, due 30 June: in date
-    {"child_id": "A", "date_of_birth": "2018-07-01", "cla_start_date": "2020-01-01",
-     "health_assessment_date": "2022-12-30", "last_visit_date": "2023-05-19",  # 42 days: in time
-     "latest_review_date": "2023-01-01", "placements_12m": 1, "missing_episodes_12m": 0},
+    {
+        "child_id": "A",
+        "date_of_birth": "2018-07-01",
+        "cla_start_date": "2020-01-01",
+        "health_assessment_date": "2022-12-30",
+        "last_visit_date": "2023-05-19",  # 42 days: in time
+        "latest_review_date": "2023-01-01",
+        "placements_12m": 1,
+        "missing_episodes_12m": 0,
+    },
     # DOB 30 June 2018: 5 today, so 12-monthly; assessed 1 Aug 2022, due 1 Aug 2023: in date
-    {"child_id": "B", "date_of_birth": "2018-06-30", "cla_start_date": "2020-01-01",
-     "health_assessment_date": "2022-08-01", "last_visit_date": "2023-05-18",  # 43 days: late
-     "latest_review_date": "2022-12-29", "placements_12m": 3, "missing_episodes_12m": 2},
+    {
+        "child_id": "B",
+        "date_of_birth": "2018-06-30",
+        "cla_start_date": "2020-01-01",
+        "health_assessment_date": "2022-08-01",
+        "last_visit_date": "2023-05-18",  # 43 days: late
+        "latest_review_date": "2022-12-29",
+        "placements_12m": 3,
+        "missing_episodes_12m": 2,
+    },
     # under 5, assessed 29 Dec 2022: due 29 June: out of date
-    {"child_id": "C", "date_of_birth": "2020-01-01", "cla_start_date": "2021-01-01",
-     "health_assessment_date": "2022-12-29", "placements_12m": 4},
+    {
+        "child_id": "C",
+        "date_of_birth": "2020-01-01",
+        "cla_start_date": "2021-01-01",
+        "health_assessment_date": "2022-12-29",
+        "placements_12m": 4,
+    },
     # 5 or over, assessed 29 June 2022: due 29 June 2023: out of date
-    {"child_id": "D", "date_of_birth": "2010-01-01", "cla_start_date": "2021-01-01",
-     "health_assessment_date": "2022-06-29"},
+    {
+        "child_id": "D",
+        "date_of_birth": "2010-01-01",
+        "cla_start_date": "2021-01-01",
+        "health_assessment_date": "2022-06-29",
+    },
     # came into care Monday 19 June: 9 working days, initial assessment not yet due (20): in date;
     # first visit due within 7 days (26 June): late
     {"child_id": "E", "date_of_birth": "2012-03-03", "cla_start_date": "2023-06-19"},
     # no date of birth or age: left out of the health measure
     {"child_id": "F", "cla_start_date": "2022-01-01", "health_assessment_date": "2023-01-01"},
     # left care in May: not counted
-    {"child_id": "G", "date_of_birth": "2010-01-01", "cla_start_date": "2019-01-01",
-     "ceased_date": "2023-05-01"},
+    {
+        "child_id": "G",
+        "date_of_birth": "2010-01-01",
+        "cla_start_date": "2019-01-01",
+        "ceased_date": "2023-05-01",
+    },
     # came into care Monday 26 June, no visit yet: due 3 July, in time
-    {"child_id": "H", "date_of_birth": "2015-01-01", "cla_start_date": "2023-06-26",
-     "health_assessment_date": "2023-06-28"},
-]  # fmt: skip
+    {
+        "child_id": "H",
+        "date_of_birth": "2015-01-01",
+        "cla_start_date": "2023-06-26",
+        "health_assessment_date": "2023-06-28",
+    },
+]
 
 
 def test_health_assessments_six_months_under_five_twelve_months_from_five():
@@ -334,8 +450,14 @@ def test_health_assessments_six_months_under_five_twelve_months_from_five():
     records = perf.kpi_records(ev, "cla_health_assessment_in_date").set_index("child_id")
     assert records.loc["F", "excluded"] == "age unknown (no date of birth or age)"
     counted = records[records["excluded"] == ""]
-    assert counted["met"].to_dict() == {"A": True, "B": True, "C": False, "D": False, "E": True,
-                                        "H": True}  # fmt: skip
+    assert counted["met"].to_dict() == {
+        "A": True,
+        "B": True,
+        "C": False,
+        "D": False,
+        "E": True,
+        "H": True,
+    }
     assert value(ev, "cla_health_assessment_in_date", "2023-06") == (4, 6)
 
 
@@ -344,8 +466,15 @@ def test_cla_visits_six_weeks_and_first_visit_within_a_week():
     records = perf.kpi_records(ev, "cla_visit_in_timescale").set_index("child_id")
     # A visited 42 days ago (in time), B 43 days (late); C, D, F never visited since long ago
     # starts; E's first visit was due 26 June; H's is due 3 July
-    assert records["met"].to_dict() == {"A": True, "B": False, "C": False, "D": False, "E": False,
-                                        "F": False, "H": True}  # fmt: skip
+    assert records["met"].to_dict() == {
+        "A": True,
+        "B": False,
+        "C": False,
+        "D": False,
+        "E": False,
+        "F": False,
+        "H": True,
+    }
 
 
 def test_cla_reviews_first_within_20_working_days_then_3_then_6_months():
@@ -375,18 +504,39 @@ def test_placements_and_missing():
 def test_care_leavers():
     # As at 30 June 2023; DfE's care leaver ages are 17 to 21.
     rows = [
-        {"child_id": "A", "date_of_birth": "2005-01-01", "in_touch": "yes",  # 18
-         "accommodation_suitable": "suitable", "activity_status": "f1_full_time_in_higher_education"},
-        {"child_id": "B", "date_of_birth": "2002-07-01", "in_touch": "no",  # 20 (21 tomorrow)
-         "accommodation_suitable": "unsuitable",
-         "activity_status": "p3_part_time_in_training_or_employment"},
-        {"child_id": "C", "date_of_birth": "2004-01-01", "in_touch": "died"},  # left out of every measure
-        {"child_id": "D", "age": 19,  # no date of birth: the Age column is used
-         "activity_status": "g5_not_in_education_employment_or_training_other"},
+        {
+            "child_id": "A",
+            "date_of_birth": "2005-01-01",
+            "in_touch": "yes",  # 18
+            "accommodation_suitable": "suitable",
+            "activity_status": "f1_full_time_in_higher_education",
+        },
+        {
+            "child_id": "B",
+            "date_of_birth": "2002-07-01",
+            "in_touch": "no",  # 20 (21 tomorrow)
+            "accommodation_suitable": "unsuitable",
+            "activity_status": "p3_part_time_in_training_or_employment",
+        },
+        {
+            "child_id": "C",
+            "date_of_birth": "2004-01-01",
+            "in_touch": "died",
+        },  # left out of every measure
+        {
+            "child_id": "D",
+            "age": 19,  # no date of birth: the Age column is used
+            "activity_status": "g5_not_in_education_employment_or_training_other",
+        },
         {"child_id": "E", "date_of_birth": "2001-07-01", "in_touch": "yes"},  # 21: blanks not met
-        {"child_id": "F", "date_of_birth": "2001-06-30", "in_touch": "yes",  # 22 today: too old
-         "accommodation_suitable": "suitable", "activity_status": "f4_full_time_in_employment"},
-    ]  # fmt: skip
+        {
+            "child_id": "F",
+            "date_of_birth": "2001-06-30",
+            "in_touch": "yes",  # 22 today: too old
+            "accommodation_suitable": "suitable",
+            "activity_status": "f4_full_time_in_employment",
+        },
+    ]
     ev = evidence("2023-06-30", list_9=rows)
     records = perf.kpi_records(ev, "care_leavers_in_touch").set_index("child_id")
     assert records.loc["F", "excluded"] == "not aged 17 to 21 at the extract date"
@@ -404,7 +554,7 @@ def test_rereferrals_and_nfa():
         {"child_id": "B", "referral_date": "2023-10-03", "referrals_12m": 2, "referral_nfa": True},
         {"child_id": "C", "referral_date": "2023-10-04", "referrals_12m": 3, "referral_nfa": False},
         {"child_id": "D", "referral_date": "2023-10-05"},  # number blank: left out; NFA blank too
-    ]  # fmt: skip
+    ]
     ev = evidence("2023-10-31", list_3=rows)
     assert value(ev, "referrals_rereferral_12m", "2023-10") == (2, 3)  # 2 and 3 include this one
     assert value(ev, "referrals_nfa", "2023-10") == (1, 3)
@@ -424,9 +574,17 @@ def test_what_cannot_be_computed_is_reported():
 
 def test_monthly_series_has_gaps_for_months_without_events():
     rows = [
-        {"child_id": "A", "assessment_start_date": "2023-03-01", "assessment_authorised_date": "2023-04-03"},
-        {"child_id": "B", "assessment_start_date": "2023-04-01", "assessment_authorised_date": "2023-06-30"},
-    ]  # fmt: skip
+        {
+            "child_id": "A",
+            "assessment_start_date": "2023-03-01",
+            "assessment_authorised_date": "2023-04-03",
+        },
+        {
+            "child_id": "B",
+            "assessment_start_date": "2023-04-01",
+            "assessment_authorised_date": "2023-06-30",
+        },
+    ]
     ev = evidence("2023-07-15", list_4=rows)
     series = perf.kpi_series(ev, "assessments_within_45wd")
     assert [str(m) for m in series["month"]] == ["2023-04", "2023-05", "2023-06"]
@@ -436,8 +594,15 @@ def test_monthly_series_has_gaps_for_months_without_events():
 
 def scorecard_rows(kpi_id: str, values: list[float], start: str = "2023-04") -> pd.DataFrame:
     months = pd.date_range(start, periods=len(values), freq="MS")
-    return pd.DataFrame({"kpi_id": kpi_id, "month": months, "value": values,
-                         "numerator": float("nan"), "denominator": float("nan")})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "kpi_id": kpi_id,
+            "month": months,
+            "value": values,
+            "numerator": float("nan"),
+            "denominator": float("nan"),
+        }
+    )
 
 
 def test_spc_shift_is_special_cause_improvement_with_hand_worked_limits():
@@ -445,9 +610,17 @@ def test_spc_shift_is_special_cause_improvement_with_hand_worked_limits():
     # process limits are 72% -/+ 2.66 x 4 = 61.36% to 82.64%. Then 8 months at 90%: beyond the
     # upper limit (rule 1). Target 80% lies inside the limits: hit and miss.
     values = [0.70, 0.74] * 6 + [0.90] * 8
-    config = make_config(kpis={"assessments_within_45wd": {
-        "label": "Assessments within 45 working days", "source": "scorecard", "polarity": "higher",
-        "target": 0.8, "baseline_end": "2024-03"}})  # fmt: skip
+    config = make_config(
+        kpis={
+            "assessments_within_45wd": {
+                "label": "Assessments within 45 working days",
+                "source": "scorecard",
+                "polarity": "higher",
+                "target": 0.8,
+                "baseline_end": "2024-03",
+            }
+        }
+    )
     ev = evidence(
         "2024-11-30", config=config, kpis=scorecard_rows("assessments_within_45wd", values)
     )
@@ -465,13 +638,21 @@ def test_spc_shift_is_special_cause_improvement_with_hand_worked_limits():
 def test_spc_under_15_points_is_a_run_chart_and_missing_months_are_gaps():
     kpis = scorecard_rows("caseload_average", [18, 19, 20, 21, 22])
     kpis = kpis.drop(index=2)  # June missing
-    config = make_config(kpis={"caseload_average": {"label": "Average caseload", "unit": "number",
-                                                    "polarity": "lower"}})  # fmt: skip
+    config = make_config(
+        kpis={
+            "caseload_average": {"label": "Average caseload", "unit": "number", "polarity": "lower"}
+        }
+    )
     ev = evidence("2023-08-31", config=config, kpis=kpis)
     result = perf.kpi_spc(ev, "caseload_average", parse_period("2023-08"))
     assert result.is_run_chart and result.variation is None and result.assurance is None
-    assert [str(m) for m in result.points.index] == ["2023-04", "2023-05", "2023-06", "2023-07",
-                                                     "2023-08"]  # fmt: skip
+    assert [str(m) for m in result.points.index] == [
+        "2023-04",
+        "2023-05",
+        "2023-06",
+        "2023-07",
+        "2023-08",
+    ]
     assert pd.isna(result.points["value"].iloc[2])
     assert pd.isna(result.points["upper_limit"]).all()
 
@@ -518,9 +699,16 @@ def test_kpi_figure_compares_with_the_previous_period_and_target():
         }
         for i in range(12)
     ]
-    config = make_config(kpis={"assessments_within_45wd": {"label": "Assessments in time",
-                                                           "source": "annex_a", "target": 0.9,
-                                                           "theme": "assessment"}})  # fmt: skip
+    config = make_config(
+        kpis={
+            "assessments_within_45wd": {
+                "label": "Assessments in time",
+                "source": "annex_a",
+                "target": 0.9,
+                "theme": "assessment",
+            }
+        }
+    )
     ev = evidence("2023-05-31", config=config, list_4=rows)
     figure = perf.kpi_figure(ev, "assessments_within_45wd", parse_period("2023-05"))
     assert figure.id == "kpi.assessments_within_45wd"
@@ -531,8 +719,16 @@ def test_kpi_figure_compares_with_the_previous_period_and_target():
 
 
 def test_signals_negative_when_failing_target():
-    config = make_config(kpis={"cp_visit_in_timescale": {"label": "CP visits", "source": "annex_a",
-                                                         "target": 0.9, "theme": "relationships_visits"}})  # fmt: skip
+    config = make_config(
+        kpis={
+            "cp_visit_in_timescale": {
+                "label": "CP visits",
+                "source": "annex_a",
+                "target": 0.9,
+                "theme": "relationships_visits",
+            }
+        }
+    )
     ev = evidence("2023-05-30", config=config, list_7=CP)
     period = parse_period("2023-05")
     figures = perf.kpi_figures(ev, period)
@@ -558,13 +754,16 @@ def published_config(**kpis) -> Config:
             "measures": {
                 "referrals_rereferral_12m": {
                     "file": "published/c1_children_in_need_referrals_and_rereferrals_2013_to_2025_calderdale_sns.csv",
-                    "value_column": "rereferral_percent"},
+                    "value_column": "rereferral_percent",
+                },
                 "care_leavers_suitable_accommodation": {
                     "file": "published/la_care_leavers_accommodation_suitability_calderdale_sns.csv",
-                    "value_column": "care_leaver_percent", **kpis},
+                    "value_column": "care_leaver_percent",
+                    **kpis,
+                },
             },
         },
-    )  # fmt: skip
+    )
 
 
 def test_benchmarks_from_published_statistics_and_the_neighbour_model():
@@ -604,11 +803,17 @@ def test_published_filters_that_match_several_rows_are_reported_not_guessed():
     assert "the filters match 4 rows" in row["notes"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("c", (None, "confidential: 1 to 5, suppressed")), ("z", (None, "not applicable")),
-    ("low", (None, "rounds to zero but is not zero")), (":", (None, "not available")),
-    ("22.6", (pytest.approx(0.226), "")), ("0", (0.0, "")),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("c", (None, "confidential: 1 to 5, suppressed")),
+        ("z", (None, "not applicable")),
+        ("low", (None, "rounds to zero but is not zero")),
+        (":", (None, "not available")),
+        ("22.6", (pytest.approx(0.226), "")),
+        ("0", (0.0, "")),
+    ],
+)
 def test_suppression_symbols_are_missing_with_a_reason_never_zero(text, expected):
     assert perf.read_published_value(text, 0.01) == expected
 
@@ -676,18 +881,28 @@ def test_sample_authority_shows_the_planted_rise_in_assessment_timeliness():
     assert flagged.loc[:"2025-08"].isna().all()  # nothing special before it
 
 
-@pytest.mark.parametrize(("recalc", "expected"), [
-    # With limits recalculated from the 13th month, the second phase has its own mean (85%) and
-    # mean moving range (10 points, the range across the recalculation not counted): limits
-    # 85% -/+ 26.6%; its points alternate either side of the mean: common cause.
-    (["2024-04"], "common_cause"),
-    # One phase: mean (12 x 55% + 10 x 85%) / 22 = 68.6%; the last 10 points all above it: a shift.
-    ([], "special_cause_improvement"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("recalc", "expected"),
+    [
+        # With limits recalculated from the 13th month, the second phase has its own mean (85%) and
+        # mean moving range (10 points, the range across the recalculation not counted): limits
+        # 85% -/+ 26.6%; its points alternate either side of the mean: common cause.
+        (["2024-04"], "common_cause"),
+        # One phase: mean (12 x 55% + 10 x 85%) / 22 = 68.6%; the last 10 points all above it: a shift.
+        ([], "special_cause_improvement"),
+    ],
+)
 def test_spc_recalculation_dates_come_from_configuration(recalc, expected):
     values = [0.5, 0.6] * 6 + [0.8, 0.9] * 5
-    config = make_config(kpis={"supervision_in_timescale": {
-        "label": "Supervision", "polarity": "higher", "recalc_dates": recalc}})  # fmt: skip
+    config = make_config(
+        kpis={
+            "supervision_in_timescale": {
+                "label": "Supervision",
+                "polarity": "higher",
+                "recalc_dates": recalc,
+            }
+        }
+    )
     ev = evidence(
         "2025-01-31", config=config, kpis=scorecard_rows("supervision_in_timescale", values)
     )
@@ -699,10 +914,20 @@ def test_spc_recalculation_dates_come_from_configuration(recalc, expected):
 
 
 def test_recalculation_date_outside_the_data_is_ignored_with_a_note():
-    config = make_config(kpis={"supervision_in_timescale": {
-        "label": "Supervision", "recalc_dates": ["2030-01"], "baseline_end": "2019-01"}})  # fmt: skip
-    ev = evidence("2023-08-31", config=config,
-                  kpis=scorecard_rows("supervision_in_timescale", [0.7, 0.8, 0.75]))  # fmt: skip
+    config = make_config(
+        kpis={
+            "supervision_in_timescale": {
+                "label": "Supervision",
+                "recalc_dates": ["2030-01"],
+                "baseline_end": "2019-01",
+            }
+        }
+    )
+    ev = evidence(
+        "2023-08-31",
+        config=config,
+        kpis=scorecard_rows("supervision_in_timescale", [0.7, 0.8, 0.75]),
+    )
     result = perf.kpi_spc(ev, "supervision_in_timescale", parse_period("2023-08"))
     assert result.recalc_dates == () and result.baseline_end is None
     assert any("2030-01" in note for note in result.notes)
@@ -715,10 +940,15 @@ def test_recalculation_date_outside_the_data_is_ignored_with_a_note():
 def test_spc_reading_of_a_run_chart_gives_the_latest_month_with_its_count():
     # Three scorecard months with their counts: 6 of 10, 7 of 10, 9 of 12. Three points are fewer
     # than the default 15 for limits, so a run chart; the latest month is June, 9 of 12 = 75%.
-    kpis = pd.DataFrame({"kpi_id": "supervision_in_timescale",
-                         "month": pd.date_range("2023-04", periods=3, freq="MS"),
-                         "value": [0.6, 0.7, 0.75], "numerator": [6.0, 7.0, 9.0],
-                         "denominator": [10.0, 10.0, 12.0]})  # fmt: skip
+    kpis = pd.DataFrame(
+        {
+            "kpi_id": "supervision_in_timescale",
+            "month": pd.date_range("2023-04", periods=3, freq="MS"),
+            "value": [0.6, 0.7, 0.75],
+            "numerator": [6.0, 7.0, 9.0],
+            "denominator": [10.0, 10.0, 12.0],
+        }
+    )
     config = make_config(kpis={"supervision_in_timescale": {"label": "Supervision in timescale"}})
     ev = evidence("2023-06-30", config=config, kpis=kpis)
     result = perf.kpi_spc(ev, "supervision_in_timescale", parse_period("2023-06"))
@@ -752,8 +982,16 @@ def test_section_computes_each_kpi_figure_and_chart_once_and_reads_them(monkeypa
         for name in ("kpis", "spc", "scorecard", "signals")
     )
 
-    config = make_config(kpis={"cp_visit_in_timescale": {"label": "CP visits", "source": "annex_a",
-                                                         "target": 0.9, "theme": "relationships_visits"}})  # fmt: skip
+    config = make_config(
+        kpis={
+            "cp_visit_in_timescale": {
+                "label": "CP visits",
+                "source": "annex_a",
+                "target": 0.9,
+                "theme": "relationships_visits",
+            }
+        }
+    )
     ev = evidence("2023-05-30", config=config, list_7=CP)
     figure_calls, chart_calls = [], []
     counting(monkeypatch, kpis_module, "kpi_figure", figure_calls)

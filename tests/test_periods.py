@@ -100,7 +100,9 @@ def test_open_at_one_rule_an_episode_ending_on_the_day_is_closed():
     from qaanalysis.periods import open_at
 
     at = pd.Timestamp("2026-03-31")
-    start = pd.to_datetime(pd.Series(["2025-01-01", "2025-01-01", "2025-01-01", "2026-04-01", None]))
+    start = pd.to_datetime(
+        pd.Series(["2025-01-01", "2025-01-01", "2025-01-01", "2026-04-01", None])
+    )
     end = pd.to_datetime(pd.Series([None, "2026-03-31", "2026-04-01", None, None]))
     # still open; ended on the day (closed); ends the next day (open); not yet started; no start
     assert open_at(start, end, at).tolist() == [True, False, True, False, False]
@@ -110,8 +112,17 @@ def test_open_at_one_rule_an_episode_ending_on_the_day_is_closed():
 def test_quarter_codes_match_period_of_date_by_date():
     from qaanalysis.periods import period_of, quarter_codes
 
-    dates = pd.to_datetime(pd.Series(["2026-03-31", "2026-04-01", "2026-12-31", "2027-01-01", None]))
+    dates = pd.to_datetime(
+        pd.Series(["2026-03-31", "2026-04-01", "2026-12-31", "2027-01-01", None])
+    )
     # 31 March 2026 is in 2025-26 Q4; 1 April starts 2026-27 Q1; December is Q3; January Q4
-    assert quarter_codes(dates).tolist() == ["2025-26-Q4", "2026-27-Q1", "2026-27-Q3",
-                                             "2026-27-Q4", None]  # fmt: skip
-    assert [period_of(d, "quarter").code for d in dates.dropna()] == quarter_codes(dates).tolist()[:4]
+    assert quarter_codes(dates).tolist() == [
+        "2025-26-Q4",
+        "2026-27-Q1",
+        "2026-27-Q3",
+        "2026-27-Q4",
+        None,
+    ]
+    assert [period_of(d, "quarter").code for d in dates.dropna()] == quarter_codes(dates).tolist()[
+        :4
+    ]

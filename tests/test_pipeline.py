@@ -24,11 +24,15 @@ def notebooks(tmp_path: Path, *, failing: bool = False) -> Path:
     shutil.copy(ROOT / "notebooks" / "00_data_quality.ipynb", folder)
     target = folder / "10_audits.ipynb"
     if failing:
-        nb = nbformat.v4.new_notebook(cells=[
-            nbformat.v4.new_code_cell("config = ''\nperiod = ''\naudience = ''", metadata={"tags": ["parameters"]}),
-            nbformat.v4.new_code_cell("x = 1"),
-            nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"),
-        ])  # fmt: skip
+        nb = nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_code_cell(
+                    "config = ''\nperiod = ''\naudience = ''", metadata={"tags": ["parameters"]}
+                ),
+                nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"),
+            ]
+        )
         nbformat.write(nb, target)
     elif target.exists():
         target.unlink()
@@ -48,14 +52,25 @@ def test_pack_layout_and_row_accounting(first_pack):
     _, result = first_pack
     folder = result.folder
     assert folder.parts[-3:] == ("minitown", PERIOD, "quarterly")
-    for name in ("report.html", "report.docx", "tables.xlsx", "figures.json", "manifest.json",
-                 "rejected_rows.csv", "notebooks/00_data_quality.ipynb"):  # fmt: skip
+    for name in (
+        "report.html",
+        "report.docx",
+        "tables.xlsx",
+        "figures.json",
+        "manifest.json",
+        "rejected_rows.csv",
+        "notebooks/00_data_quality.ipynb",
+    ):
         assert (folder / name).is_file(), name
     manifest = json.loads((folder / "manifest.json").read_text())
     # The fixture has 9 audit rows: rows 5 (31/02), 6 ("Gd"), 7 (duplicate AU3) and 9 (after the
     # extract date) are rejected, so 5 are accepted.
     assert manifest["row_accounting"]["audits"] == {
-        "rows_read": 9, "rows_accepted": 5, "rows_rejected": 4, "values_blanked": 1}  # fmt: skip
+        "rows_read": 9,
+        "rows_accepted": 5,
+        "rows_rejected": 4,
+        "values_blanked": 1,
+    }
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     figures = {f["id"]: f for f in json.loads((folder / "figures.json").read_text())}
     accepted = figures["data_quality.audits.accepted"]
@@ -73,8 +88,9 @@ def test_html_is_self_contained_and_hides_code(first_pack):
 def test_same_inputs_give_identical_figures(first_pack, tmp_path, monkeypatch):
     _, first = first_pack
     monkeypatch.chdir(tmp_path)  # and a relative output folder, as `make demo` gives, works
-    again = run_pack(MINI, period=PERIOD, out="outputs", notebook_dir=notebooks(tmp_path),
-                     log=lambda *_: None)  # fmt: skip
+    again = run_pack(
+        MINI, period=PERIOD, out="outputs", notebook_dir=notebooks(tmp_path), log=lambda *_: None
+    )
     assert again.folder == tmp_path / "outputs" / "minitown" / PERIOD / "quarterly"
     assert (first.folder / "figures.json").read_bytes() == (
         again.folder / "figures.json"
@@ -88,14 +104,22 @@ def test_a_failed_notebook_keeps_the_earlier_pack(tmp_path):
     )
     before = (good.folder / "figures.json").read_bytes()
     with pytest.raises(PackError) as caught:
-        run_pack(MINI, period=PERIOD, out=out, notebook_dir=notebooks(tmp_path, failing=True),
-                 log=lambda *_: None)  # fmt: skip
+        run_pack(
+            MINI,
+            period=PERIOD,
+            out=out,
+            notebook_dir=notebooks(tmp_path, failing=True),
+            log=lambda *_: None,
+        )
     message = str(caught.value)
     assert caught.value.exit_code == 1
     assert "10_audits.ipynb failed at cell 3" in message and "planted failure" in message
     assert (good.folder / "figures.json").read_bytes() == before
-    leftovers = [p.name for p in good.folder.parent.iterdir()
-                 if p.name != "quarterly" and not p.name.endswith(".lock")]  # fmt: skip
+    leftovers = [
+        p.name
+        for p in good.folder.parent.iterdir()
+        if p.name != "quarterly" and not p.name.endswith(".lock")
+    ]
     assert leftovers == []  # no half-written pack beside it (the per-pack lock file stays)
 
 
@@ -136,8 +160,13 @@ def test_pack_builds_with_network_access_made_to_fail(tmp_path, monkeypatch):
     original = socket.socket.connect
     exec(compile(GUARD, "guard", "exec"), {})  # the same guard in this process
     try:
-        run_pack(MINI, period=PERIOD, out=tmp_path / "out", notebook_dir=notebooks(tmp_path),
-                 log=lambda *_: None)  # fmt: skip
+        run_pack(
+            MINI,
+            period=PERIOD,
+            out=tmp_path / "out",
+            notebook_dir=notebooks(tmp_path),
+            log=lambda *_: None,
+        )
     finally:
         socket.socket.connect = original
     assert not log.exists(), f"network access attempted: {log.read_text()}"

@@ -43,28 +43,59 @@ def attack(where: str) -> str:
     return f"<script>alert('{where}')</script><img src=x onerror=alert('{where}')>"
 
 
-PATHS = ["cell", "header", "title", "note", "paragraph", "heading", "figure-label",
-         "figure-title", "alt", "report-title"]  # fmt: skip
+PATHS = [
+    "cell",
+    "header",
+    "title",
+    "note",
+    "paragraph",
+    "heading",
+    "figure-label",
+    "figure-title",
+    "alt",
+    "report-title",
+]
 
 
 def figure(**overrides) -> dict:
-    base = {"id": "audits.overall.good_or_better", "label": "Audits good or better",
-            "value": 0.283019, "unit": "percent", "numerator": 15, "denominator": 53,
-            "ci_low": 0.18, "ci_high": 0.42, "period": "2026-27-Q2", "comparison": None,
-            "direction": "not_judged", "significant": False, "source": "audits", "theme": None,
-            "suppressed": False, "note": ""}  # fmt: skip
+    base = {
+        "id": "audits.overall.good_or_better",
+        "label": "Audits good or better",
+        "value": 0.283019,
+        "unit": "percent",
+        "numerator": 15,
+        "denominator": 53,
+        "ci_low": 0.18,
+        "ci_high": 0.42,
+        "period": "2026-27-Q2",
+        "comparison": None,
+        "direction": "not_judged",
+        "significant": False,
+        "source": "audits",
+        "theme": None,
+        "suppressed": False,
+        "note": "",
+    }
     return {**base, **overrides}
 
 
-def table_output(frame: pd.DataFrame, *, name: str, title: str, note: str = "",
-                 percent_columns: list[str] = ()) -> dict:  # fmt: skip
-    payload = {"name": name, "title": title, "note": note,
-               "percent_columns": list(percent_columns),
-               "data": {"columns": list(frame.columns),
-                        "data": frame.astype(object).where(frame.notna(), None).values.tolist()}}  # fmt: skip
+def table_output(
+    frame: pd.DataFrame, *, name: str, title: str, note: str = "", percent_columns: list[str] = ()
+) -> dict:
+    payload = {
+        "name": name,
+        "title": title,
+        "note": note,
+        "percent_columns": list(percent_columns),
+        "data": {
+            "columns": list(frame.columns),
+            "data": frame.astype(object).where(frame.notna(), None).values.tolist(),
+        },
+    }
     return nbformat.v4.new_output(
-        "display_data", data={TABLE_MIME: payload, "text/html": "<p>ignored</p>",
-                              "text/plain": title})  # fmt: skip
+        "display_data",
+        data={TABLE_MIME: payload, "text/html": "<p>ignored</p>", "text/plain": title},
+    )
 
 
 def hostile_frame() -> pd.DataFrame:
@@ -96,14 +127,14 @@ def hostile_notebook() -> nbformat.NotebookNode:
                 "[bad link](javascript:alert(1)) and ![tracker](http://evil/x.png)",
                 "text/plain": "x",
             },
-        ),  # fmt: skip
+        ),
         table_output(
             hostile_frame(),
             name="grades_team",
             title=f"Grades {attack('title')}",
             note=f"Note {attack('note')}",
             percent_columns=["good_or_better_pct", "good_or_better_ci_low"],
-        ),  # fmt: skip
+        ),
         nbformat.v4.new_output(
             "display_data",
             data={
@@ -113,14 +144,14 @@ def hostile_notebook() -> nbformat.NotebookNode:
                 "onerror=alert(&#x27;figure-title&#x27;)&gt;</caption></table>",
                 "text/plain": "x",
             },
-        ),  # fmt: skip
+        ),
         nbformat.v4.new_output(
             "display_data",
             data={"image/png": PNG, "text/plain": "alt"},
             metadata={
                 "qaanalysis": {"name": f"chart {attack('alt')}", "alt": f"Bars {attack('alt')}"}
             },
-        ),  # fmt: skip
+        ),
     ]
     nb.cells.append(code)
     return nb
@@ -148,8 +179,13 @@ class Elements(HTMLParser):
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_html(NOTEBOOKS, title=TITLE, subtitle="July to September 2026",
-                       audience="public", figures=figures_of([n for _, n in NOTEBOOKS]))  # fmt: skip
+    return render_html(
+        NOTEBOOKS,
+        title=TITLE,
+        subtitle="July to September 2026",
+        audience="public",
+        figures=figures_of([n for _, n in NOTEBOOKS]),
+    )
 
 
 def test_hostile_text_is_escaped_on_every_path_into_html(page):
@@ -176,8 +212,11 @@ def test_hostile_text_is_escaped_on_every_path_into_html(page):
 def test_html_forbids_scripts_and_external_loads(page):
     parser = Elements()
     parser.feed(page)
-    csp = [a["content"] for t, a in parser.tags
-           if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]  # fmt: skip
+    csp = [
+        a["content"]
+        for t, a in parser.tags
+        if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    ]
     assert len(csp) == 1
     rules = dict(rule.strip().split(" ", 1) for rule in csp[0].split(";"))
     assert rules["script-src"] == "'none'" and rules["default-src"] == "'none'"
@@ -226,8 +265,14 @@ def test_figure_titles_are_collected_unescaped():
 def workbook_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("xlsx") / "tables.xlsx"
     nodes = [n for _, n in NOTEBOOKS]
-    write_xlsx(path, tables_of(nodes), figures_of(nodes), authority="Northmoor",
-               period="2026-27-Q2", issued=ISSUED)  # fmt: skip
+    write_xlsx(
+        path,
+        tables_of(nodes),
+        figures_of(nodes),
+        authority="Northmoor",
+        period="2026-27-Q2",
+        issued=ISSUED,
+    )
     return path
 
 
@@ -248,8 +293,11 @@ def test_xlsx_formats_as_an_analyst_would(workbook_path):
     sheet = book["grades_team"]
     headers = [c.value for c in sheet[1]]
     assert headers[:2] == ["Team", attack("header")]
-    assert headers[4:7] == ["Good or better (number)", "Good or better (%)",
-                            "Good or better, 95% interval low"]  # fmt: skip
+    assert headers[4:7] == [
+        "Good or better (number)",
+        "Good or better (%)",
+        "Good or better, 95% interval low",
+    ]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:H4"
     assert sheet["C2"].value == dt.datetime(2025, 10, 1)  # a real date, not text
@@ -261,8 +309,10 @@ def test_xlsx_formats_as_an_analyst_would(workbook_path):
     assert 8 <= widths["D"] < 20  # "Audits" and a few digits
     contents = book.worksheets[0]
     assert contents.title == "contents" and contents.freeze_panes == "A2"
-    listed = {contents.cell(row=r, column=1).value: contents.cell(row=r, column=1).hyperlink
-              for r in range(2, contents.max_row + 1)}  # fmt: skip
+    listed = {
+        contents.cell(row=r, column=1).value: contents.cell(row=r, column=1).hyperlink
+        for r in range(2, contents.max_row + 1)
+    }
     assert set(listed) == set(book.sheetnames) - {"contents"}
     for name, link in listed.items():
         assert link.location == f"'{name}'!A1"
@@ -278,14 +328,22 @@ def test_csv_neutralises_formulas_by_the_owasp_rule(tmp_path):
             "value": ["=1+1", "+44 1234", "-cmd", "@SUM(A1)", "\tx", "\rx", "ok", "a=b"],
             "row": [2, 3, 4, 5, 6, 7, 8, -9],  # -9: a negative number stays a number
             "=header": ["x"] * 8,
-        }  # fmt: skip
+        }
     )
     write_csv(frame, tmp_path / "rejected_rows.csv")
     back = pd.read_csv(tmp_path / "rejected_rows.csv", keep_default_na=False)
     assert len(back) == len(frame)  # a carriage return in a cell does not split its row
     assert list(back.columns) == ["value", "row", "'=header"]
-    assert back["value"].tolist() == ["'=1+1", "'+44 1234", "'-cmd", "'@SUM(A1)", "'\tx", "'\rx",
-                                      "ok", "a=b"]  # fmt: skip
+    assert back["value"].tolist() == [
+        "'=1+1",
+        "'+44 1234",
+        "'-cmd",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "ok",
+        "a=b",
+    ]
     assert back["row"].tolist() == [2, 3, 4, 5, 6, 7, 8, -9]
 
 
@@ -293,8 +351,15 @@ def test_csv_neutralises_formulas_by_the_owasp_rule(tmp_path):
 
 
 def render_word(**kwargs):
-    return render_docx(NOTEBOOKS, title=TITLE, subtitle="July to September 2026",
-                       authority="Northmoor", period="2026-27-Q2", issued=ISSUED, **kwargs)  # fmt: skip
+    return render_docx(
+        NOTEBOOKS,
+        title=TITLE,
+        subtitle="July to September 2026",
+        authority="Northmoor",
+        period="2026-27-Q2",
+        issued=ISSUED,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -373,8 +438,9 @@ def test_rerun_gives_byte_identical_files_with_fixed_dates(tmp_path):
     for run in ("first", "second"):
         folder = tmp_path / run
         folder.mkdir()
-        html = render_html(NOTEBOOKS, title=TITLE, subtitle="s", audience="internal",
-                           figures=figures_of(nodes))  # fmt: skip
+        html = render_html(
+            NOTEBOOKS, title=TITLE, subtitle="s", audience="internal", figures=figures_of(nodes)
+        )
         (folder / "report.html").write_text(html, encoding="utf-8")
         save_docx(render_word(), folder / "report.docx")
         write_xlsx(folder / "tables.xlsx", tables_of(nodes), figures_of(nodes), issued=ISSUED)
@@ -394,14 +460,27 @@ def test_word_cites_figures_by_number_with_an_evidence_appendix(tmp_path):
     from docx import Document as open_docx
 
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_markdown_cell(
-        "Overall, [56% (61 of 108)](#figure-audits.overall.good_or_better) were good or better; "
-        "[an uncited link](#figure-not.in.the.pack) keeps its words.")]  # fmt: skip
-    good = figure(id="audits.overall.good_or_better", label="Audits good or better", value=0.56,
-                  unit="percent", numerator=61, denominator=108)  # fmt: skip
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(
+            "Overall, [56% (61 of 108)](#figure-audits.overall.good_or_better) were good or better; "
+            "[an uncited link](#figure-not.in.the.pack) keeps its words."
+        )
+    ]
+    good = figure(
+        id="audits.overall.good_or_better",
+        label="Audits good or better",
+        value=0.56,
+        unit="percent",
+        numerator=61,
+        denominator=108,
+    )
     other = figure(id="audits.count", label="Audits completed", value=108, unit="count")
-    document = render_docx([("90_quarterly_report.ipynb", notebook)], title=TITLE,
-                           subtitle="July to September 2026", figures=[other, good])  # fmt: skip
+    document = render_docx(
+        [("90_quarterly_report.ipynb", notebook)],
+        title=TITLE,
+        subtitle="July to September 2026",
+        figures=[other, good],
+    )
     document.save(tmp_path / "report.docx")
     saved = open_docx(str(tmp_path / "report.docx"))
     text = "\n".join(p.text for p in saved.paragraphs)
@@ -410,4 +489,7 @@ def test_word_cites_figures_by_number_with_an_evidence_appendix(tmp_path):
     assert "an uncited link keeps its words" in text
     assert "audits.overall" not in text and "[" not in text
     rows = [[c.text for c in r.cells] for r in saved.tables[-1].rows]
-    assert rows[1][:2] == ["F1", "Audits completed"] and rows[2][:2] == ["F2", "Audits good or better"]
+    assert rows[1][:2] == ["F1", "Audits completed"] and rows[2][:2] == [
+        "F2",
+        "Audits good or better",
+    ]

@@ -37,28 +37,80 @@ def config(tmp_path_factory):
     return load_config(path)
 
 
-def share(id, label, k, n, *, theme=None, source="audits", previous=None, direction="stable",
-          significant=False):  # fmt: skip
+def share(
+    id,
+    label,
+    k,
+    n,
+    *,
+    theme=None,
+    source="audits",
+    previous=None,
+    direction="stable",
+    significant=False,
+):
     """A share Figure written out by hand (no test run: direction and significance are given)."""
     comparison = None
     if previous is not None:
         k0, n0 = previous
-        comparison = {"kind": "previous_period", "label": "previous period",
-                      "period": "2026-27-Q1", "value": k0 / n0, "numerator": k0, "denominator": n0}  # fmt: skip
-    return Figure(id=id, label=label, value=k / n, unit="percent", numerator=k, denominator=n,
-                  ci_low=None, ci_high=None, period=PERIOD.code, comparison=comparison,
-                  direction=direction, significant=significant, source=source, theme=theme)  # fmt: skip
+        comparison = {
+            "kind": "previous_period",
+            "label": "previous period",
+            "period": "2026-27-Q1",
+            "value": k0 / n0,
+            "numerator": k0,
+            "denominator": n0,
+        }
+    return Figure(
+        id=id,
+        label=label,
+        value=k / n,
+        unit="percent",
+        numerator=k,
+        denominator=n,
+        ci_low=None,
+        ci_high=None,
+        period=PERIOD.code,
+        comparison=comparison,
+        direction=direction,
+        significant=significant,
+        source=source,
+        theme=theme,
+    )
 
 
-def count(id, label, value, *, theme=None, source="complaints", previous=None,
-          previous_period="2026-27-Q1", direction="not_judged", significant=False):  # fmt: skip
+def count(
+    id,
+    label,
+    value,
+    *,
+    theme=None,
+    source="complaints",
+    previous=None,
+    previous_period="2026-27-Q1",
+    direction="not_judged",
+    significant=False,
+):
     comparison = None
     if previous is not None:
-        comparison = {"kind": "previous_period", "label": "previous period",
-                      "period": previous_period, "value": previous}  # fmt: skip
-    return Figure(id=id, label=label, value=value, unit="count", period=PERIOD.code,
-                  comparison=comparison, direction=direction, significant=significant,
-                  source=source, theme=theme)  # fmt: skip
+        comparison = {
+            "kind": "previous_period",
+            "label": "previous period",
+            "period": previous_period,
+            "value": previous,
+        }
+    return Figure(
+        id=id,
+        label=label,
+        value=value,
+        unit="count",
+        period=PERIOD.code,
+        comparison=comparison,
+        direction=direction,
+        significant=significant,
+        source=source,
+        theme=theme,
+    )
 
 
 def number(id, label, value, *, source="audits"):
@@ -70,18 +122,51 @@ def number(id, label, value, *, source="audits"):
 # assessment 38% (15 of 40), down from 75% (30 of 40): a significant fall; stability 80% (32 of
 # 40) above; direct work 55% (22 of 40) below; multi-agency 60% (24 of 40) below.
 AUDIT_FIGURES = [
-    share("audits.domain.management_oversight.good_or_better", "Supervision: good or better", 12,
-          40, theme="management_oversight"),
-    share("audits.domain.recording.good_or_better", "Recording: good or better", 20, 40,
-          theme="recording"),
-    share("audits.domain.assessment.good_or_better", "Assessment: good or better", 15, 40,
-          theme="assessment", previous=(30, 40), direction="declining", significant=True),
-    share("audits.domain.help_protection_stability.good_or_better", "Stability: good or better",
-          32, 40, theme="permanence_stability"),
-    share("audits.domain.relationships_direct_work.good_or_better", "Direct work: good or better",
-          22, 40, theme="relationships_visits"),
-    share("audits.domain.multi_agency_planning.good_or_better", "Multi-agency: good or better",
-          24, 40, theme="multi_agency"),
+    share(
+        "audits.domain.management_oversight.good_or_better",
+        "Supervision: good or better",
+        12,
+        40,
+        theme="management_oversight",
+    ),
+    share(
+        "audits.domain.recording.good_or_better",
+        "Recording: good or better",
+        20,
+        40,
+        theme="recording",
+    ),
+    share(
+        "audits.domain.assessment.good_or_better",
+        "Assessment: good or better",
+        15,
+        40,
+        theme="assessment",
+        previous=(30, 40),
+        direction="declining",
+        significant=True,
+    ),
+    share(
+        "audits.domain.help_protection_stability.good_or_better",
+        "Stability: good or better",
+        32,
+        40,
+        theme="permanence_stability",
+    ),
+    share(
+        "audits.domain.relationships_direct_work.good_or_better",
+        "Direct work: good or better",
+        22,
+        40,
+        theme="relationships_visits",
+    ),
+    share(
+        "audits.domain.multi_agency_planning.good_or_better",
+        "Multi-agency: good or better",
+        24,
+        40,
+        theme="multi_agency",
+    ),
     count("audits.count", "Audits completed", 40, source="audits"),
     share("audits.overall.good_or_better", "Audits graded good or better overall", 20, 40),
     share("audits.overall.inadequate", "Audits graded inadequate overall", 6, 40),
@@ -92,83 +177,192 @@ AUDIT_FIGURES = [
     share("moderation.upgraded", "Moderated audits upgraded by the moderator", 2, 34),
     number("moderation.kappa", "Agreement beyond chance (Cohen's kappa, linear weights)", 0.81),
     number("moderation.bowker", "Bowker's symmetry test (p-value)", 0.26),
-]  # fmt: skip
+]
 AUDIT_SIGNALS = [
-    Signal("management_oversight", "audits", "negative",
-           "supervision rated good or better in 30% (12 of 40) of audits, below the 70% aspiration",
-           ("audits.domain.management_oversight.good_or_better",)),
-    Signal("recording", "audits", "negative",
-           "recording rated good or better in 50% (20 of 40) of audits, below the 70% aspiration",
-           ("audits.domain.recording.good_or_better",)),
-    Signal("assessment", "audits", "negative",
-           "assessment rated good or better in 38% (15 of 40) of audits, significantly down",
-           ("audits.domain.assessment.good_or_better",)),
-    Signal("permanence_stability", "audits", "positive",
-           "stability rated good or better in 80% (32 of 40) of audits, above the 70% aspiration",
-           ("audits.domain.help_protection_stability.good_or_better",)),
-    Signal("relationships_visits", "audits", "negative",
-           "direct work rated good or better in 55% (22 of 40) of audits, below the 70% aspiration",
-           ("audits.domain.relationships_direct_work.good_or_better",)),
-    Signal("multi_agency", "audits", "negative",
-           "multi-agency work rated good or better in 60% (24 of 40) of audits, below the 70% "
-           "aspiration", ("audits.domain.multi_agency_planning.good_or_better",)),
-]  # fmt: skip
+    Signal(
+        "management_oversight",
+        "audits",
+        "negative",
+        "supervision rated good or better in 30% (12 of 40) of audits, below the 70% aspiration",
+        ("audits.domain.management_oversight.good_or_better",),
+    ),
+    Signal(
+        "recording",
+        "audits",
+        "negative",
+        "recording rated good or better in 50% (20 of 40) of audits, below the 70% aspiration",
+        ("audits.domain.recording.good_or_better",),
+    ),
+    Signal(
+        "assessment",
+        "audits",
+        "negative",
+        "assessment rated good or better in 38% (15 of 40) of audits, significantly down",
+        ("audits.domain.assessment.good_or_better",),
+    ),
+    Signal(
+        "permanence_stability",
+        "audits",
+        "positive",
+        "stability rated good or better in 80% (32 of 40) of audits, above the 70% aspiration",
+        ("audits.domain.help_protection_stability.good_or_better",),
+    ),
+    Signal(
+        "relationships_visits",
+        "audits",
+        "negative",
+        "direct work rated good or better in 55% (22 of 40) of audits, below the 70% aspiration",
+        ("audits.domain.relationships_direct_work.good_or_better",),
+    ),
+    Signal(
+        "multi_agency",
+        "audits",
+        "negative",
+        "multi-agency work rated good or better in 60% (24 of 40) of audits, below the 70% "
+        "aspiration",
+        ("audits.domain.multi_agency_planning.good_or_better",),
+    ),
+]
 # Performance: supervision within timescale 60% (60 of 100), missing its target; assessments
 # within 45 working days 90% (90 of 100), meeting it (timely but poor-quality assessments);
 # agency social workers 20% (10 of 50), missing target; CP reviews 97% (97 of 100) on target.
 PERFORMANCE_FIGURES = [
-    share("kpi.supervision_in_timescale", "Supervision held within timescale", 60, 100,
-          theme="management_oversight", source="performance"),
-    share("kpi.assessments_within_45wd", "Assessments completed within 45 working days", 90, 100,
-          theme="assessment", source="performance"),
-    share("kpi.agency_rate", "Agency social workers", 10, 50, theme="workforce",
-          source="performance"),
-    share("kpi.cp_review_in_timescale", "Child protection plans reviewed within timescale", 97,
-          100, theme="planning_review", source="performance"),
-]  # fmt: skip
+    share(
+        "kpi.supervision_in_timescale",
+        "Supervision held within timescale",
+        60,
+        100,
+        theme="management_oversight",
+        source="performance",
+    ),
+    share(
+        "kpi.assessments_within_45wd",
+        "Assessments completed within 45 working days",
+        90,
+        100,
+        theme="assessment",
+        source="performance",
+    ),
+    share(
+        "kpi.agency_rate", "Agency social workers", 10, 50, theme="workforce", source="performance"
+    ),
+    share(
+        "kpi.cp_review_in_timescale",
+        "Child protection plans reviewed within timescale",
+        97,
+        100,
+        theme="planning_review",
+        source="performance",
+    ),
+]
 PERFORMANCE_SIGNALS = [
-    Signal("management_oversight", "performance", "negative",
-           "supervision held within timescale 60% (60 of 100) (missing target)",
-           ("kpi.supervision_in_timescale",)),
-    Signal("assessment", "performance", "positive",
-           "assessments completed within 45 working days 90% (90 of 100) (meeting target)",
-           ("kpi.assessments_within_45wd",)),
-    Signal("workforce", "performance", "negative", "agency social workers 20% (10 of 50) "
-           "(missing target)", ("kpi.agency_rate",)),
-    Signal("planning_review", "performance", "positive",
-           "child protection plans reviewed within timescale 97% (97 of 100) (meeting target)",
-           ("kpi.cp_review_in_timescale",)),
-]  # fmt: skip
+    Signal(
+        "management_oversight",
+        "performance",
+        "negative",
+        "supervision held within timescale 60% (60 of 100) (missing target)",
+        ("kpi.supervision_in_timescale",),
+    ),
+    Signal(
+        "assessment",
+        "performance",
+        "positive",
+        "assessments completed within 45 working days 90% (90 of 100) (meeting target)",
+        ("kpi.assessments_within_45wd",),
+    ),
+    Signal(
+        "workforce",
+        "performance",
+        "negative",
+        "agency social workers 20% (10 of 50) (missing target)",
+        ("kpi.agency_rate",),
+    ),
+    Signal(
+        "planning_review",
+        "performance",
+        "positive",
+        "child protection plans reviewed within timescale 97% (97 of 100) (meeting target)",
+        ("kpi.cp_review_in_timescale",),
+    ),
+]
 # Voice: complaints about worker contact rose significantly, 14 -> 29 against the same quarter
 # last year; compliments rose significantly, 23 -> 45 (no theme); feedback on stability 83%
 # (50 of 60) positive, on workforce 40% (20 of 50), on direct work 50% (25 of 50).
 VOICE_FIGURES = [
-    count("complaints.category.worker_contact.count", "Complaints about worker contact", 29,
-          theme="relationships_visits", previous=14, previous_period="2025-26-Q2",
-          direction="declining", significant=True),
-    count("compliments.count", "Compliments received", 45, previous=23, direction="improving",
-          significant=True),
-    share("feedback.theme.permanence_stability.positive", "Positive feedback on stability", 50,
-          60, theme="permanence_stability", source="feedback"),
-    share("feedback.theme.workforce.positive", "Positive feedback on workforce", 20, 50,
-          theme="workforce", source="feedback"),
-    share("feedback.theme.relationships_visits.positive", "Positive feedback on direct work", 25,
-          50, theme="relationships_visits", source="feedback"),
-]  # fmt: skip
+    count(
+        "complaints.category.worker_contact.count",
+        "Complaints about worker contact",
+        29,
+        theme="relationships_visits",
+        previous=14,
+        previous_period="2025-26-Q2",
+        direction="declining",
+        significant=True,
+    ),
+    count(
+        "compliments.count",
+        "Compliments received",
+        45,
+        previous=23,
+        direction="improving",
+        significant=True,
+    ),
+    share(
+        "feedback.theme.permanence_stability.positive",
+        "Positive feedback on stability",
+        50,
+        60,
+        theme="permanence_stability",
+        source="feedback",
+    ),
+    share(
+        "feedback.theme.workforce.positive",
+        "Positive feedback on workforce",
+        20,
+        50,
+        theme="workforce",
+        source="feedback",
+    ),
+    share(
+        "feedback.theme.relationships_visits.positive",
+        "Positive feedback on direct work",
+        25,
+        50,
+        theme="relationships_visits",
+        source="feedback",
+    ),
+]
 VOICE_SIGNALS = [
-    Signal("relationships_visits", "complaints", "negative",
-           "complaints about worker contact rose significantly to 29, against 14 in the same "
-           "period last year (exact test against the same period last year, p = 0.032)",
-           ("complaints.category.worker_contact.count",)),
-    Signal("permanence_stability", "feedback", "positive",
-           "83% (50 of 60) of answers on stability were positive",
-           ("feedback.theme.permanence_stability.positive",)),
-    Signal("workforce", "feedback", "negative", "40% (20 of 50) of answers on workforce were "
-           "positive, below the 70% aspiration", ("feedback.theme.workforce.positive",)),
-    Signal("relationships_visits", "feedback", "negative",
-           "50% (25 of 50) of answers on direct work were positive, below the 70% aspiration",
-           ("feedback.theme.relationships_visits.positive",)),
-]  # fmt: skip
+    Signal(
+        "relationships_visits",
+        "complaints",
+        "negative",
+        "complaints about worker contact rose significantly to 29, against 14 in the same "
+        "period last year (exact test against the same period last year, p = 0.032)",
+        ("complaints.category.worker_contact.count",),
+    ),
+    Signal(
+        "permanence_stability",
+        "feedback",
+        "positive",
+        "83% (50 of 60) of answers on stability were positive",
+        ("feedback.theme.permanence_stability.positive",),
+    ),
+    Signal(
+        "workforce",
+        "feedback",
+        "negative",
+        "40% (20 of 50) of answers on workforce were positive, below the 70% aspiration",
+        ("feedback.theme.workforce.positive",),
+    ),
+    Signal(
+        "relationships_visits",
+        "feedback",
+        "negative",
+        "50% (25 of 50) of answers on direct work were positive, below the 70% aspiration",
+        ("feedback.theme.relationships_visits.positive",),
+    ),
+]
 # By hand, theme by theme (sources negative / positive; significant changes carried):
 #   relationships_visits  audits, complaints, feedback negative; worker contact rise  concern, 3+1
 #   assessment            audits negative, performance positive; audit share's fall    mixed + change, 1+1
@@ -184,24 +378,40 @@ VOICE_SIGNALS = [
 # management_oversight, ..., workforce): relationships_visits, assessment, management_oversight,
 # workforce; tier 3: permanence_stability (2) before compliments (1); tier 4: multi_agency before
 # recording (theme order), planning_review last (positive).
-EXPECTED_ORDER = ["relationships_visits", "assessment", "management_oversight", "workforce",
-                  "permanence_stability", None, "multi_agency", "recording", "planning_review"]  # fmt: skip
+EXPECTED_ORDER = [
+    "relationships_visits",
+    "assessment",
+    "management_oversight",
+    "workforce",
+    "permanence_stability",
+    None,
+    "multi_agency",
+    "recording",
+    "planning_review",
+]
 
 
 def findings_of(config, sections, *, report="quarterly", period=PERIOD):
     signals = [s for section in sections.values() for s in section.signals]
-    return Findings(period, report, "internal", sections,
-                    tuple(assess_themes(signals, config)))  # fmt: skip
+    return Findings(period, report, "internal", sections, tuple(assess_themes(signals, config)))
 
 
-def pack(config, *, report="quarterly", audit_figures=AUDIT_FIGURES, voice_figures=VOICE_FIGURES,
-         voice_signals=VOICE_SIGNALS, period=PERIOD):  # fmt: skip
+def pack(
+    config,
+    *,
+    report="quarterly",
+    audit_figures=AUDIT_FIGURES,
+    voice_figures=VOICE_FIGURES,
+    voice_signals=VOICE_SIGNALS,
+    period=PERIOD,
+):
     sections = {
         "audits": Section("audits", {}, tuple(audit_figures), tuple(AUDIT_SIGNALS)),
-        "performance": Section("performance", {}, tuple(PERFORMANCE_FIGURES),
-                               tuple(PERFORMANCE_SIGNALS)),
+        "performance": Section(
+            "performance", {}, tuple(PERFORMANCE_FIGURES), tuple(PERFORMANCE_SIGNALS)
+        ),
         "voice": Section("voice", {}, tuple(voice_figures), tuple(voice_signals)),
-    }  # fmt: skip
+    }
     return findings_of(config, sections, report=report, period=period)
 
 
@@ -220,9 +430,10 @@ def test_fewer_findings_give_fewer_messages_never_padded(config):
     # only two themes read: supervision and assessment (its audit Signal left out)
     sections = {
         "audits": Section("audits", {}, tuple(AUDIT_FIGURES), tuple(AUDIT_SIGNALS[:1])),
-        "performance": Section("performance", {}, tuple(PERFORMANCE_FIGURES),
-                               tuple(PERFORMANCE_SIGNALS[:2])),
-    }  # fmt: skip
+        "performance": Section(
+            "performance", {}, tuple(PERFORMANCE_FIGURES), tuple(PERFORMANCE_SIGNALS[:2])
+        ),
+    }
     findings = findings_of(config, sections)
     messages = words.key_messages(findings, config=config)
     # supervision: audits and performance negative, a corroborated concern (weight 2);
@@ -238,7 +449,8 @@ def test_fewer_findings_give_fewer_messages_never_padded(config):
     empty = findings_of(config, {"audits": Section("audits", {}, (), ())})
     assert words.key_messages(empty, config=config) == []
     assert "no finding to lead the report" in words.key_messages_text(
-        [], config=config, period_label=PERIOD.label)  # fmt: skip
+        [], config=config, period_label=PERIOD.label
+    )
 
 
 def test_each_message_has_evidence_meaning_action_owner_and_date(config):
@@ -266,18 +478,33 @@ def test_a_significant_change_is_written_with_its_counts_and_period(config):
     compliments = messages[5]
     assert compliments.text == "Compliments received rose significantly."
     # 23 in 2026-27 Q1 (April to June 2026) to 45, cited
-    assert compliments.evidence == ("Compliments received: a significant rise, from 23 in "
-                                    "2026-27 Q1 (April to June 2026) to "
-                                    "[45](#figure-compliments.count).")  # fmt: skip
+    assert compliments.evidence == (
+        "Compliments received: a significant rise, from 23 in "
+        "2026-27 Q1 (April to June 2026) to "
+        "[45](#figure-compliments.count)."
+    )
     assert "and assessment rated good or better fell significantly" in messages[1].text
 
 
 def test_no_theme_is_both_a_strength_and_a_concern_without_the_disagreement_named(config):
     # the stability feedback share fell significantly (90% -> 83%) although the theme reads as a
     # corroborated strength: the message must say both, and name the disagreement
-    falling = [f if f.id != "feedback.theme.permanence_stability.positive" else share(
-        f.id, f.label, 50, 60, theme="permanence_stability", source="feedback",
-        previous=(54, 60), direction="declining", significant=True) for f in VOICE_FIGURES]  # fmt: skip
+    falling = [
+        f
+        if f.id != "feedback.theme.permanence_stability.positive"
+        else share(
+            f.id,
+            f.label,
+            50,
+            60,
+            theme="permanence_stability",
+            source="feedback",
+            previous=(54, 60),
+            direction="declining",
+            significant=True,
+        )
+        for f in VOICE_FIGURES
+    ]
     messages = words.key_messages(pack(config, voice_figures=falling), config=config)
     stability = [m for m in messages if m.theme == "permanence_stability"]
     assert len(stability) == 1
@@ -305,8 +532,10 @@ def test_recommendations_one_per_concern_or_mixed_theme_each_distinct(config):
 
 def test_each_ilacs_area_has_its_own_distinct_actions(config):
     findings = pack(config, report="annual", period=parse_period("2025-26"))
-    actions = {area.id: words.area_actions(findings, area=area.id, config=config)
-               for area in config.judgement_areas}  # fmt: skip
+    actions = {
+        area.id: words.area_actions(findings, area=area.id, config=config)
+        for area in config.judgement_areas
+    }
     every = [a for acts in actions.values() for _, _, a in acts]
     assert len(every) == len(set(every))  # no sentence repeats across areas or themes
     for area, acts in actions.items():
@@ -362,10 +591,15 @@ def test_front_page_names_no_statistic_and_no_raw_code(config):
 
 def test_no_agreement_statistics_on_too_few_moderated_audits(config):
     # 11 moderated audits, fewer than thresholds.small_sample (30)
-    few = [f if f.id != "moderation.count" else count("moderation.count", "Audits moderated", 11,
-                                                      source="audits") for f in AUDIT_FIGURES]  # fmt: skip
-    section = report_section.build(pack(config, report="monthly", audit_figures=few),
-                                   stub_evidence(config))  # fmt: skip
+    few = [
+        f
+        if f.id != "moderation.count"
+        else count("moderation.count", "Audits moderated", 11, source="audits")
+        for f in AUDIT_FIGURES
+    ]
+    section = report_section.build(
+        pack(config, report="monthly", audit_figures=few), stub_evidence(config)
+    )
     assert list(section.items)[0] == "key_messages"
     assert section["statistics"].figures == ()
     note = section["statistics_note"].markdown
@@ -377,26 +611,38 @@ def test_no_agreement_statistics_on_too_few_moderated_audits(config):
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("raised by the qa_lead", "raw code"), ("teams below_998", "raw code"),
-     ("pooled_above_tolerance", "raw code"), ("on 2025-10-01T00:00:00.000", "ISO timestamp"),
-     ("329.0 audits", "float artefact"), ("a share of 0.283019", "float artefact"),
-     ("p 1.796629e-01", "float artefact"), ("in 2,025", "year with a separator")],
-)  # fmt: skip
+    [
+        ("raised by the qa_lead", "raw code"),
+        ("teams below_998", "raw code"),
+        ("pooled_above_tolerance", "raw code"),
+        ("on 2025-10-01T00:00:00.000", "ISO timestamp"),
+        ("329.0 audits", "float artefact"),
+        ("a share of 0.283019", "float artefact"),
+        ("p 1.796629e-01", "float artefact"),
+        ("in 2,025", "year with a separator"),
+    ],
+)
 def test_reader_text_problems_finds_machine_output(text, problem):
     (found,) = words.reader_text_problems(text)
     assert found.startswith(problem)
 
 
 def test_clean_text_passes_and_link_targets_are_not_read():
-    text = ("[38% (35 of 91)](#figure-audits.domain.assessment.good_or_better) in 2025-26 Q2; "
-            "caseload 17.8, last year 18.0; 1,234 answers; in 2025")  # fmt: skip
+    text = (
+        "[38% (35 of 91)](#figure-audits.domain.assessment.good_or_better) in 2025-26 Q2; "
+        "caseload 17.8, last year 18.0; 1,234 answers; in 2025"
+    )
     assert words.reader_text_problems(text) == []
 
 
 def test_year_on_year_counts_are_whole_numbers(config):
     audits = count("audits.count", "Audits completed", 329, source="audits", previous=338)
-    findings = findings_of(config, {"audits": Section("audits", {}, (audits,), ())},
-                           report="annual", period=parse_period("2025-26"))  # fmt: skip
+    findings = findings_of(
+        config,
+        {"audits": Section("audits", {}, (audits,), ())},
+        report="annual",
+        period=parse_period("2025-26"),
+    )
     table = words.year_on_year(findings)
     assert table.loc[0, "this_year"] == "329" and table.loc[0, "last_year"] == "338"
     assert "figure" not in table.columns  # ids are not reader text
@@ -405,9 +651,22 @@ def test_year_on_year_counts_are_whole_numbers(config):
 def test_a_change_suppressed_for_the_public_is_not_stated(config):
     # compliments 45 against 23, significant, but withheld (a public pack's suppressed Figure
     # keeps its direction; its counts are gone, so no sentence may state the change)
-    withheld = [f if f.id != "compliments.count" else Figure(
-        id=f.id, label=f.label, value=None, unit="count", period=PERIOD.code, direction="improving",
-        significant=True, source="complaints", suppressed=True) for f in VOICE_FIGURES]  # fmt: skip
+    withheld = [
+        f
+        if f.id != "compliments.count"
+        else Figure(
+            id=f.id,
+            label=f.label,
+            value=None,
+            unit="count",
+            period=PERIOD.code,
+            direction="improving",
+            significant=True,
+            source="complaints",
+            suppressed=True,
+        )
+        for f in VOICE_FIGURES
+    ]
     findings = pack(config, voice_figures=withheld)
     assert "compliments.count" not in {f.id for f in words.significant_changes(findings)}
     assert None not in [m.theme for m in words.key_messages(findings, config=config)]
@@ -419,18 +678,43 @@ def test_a_carried_significant_fall_breaks_a_tie_of_weight(config):
     # workforce: one source negative and its share's significant fall (weight 1 + 1): the change
     # is news, so workforce leads although it comes last in the theme order
     figures = (
-        share("kpi.referrals_rereferral_12m", "Re-referrals within 12 months", 30, 100,
-              theme="front_door", source="performance"),
-        share("kpi.agency_rate", "Agency social workers", 20, 50, theme="workforce",
-              source="performance", previous=(8, 50), direction="declining", significant=True),
-    )  # fmt: skip
+        share(
+            "kpi.referrals_rereferral_12m",
+            "Re-referrals within 12 months",
+            30,
+            100,
+            theme="front_door",
+            source="performance",
+        ),
+        share(
+            "kpi.agency_rate",
+            "Agency social workers",
+            20,
+            50,
+            theme="workforce",
+            source="performance",
+            previous=(8, 50),
+            direction="declining",
+            significant=True,
+        ),
+    )
     signals = (
-        Signal("front_door", "performance", "negative", "re-referrals 30% (30 of 100)",
-               ("kpi.referrals_rereferral_12m",)),
+        Signal(
+            "front_door",
+            "performance",
+            "negative",
+            "re-referrals 30% (30 of 100)",
+            ("kpi.referrals_rereferral_12m",),
+        ),
         Signal("front_door", "complaints", "negative", "complaints about access rose", ()),
-        Signal("workforce", "performance", "negative", "agency social workers 40% (20 of 50)",
-               ("kpi.agency_rate",)),
-    )  # fmt: skip
+        Signal(
+            "workforce",
+            "performance",
+            "negative",
+            "agency social workers 40% (20 of 50)",
+            ("kpi.agency_rate",),
+        ),
+    )
     findings = findings_of(config, {"performance": Section("performance", {}, figures, signals)})
     messages = words.key_messages(findings, config=config)
     assert [(m.theme, m.tier) for m in messages] == [("workforce", 1), ("front_door", 1)]

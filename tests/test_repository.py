@@ -46,8 +46,18 @@ def test_notebooks_are_thin_no_def_class_loop_or_comprehension():
             if cell["cell_type"] != "code":
                 continue
             tree = ast.parse("".join(cell["source"]))
-            banned = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While,
-                      ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp, ast.Lambda)  # fmt: skip
+            banned = (
+                ast.FunctionDef,
+                ast.AsyncFunctionDef,
+                ast.ClassDef,
+                ast.For,
+                ast.While,
+                ast.ListComp,
+                ast.DictComp,
+                ast.SetComp,
+                ast.GeneratorExp,
+                ast.Lambda,
+            )
             found = [type(n).__name__ for n in ast.walk(tree) if isinstance(n, banned)]
             assert not found, f"{path.name}: {found} in {''.join(cell['source'])[:80]!r}"
 

@@ -25,9 +25,16 @@ ROSTER = [
 
 def make_config(**programme) -> Config:
     settings = default_settings()
-    settings.update(authority={"name": "Test", "slug": "test"}, sources={"audits": {"file": "a.csv"}},
-                    audit_programme={"quotas": {"team_manager": 2, "service_manager": 4},
-                                     "roster": ROSTER, "exclude_recent_months": 6, **programme})  # fmt: skip
+    settings.update(
+        authority={"name": "Test", "slug": "test"},
+        sources={"audits": {"file": "a.csv"}},
+        audit_programme={
+            "quotas": {"team_manager": 2, "service_manager": 4},
+            "roster": ROSTER,
+            "exclude_recent_months": 6,
+            **programme,
+        },
+    )
     return Config.model_validate(settings)
 
 
@@ -48,8 +55,9 @@ def cin_list() -> pd.DataFrame:
     return frame
 
 
-def make_evidence(config: Config | None = None, lists: dict | None = None,
-                  audited: list[tuple[str, str]] = ()) -> Evidence:  # fmt: skip
+def make_evidence(
+    config: Config | None = None, lists: dict | None = None, audited: list[tuple[str, str]] = ()
+) -> Evidence:
     config = config or make_config()
     audits = pd.DataFrame(list(audited), columns=["child_id", "audit_date"])
     audits["audit_date"] = pd.to_datetime(audits["audit_date"])
@@ -79,10 +87,15 @@ def test_stratified_by_team_in_proportion_and_reproducible():
     # the order of the input rows does not change the draw
     shuffled = {"list_6": cin_list().sample(frac=1, random_state=3)}
     pd.testing.assert_frame_equal(
-        sample, sample_audits(make_evidence(lists=shuffled, audited=AUDITED), month="2025-11",
-                              seed=7, size=10))  # fmt: skip
-    others = [set(sample_audits(evidence, month="2025-11", seed=s, size=10)["child_id"])
-              for s in range(8, 12)]  # fmt: skip
+        sample,
+        sample_audits(
+            make_evidence(lists=shuffled, audited=AUDITED), month="2025-11", seed=7, size=10
+        ),
+    )
+    others = [
+        set(sample_audits(evidence, month="2025-11", seed=s, size=10)["child_id"])
+        for s in range(8, 12)
+    ]
     assert any(o != set(sample["child_id"]) for o in others)
 
 
@@ -142,12 +155,22 @@ def test_refuses_without_lists_size_or_a_known_theme():
 
 
 def test_theme_selects_cohorts_and_a_child_on_two_lists_is_sampled_once():
-    cp = pd.DataFrame({"child_id": ["A00", "A01", "P99"], "team": ["Team A"] * 3,
-                       "cp_plan_start_date": pd.to_datetime(["2025-02-01"] * 3),
-                       "cp_plan_end_date": pd.to_datetime([None, None, "2025-09-01"])})  # fmt: skip
-    cla = pd.DataFrame({"child_id": ["L01", "L02"], "team": ["Team C", "Team C"],
-                        "cla_start_date": pd.to_datetime(["2024-01-01", "2024-01-01"]),
-                        "ceased_date": pd.to_datetime([None, None])})  # fmt: skip
+    cp = pd.DataFrame(
+        {
+            "child_id": ["A00", "A01", "P99"],
+            "team": ["Team A"] * 3,
+            "cp_plan_start_date": pd.to_datetime(["2025-02-01"] * 3),
+            "cp_plan_end_date": pd.to_datetime([None, None, "2025-09-01"]),
+        }
+    )
+    cla = pd.DataFrame(
+        {
+            "child_id": ["L01", "L02"],
+            "team": ["Team C", "Team C"],
+            "cla_start_date": pd.to_datetime(["2024-01-01", "2024-01-01"]),
+            "ceased_date": pd.to_datetime([None, None]),
+        }
+    )
     evidence = make_evidence(lists={"list_6": cin_list(), "list_7": cp, "list_8": cla})
     cohort = open_cohort(evidence, as_at=pd.Timestamp("2025-10-31")).set_index("child_id")
     assert cohort.loc["A00", "cohort"] == "CP" and cohort.loc["A02", "cohort"] == "CIN"
@@ -160,30 +183,46 @@ def test_theme_selects_cohorts_and_a_child_on_two_lists_is_sampled_once():
 
 
 def test_care_leavers_are_open_from_18_to_21():
-    leavers = pd.DataFrame({"child_id": ["L18", "L21", "L17", "LNA"], "team": ["Team L"] * 4,
-                            "date_of_birth": pd.to_datetime(
-                                ["2007-10-31",  # 18 on 31 Oct 2025: open
-                                 "2004-10-31",  # 21 on 31 Oct 2025: no longer a care leaver
-                                 "2008-01-01",  # 17: not yet
-                                 None])})  # no date of birth: kept  # fmt: skip
+    leavers = pd.DataFrame(
+        {
+            "child_id": ["L18", "L21", "L17", "LNA"],
+            "team": ["Team L"] * 4,
+            "date_of_birth": pd.to_datetime(
+                [
+                    "2007-10-31",  # 18 on 31 Oct 2025: open
+                    "2004-10-31",  # 21 on 31 Oct 2025: no longer a care leaver
+                    "2008-01-01",  # 17: not yet
+                    None,
+                ]
+            ),
+        }
+    )  # no date of birth: kept
     cohort = open_cohort(make_evidence(lists={"list_9": leavers}), as_at=pd.Timestamp("2025-10-31"))
     assert sorted(cohort["child_id"]) == ["L18", "LNA"]
 
 
 # ----------------------------------------------------------------------------- the sample authority
 
-SAMPLE = Path(os.environ.get("QAANALYSIS_SAMPLE_CONFIG",
-                             Path(__file__).parents[1] / "data_samples" / "la.yaml"))  # fmt: skip
+SAMPLE = Path(
+    os.environ.get(
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+    )
+)
 
 
 @pytest.mark.skipif(not SAMPLE.is_file(), reason=f"sample authority not found at {SAMPLE}")
 def test_sample_audits_on_the_sample_authority():
     config = load_config(SAMPLE)
     annex = config.sources["annex_a"]
-    lists = {k: v for k, v in annex.files.items() if k in ("list_4", "list_6", "list_7", "list_8",
-                                                          "list_9")}  # fmt: skip
-    sources = {"audits": config.sources["audits"],
-               "annex_a": annex.model_copy(update={"files": lists})}  # fmt: skip
+    lists = {
+        k: v
+        for k, v in annex.files.items()
+        if k in ("list_4", "list_6", "list_7", "list_8", "list_9")
+    }
+    sources = {
+        "audits": config.sources["audits"],
+        "annex_a": annex.model_copy(update={"files": lists}),
+    }
     evidence = load_evidence(config.model_copy(update={"sources": sources}))
     sample = sample_audits(evidence, month="2026-10", seed=2026)
     # quotas x roster in la.yaml: 14 team managers, 6 service managers, 3 heads of service (1 a

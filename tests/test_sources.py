@@ -41,10 +41,13 @@ def rejections(evidence) -> list[tuple[int, str, str, str]]:
 
 
 def test_good_rows_are_read_into_canonical_columns(tmp_path):
-    evidence = load(tmp_path, HEADER
+    evidence = load(
+        tmp_path,
+        HEADER
         + "A1,C1,31/03/2025,Assessment,Team 1,Good,RI\n"  # UK day-first; RI is Requires Improvement
         + "A2,C2,2025-04-01,Assessment,Team 1,requires improvement to be good,Outstanding\n"  # ISO
-        + "A3,C3,01/04/2025,Assessment,Team 1, Req Imp ,\n")  # fmt: skip
+        + "A3,C3,01/04/2025,Assessment,Team 1, Req Imp ,\n",
+    )
     audits = evidence.audits
     assert audits["overall_grade"].tolist() == [
         "Good",
@@ -53,8 +56,11 @@ def test_good_rows_are_read_into_canonical_columns(tmp_path):
     ]
     assert audits["assessment"].tolist()[:2] == ["Requires Improvement", "Outstanding"]
     assert pd.isna(audits["assessment"].iloc[2])  # blank = not assessed
-    assert audits["audit_date"].tolist() == [pd.Timestamp("2025-03-31"), pd.Timestamp("2025-04-01"),
-                                             pd.Timestamp("2025-04-01")]  # fmt: skip
+    assert audits["audit_date"].tolist() == [
+        pd.Timestamp("2025-03-31"),
+        pd.Timestamp("2025-04-01"),
+        pd.Timestamp("2025-04-01"),
+    ]
     assert audits.index.tolist() == [2, 3, 4]  # row numbers as the user sees them (header = 1)
 
 
@@ -75,14 +81,22 @@ def test_bad_rows_are_rejected_with_reasons_and_accounted_for(tmp_path):
     assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (8, 2, 6)
     assert rejections(evidence) == [
         (2, "Date of Audit", "31/02/2025", "not a valid date (no such day)"),
-        (3, "Date of Audit", "03/31/2025",
-         "not a valid date: looks month-first; dates must be day-first (31/03/2025) or ISO"),
+        (
+            3,
+            "Date of Audit",
+            "03/31/2025",
+            "not a valid date: looks month-first; dates must be day-first (31/03/2025) or ISO",
+        ),
         (4, "Date of Audit", "01/10/2025", "date after the extract date (30/09/2025)"),
-        (5, "Overall Grade", "Gd",
-         "not a grade on the configured scale (Outstanding, Good, Requires Improvement, Inadequate)"),
+        (
+            5,
+            "Overall Grade",
+            "Gd",
+            "not a grade on the configured scale (Outstanding, Good, Requires Improvement, Inadequate)",
+        ),
         (7, "Audit Ref", "A5", "duplicate audit_id (first seen at row 6)"),
         (8, "Child ID", "", "required value is blank"),
-    ]  # fmt: skip
+    ]
     assert all(p.file == "audits.csv" for p in report.rejections)
     (warning,) = report.warnings
     assert (warning.row, warning.column, warning.value) == (9, "Assessment", "Gd")
@@ -124,7 +138,9 @@ def test_windows_1252_with_pound_sign_and_curly_quotes(tmp_path):
 def test_numeric_grades_follow_the_configured_end(tmp_path):
     body = HEADER + "A1,C1,01/04/2025,S,T,1,4\n"
     assert load(tmp_path, body).audits[["overall_grade", "assessment"]].iloc[0].tolist() == [
-        "Outstanding", "Inadequate"]  # fmt: skip
+        "Outstanding",
+        "Inadequate",
+    ]
     reversed_scale = "grades: {numeric_best: high}\n"
     assert (
         load(tmp_path, body, extra=reversed_scale).audits["overall_grade"].iloc[0] == "Inadequate"
@@ -181,7 +197,7 @@ def test_yes_no_values_with_letter_prefixes(tmp_path, label):
         ('a,b\n5" ruler,2\n3,4\n', 3, []),  # a quote inside an unquoted cell is a character
         ('a,b\n1,"x\n\ny"\n', 2, [(2, 1, 3, 1)]),  # a blank line inside a quoted cell
     ],
-)  # fmt: skip
+)
 def test_record_scan_counts_by_hand(text, records, spans):
     from qaanalysis.sources.rawfile import scan_records
 
@@ -229,17 +245,27 @@ def test_date_limits_for_births_due_dates_and_events():
     from qaanalysis.sources.reader import coerce_column
     from qaanalysis.sources.schema import Column
 
-    reading = Reading(earliest_date="1990-01-01", earliest_birth_date="1900-01-01",
-                      birth_weeks_after_extract=40, latest_years_after_extract=10,
-                      max_cell_chars=2000)  # fmt: skip
+    reading = Reading(
+        earliest_date="1990-01-01",
+        earliest_birth_date="1900-01-01",
+        birth_weeks_after_extract=40,
+        latest_years_after_extract=10,
+        max_cell_chars=2000,
+    )
     extract = pd.Timestamp("2025-09-30")
     config = load_config_text()
     grades = config.grades
     source = config.sources["audits"]
 
     def reasons(column, values):
-        _, reason = coerce_column(pd.Series(values, dtype=object), column, source, grades=grades,
-                                  extract_date=extract, reading=reading)  # fmt: skip
+        _, reason = coerce_column(
+            pd.Series(values, dtype=object),
+            column,
+            source,
+            grades=grades,
+            extract_date=extract,
+            reading=reading,
+        )
         return reason.tolist()
 
     birth = Column("date_of_birth", "date", not_after_extract=False, birth_date=True)
@@ -250,14 +276,18 @@ def test_date_limits_for_births_due_dates_and_events():
         "date 31/12/1899 is before 01/01/1900, too early to be plausible (reading.earliest_birth_date)",
         "",
         "date of birth more than 40 weeks after the extract date (30/09/2025)",
-    ]  # fmt: skip
+    ]
     due = Column("due_date", "date", not_after_extract=False)
     # Due dates may be later than the extract, but not ten years on (30/09/2035 is the limit).
     assert reasons(due, ["30/09/2035", "01/10/2035"]) == [
-        "", "date more than 10 years after the extract date (30/09/2025), too late to be plausible"]  # fmt: skip
+        "",
+        "date more than 10 years after the extract date (30/09/2025), too late to be plausible",
+    ]
     event = Column("audit_date", "date")
     assert reasons(event, ["01/01/1990", "31/12/1989"]) == [
-        "", "date 31/12/1989 is before 01/01/1990, too early to be plausible (reading.earliest_date)"]  # fmt: skip
+        "",
+        "date 31/12/1989 is before 01/01/1990, too early to be plausible (reading.earliest_date)",
+    ]
 
 
 def load_config_text():

@@ -520,10 +520,20 @@ def test_xmr_limits_by_hand():
     res = stats.xmr(monthly(BASE), polarity="higher")
     frame = res.frame
     assert list(frame.columns) == [
-        "value", "phase", "mean", "upper_limit", "lower_limit", "upper_2sigma",
-        "lower_2sigma", "moving_range", "rule_outside", "rule_shift", "rule_trend",
-        "rule_two_of_three", "special_cause",
-    ]  # fmt: skip
+        "value",
+        "phase",
+        "mean",
+        "upper_limit",
+        "lower_limit",
+        "upper_2sigma",
+        "lower_2sigma",
+        "moving_range",
+        "rule_outside",
+        "rule_shift",
+        "rule_trend",
+        "rule_two_of_three",
+        "special_cause",
+    ]
     assert (frame["mean"] == 11).all()
     assert np.allclose(frame["upper_limit"], 16.32) and np.allclose(frame["lower_limit"], 5.68)
     assert np.allclose(frame["upper_2sigma"], 14.546) and np.allclose(frame["lower_2sigma"], 7.454)

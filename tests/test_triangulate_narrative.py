@@ -43,8 +43,10 @@ def sig(source, signal, theme="assessment", ids=()):
     ("signals", "expected"),
     [
         ([sig("audits", "positive"), sig("performance", "positive")], "corroborated_strength"),
-        ([sig("audits", "positive"), sig("feedback", "positive"), sig("complaints", "neutral")],
-         "corroborated_strength"),
+        (
+            [sig("audits", "positive"), sig("feedback", "positive"), sig("complaints", "neutral")],
+            "corroborated_strength",
+        ),
         ([sig("audits", "negative"), sig("escalations", "negative")], "corroborated_concern"),
         # timely but poor-quality assessments: the sources disagree
         ([sig("performance", "positive"), sig("audits", "negative")], "mixed"),
@@ -54,15 +56,18 @@ def sig(source, signal, theme="assessment", ids=()):
         ([sig("audits", "neutral"), sig("feedback", "absent")], "no_evidence"),
         ([], "no_evidence"),
     ],
-)  # fmt: skip
+)
 def test_theme_status(signals, expected):
     assert theme_status(signals) == expected
 
 
 def test_mixed_evidence_names_the_disagreement(config):
-    signals = [sig("performance", "positive"), sig("audits", "negative"),
-               sig("audits", "negative", theme="management_oversight"),
-               sig("performance", "negative", theme="management_oversight")]  # fmt: skip
+    signals = [
+        sig("performance", "positive"),
+        sig("audits", "negative"),
+        sig("audits", "negative", theme="management_oversight"),
+        sig("performance", "negative", theme="management_oversight"),
+    ]
     by_theme = {a.theme: a for a in assess_themes(signals, config)}
     assessment = by_theme["assessment"]
     assert assessment.status == "mixed"
@@ -76,12 +81,27 @@ def test_mixed_evidence_names_the_disagreement(config):
 
 def share(direction, significant, k=40, n=50, k0=30, n0=50):
     return fig.Figure(
-        id="audits.overall.good_or_better", label="Good or better", value=k / n, unit="percent",
-        numerator=k, denominator=n, ci_low=0.67, ci_high=0.89, period="2026-27-Q2",
-        comparison={"kind": "previous_period", "label": "previous period", "period": "2026-27-Q1",
-                    "value": k0 / n0, "numerator": k0, "denominator": n0},
-        direction=direction, significant=significant, source="audits",
-    )  # fmt: skip
+        id="audits.overall.good_or_better",
+        label="Good or better",
+        value=k / n,
+        unit="percent",
+        numerator=k,
+        denominator=n,
+        ci_low=0.67,
+        ci_high=0.89,
+        period="2026-27-Q2",
+        comparison={
+            "kind": "previous_period",
+            "label": "previous period",
+            "period": "2026-27-Q1",
+            "value": k0 / n0,
+            "numerator": k0,
+            "denominator": n0,
+        },
+        direction=direction,
+        significant=significant,
+        source="audits",
+    )
 
 
 def test_improvement_words_only_when_significant():
@@ -105,9 +125,13 @@ def test_percentages_without_counts_are_refused(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["68% (32 of 47) were good", "the interval runs from 27% to 81%", "below the 70% aspiration",
-     "against a target of 85%"],
-)  # fmt: skip
+    [
+        "68% (32 of 47) were good",
+        "the interval runs from 27% to 81%",
+        "below the 70% aspiration",
+        "against a target of 85%",
+    ],
+)
 def test_percentages_with_counts_intervals_or_standards_pass(text):
     assert check_honesty(text) == text
 
@@ -115,11 +139,19 @@ def test_percentages_with_counts_intervals_or_standards_pass(text):
 def test_headline_cites_figures_with_counts(config):
     period = parse_period("2026-27-Q2")
     figures = {
-        "audits.count": fig.count("audits.count", "Audits", 50, period=period.code, source="audits"),
+        "audits.count": fig.count(
+            "audits.count", "Audits", 50, period=period.code, source="audits"
+        ),
         "audits.overall.good_or_better": share("stable", False),
         "audits.overall.inadequate": fig.proportion(
-            "audits.overall.inadequate", "Inadequate", k=3, n=50, period=period.code, source="audits"),
-    }  # fmt: skip
+            "audits.overall.inadequate",
+            "Inadequate",
+            k=3,
+            n=50,
+            period=period.code,
+            source="audits",
+        ),
+    }
     (paragraph,) = headline(figures, config=config, period_label=period.label)
     assert "[50](#figure-audits.count)" in paragraph
     assert "[80% (40 of 50)](#figure-audits.overall.good_or_better)" in paragraph
@@ -130,10 +162,22 @@ def test_headline_cites_figures_with_counts(config):
 
 
 def test_theme_paragraph_and_next_steps(config):
-    signals = [Signal("assessment", "performance", "positive", "91% (200 of 220) within 45 working days",
-                      ("kpi.assessments_within_45wd",)),
-               Signal("assessment", "audits", "negative", "good or better in 40% (12 of 30), below the 70% aspiration",
-                      ("audits.domain.assessment.good_or_better",))]  # fmt: skip
+    signals = [
+        Signal(
+            "assessment",
+            "performance",
+            "positive",
+            "91% (200 of 220) within 45 working days",
+            ("kpi.assessments_within_45wd",),
+        ),
+        Signal(
+            "assessment",
+            "audits",
+            "negative",
+            "good or better in 40% (12 of 30), below the 70% aspiration",
+            ("audits.domain.assessment.good_or_better",),
+        ),
+    ]
     assessment = next(a for a in assess_themes(signals, config) if a.theme == "assessment")
     text = theme_paragraph(assessment, config=config, period_label="2026-27 Q2")
     assert text.startswith("**Assessment: mixed evidence.**")
@@ -150,16 +194,35 @@ def test_confidence_levels_are_not_measurements(text):
 
 
 def test_theme_paragraph_cites_figures_by_label_and_drops_test_asides(config):
-    kpi = fig.proportion("kpi.assessments_within_45wd", "Assessments completed within 45 working days",
-                         k=200, n=220, period="2026-27-Q2", source="performance")  # fmt: skip
-    signals = [Signal("assessment", "performance", "positive", "91% (200 of 220) within 45 working days",
-                      (kpi.id,)),
-               Signal("assessment", "complaints", "negative", "complaints rose significantly to 29 "
-                      "(exact test against the same period last year, p = 0.032)",
-                      ("complaints.category.assessment.count",))]  # fmt: skip
+    kpi = fig.proportion(
+        "kpi.assessments_within_45wd",
+        "Assessments completed within 45 working days",
+        k=200,
+        n=220,
+        period="2026-27-Q2",
+        source="performance",
+    )
+    signals = [
+        Signal(
+            "assessment",
+            "performance",
+            "positive",
+            "91% (200 of 220) within 45 working days",
+            (kpi.id,),
+        ),
+        Signal(
+            "assessment",
+            "complaints",
+            "negative",
+            "complaints rose significantly to 29 "
+            "(exact test against the same period last year, p = 0.032)",
+            ("complaints.category.assessment.count",),
+        ),
+    ]
     assessment = next(a for a in assess_themes(signals, config) if a.theme == "assessment")
-    text = theme_paragraph(assessment, config=config, period_label="2026-27 Q2",
-                           figures={kpi.id: kpi})  # fmt: skip
+    text = theme_paragraph(
+        assessment, config=config, period_label="2026-27 Q2", figures={kpi.id: kpi}
+    )
     assert f"[Assessments completed within 45 working days](#figure-{kpi.id})" in text
     # a Figure not handed over is still linked, numbered in words, never by its id
     assert "[evidence 1](#figure-complaints.category.assessment.count)" in text
@@ -172,25 +235,32 @@ def test_headline_names_no_statistic_and_the_methods_sentence_respects_small_sam
 
     def moderation(n):
         return {
-            "moderation.count": fig.count("moderation.count", "Moderated", n, period=period.code,
-                                          source="audits"),
-            "moderation.rate": fig.proportion("moderation.rate", "Rate", k=n, n=100,
-                                              period=period.code, source="audits"),
-            "moderation.agreement": fig.proportion("moderation.agreement", "Agreed", k=n - 3, n=n,
-                                                   period=period.code, source="audits"),
-            "moderation.downgraded": fig.proportion("moderation.downgraded", "Down", k=2, n=n,
-                                                    period=period.code, source="audits"),
-            "moderation.upgraded": fig.proportion("moderation.upgraded", "Up", k=1, n=n,
-                                                  period=period.code, source="audits"),
-            "moderation.kappa": fig.Figure("moderation.kappa", "Kappa", 0.81, unit="number",
-                                           ci_low=0.70, ci_high=0.92),
-        }  # fmt: skip
+            "moderation.count": fig.count(
+                "moderation.count", "Moderated", n, period=period.code, source="audits"
+            ),
+            "moderation.rate": fig.proportion(
+                "moderation.rate", "Rate", k=n, n=100, period=period.code, source="audits"
+            ),
+            "moderation.agreement": fig.proportion(
+                "moderation.agreement", "Agreed", k=n - 3, n=n, period=period.code, source="audits"
+            ),
+            "moderation.downgraded": fig.proportion(
+                "moderation.downgraded", "Down", k=2, n=n, period=period.code, source="audits"
+            ),
+            "moderation.upgraded": fig.proportion(
+                "moderation.upgraded", "Up", k=1, n=n, period=period.code, source="audits"
+            ),
+            "moderation.kappa": fig.Figure(
+                "moderation.kappa", "Kappa", 0.81, unit="number", ci_low=0.70, ci_high=0.92
+            ),
+        }
 
     (paragraph,) = headline(moderation(34), config=config, period_label=period.label)[1:]
     assert "kappa" not in paragraph.lower()
     # 34 moderated, at least the 30 of thresholds.small_sample: the statistic is stated
     assert "[0.81](#figure-moderation.kappa), 95% interval 0.70 to 0.92" in moderation_statistics(
-        moderation(34), config=config)  # fmt: skip
+        moderation(34), config=config
+    )
     # 11 moderated: no agreement statistic, and why
     few = moderation_statistics(moderation(11), config=config)
     assert "0.81" not in few and "[11](#figure-moderation.count)" in few and "fewer than" in few

@@ -46,8 +46,9 @@ def complaints(rows: list[dict]) -> pd.DataFrame:
     rows = [{"record_type": "complaint", "stage": "1", **r} for r in rows]
     for i, r in enumerate(rows):
         r.setdefault("record_id", f"CMP{i:04d}")
-    return _frame(rows, COMPLAINT_COLUMNS, ("received_date", "responded_date"),
-                  ("advocate", "extended"))  # fmt: skip
+    return _frame(
+        rows, COMPLAINT_COLUMNS, ("received_date", "responded_date"), ("advocate", "extended")
+    )
 
 
 def feedback(rows: list[dict]) -> pd.DataFrame:
@@ -73,18 +74,24 @@ def evidence(*, config=CONFIG, extract="2026-09-30", annex_a=None, **frames) -> 
 
 def voice_signals(ev: Evidence, period) -> list:
     """The voice Signals read from the period's computed Figures, as the voice section reads them."""
-    return voice.signals(voice.voice_figures(ev, period), config=ev.config,
-                         coverage=voice.voice_coverage(ev, period))  # fmt: skip
+    return voice.signals(
+        voice.voice_figures(ev, period), config=ev.config, coverage=voice.voice_coverage(ev, period)
+    )
 
 
 def complaints_reading(ev: Evidence, period, *, audience: str = "internal") -> str:
-    return words.complaints_reading(voice.complaint_figures(ev, period), config=ev.config,
-                                    coverage=voice.voice_coverage(ev, period), audience=audience)  # fmt: skip
+    return words.complaints_reading(
+        voice.complaint_figures(ev, period),
+        config=ev.config,
+        coverage=voice.voice_coverage(ev, period),
+        audience=audience,
+    )
 
 
 def feedback_reading(ev: Evidence, period, *, audience: str = "internal") -> str:
-    return words.feedback_reading(voice.feedback_figures(ev, period), config=ev.config,
-                                  audience=audience)  # fmt: skip
+    return words.feedback_reading(
+        voice.feedback_figures(ev, period), config=ev.config, audience=audience
+    )
 
 
 def signals_table(ev: Evidence, period, *, audience: str = "internal") -> pd.DataFrame:
@@ -95,8 +102,9 @@ def signals_table(ev: Evidence, period, *, audience: str = "internal") -> pd.Dat
 
 
 def status_of(rows, period, *, config=CONFIG, as_at="2025-12-31"):
-    table = voice.complaint_timeliness(complaints(rows), period=parse_period(period),
-                                       config=config, as_at=T(as_at))  # fmt: skip
+    table = voice.complaint_timeliness(
+        complaints(rows), period=parse_period(period), config=config, as_at=T(as_at)
+    )
     return table.set_index("record_id")[["working_days", "status"]]
 
 
@@ -106,36 +114,73 @@ def test_stage1_timeliness_across_christmas_bank_holidays():
     # Thu 2 Jan (7), Fri 3 (8), Mon 6 (9), Tue 7 (10), Wed 8 (11).
     # From Fri 20 Dec: Mon 23 (1) ... Wed 8 Jan (10), Thu 9 Jan (11), continuing to Wed 22 (20).
     rows = [
-        {"record_id": "A", "received_date": "2024-12-19", "responded_date": "2025-01-07"},  # 10: in time
-        {"record_id": "B", "received_date": "2024-12-19", "responded_date": "2025-01-08"},  # 11: late
-        {"record_id": "C", "received_date": "2024-12-20", "responded_date": "2025-01-08"},  # 10: in time
-        {"record_id": "D", "received_date": "2024-12-20", "responded_date": "2025-01-09"},  # 11: late
+        {
+            "record_id": "A",
+            "received_date": "2024-12-19",
+            "responded_date": "2025-01-07",
+        },  # 10: in time
+        {
+            "record_id": "B",
+            "received_date": "2024-12-19",
+            "responded_date": "2025-01-08",
+        },  # 11: late
+        {
+            "record_id": "C",
+            "received_date": "2024-12-20",
+            "responded_date": "2025-01-08",
+        },  # 10: in time
+        {
+            "record_id": "D",
+            "received_date": "2024-12-20",
+            "responded_date": "2025-01-09",
+        },  # 11: late
         # Extension recorded: 20 working days. Fri 20 Dec -> Wed 22 Jan is 20, Thu 23 Jan is 21.
-        {"record_id": "E", "received_date": "2024-12-20", "responded_date": "2025-01-22",
-         "extended": True},  # in time
-        {"record_id": "F", "received_date": "2024-12-20", "responded_date": "2025-01-23",
-         "extended": True},  # late even with the extension
+        {
+            "record_id": "E",
+            "received_date": "2024-12-20",
+            "responded_date": "2025-01-22",
+            "extended": True,
+        },  # in time
+        {
+            "record_id": "F",
+            "received_date": "2024-12-20",
+            "responded_date": "2025-01-23",
+            "extended": True,
+        },  # late even with the extension
         # The same 20 days without an extension recorded is late.
-        {"record_id": "G", "received_date": "2024-12-20", "responded_date": "2025-01-22",
-         "extended": False},
+        {
+            "record_id": "G",
+            "received_date": "2024-12-20",
+            "responded_date": "2025-01-22",
+            "extended": False,
+        },
         # Answered the day it was received: 0 working days.
         {"record_id": "H", "received_date": "2024-12-02", "responded_date": "2024-12-02"},
-    ]  # fmt: skip
+    ]
     table = status_of(rows, "2024-25-Q3")
     expected = pd.DataFrame(
-        {"working_days": [10.0, 11.0, 10.0, 11.0, 20.0, 21.0, 20.0, 0.0],
-         "status": ["within", "late", "within", "late", "within", "late", "late", "within"]},
+        {
+            "working_days": [10.0, 11.0, 10.0, 11.0, 20.0, 21.0, 20.0, 0.0],
+            "status": ["within", "late", "within", "late", "within", "late", "late", "within"],
+        },
         index=pd.Index(list("ABCDEFGH"), name="record_id"),
-    )  # fmt: skip
+    )
     pd.testing.assert_frame_equal(table, expected, check_dtype=False)
 
 
 def test_stage1_due_dates_skip_bank_holidays():
-    rows = [{"record_id": "A", "received_date": "2024-12-19", "responded_date": "2025-01-07"},
-            {"record_id": "E", "received_date": "2024-12-20", "extended": True,
-             "responded_date": "2025-01-22"}]  # fmt: skip
-    table = voice.complaint_timeliness(complaints(rows), period=parse_period("2024-25-Q3"),
-                                       config=CONFIG, as_at=T("2025-03-31"))  # fmt: skip
+    rows = [
+        {"record_id": "A", "received_date": "2024-12-19", "responded_date": "2025-01-07"},
+        {
+            "record_id": "E",
+            "received_date": "2024-12-20",
+            "extended": True,
+            "responded_date": "2025-01-22",
+        },
+    ]
+    table = voice.complaint_timeliness(
+        complaints(rows), period=parse_period("2024-25-Q3"), config=CONFIG, as_at=T("2025-03-31")
+    )
     assert table["due_date"].tolist() == [T("2025-01-07"), T("2025-01-22")]
 
 
@@ -144,11 +189,26 @@ def test_stage2_timeliness_across_easter_and_may_day():
     # bank holiday (5 May) are not working days: Tue 8 Apr (1) ... Thu 17 Apr (8), Tue 22 Apr (9)
     # ... Fri 2 May (17), Tue 6 May (18) ... Thu 15 May (25), Fri 16 May (26).
     rows = [
-        {"record_id": "A", "stage": "2", "received_date": "2025-04-07", "responded_date": "2025-05-15"},
-        {"record_id": "B", "stage": "2", "received_date": "2025-04-07", "responded_date": "2025-05-16"},
+        {
+            "record_id": "A",
+            "stage": "2",
+            "received_date": "2025-04-07",
+            "responded_date": "2025-05-15",
+        },
+        {
+            "record_id": "B",
+            "stage": "2",
+            "received_date": "2025-04-07",
+            "responded_date": "2025-05-16",
+        },
         # Stage 3 has no working-day timescale configured: left out.
-        {"record_id": "C", "stage": "3", "received_date": "2025-04-07", "responded_date": "2025-05-16"},
-    ]  # fmt: skip
+        {
+            "record_id": "C",
+            "stage": "3",
+            "received_date": "2025-04-07",
+            "responded_date": "2025-05-16",
+        },
+    ]
     table = status_of(rows, "2025-26-Q1", as_at="2025-09-30")
     assert table.to_dict("index") == {
         "A": {"working_days": 25.0, "status": "within"},
@@ -168,11 +228,18 @@ def test_unanswered_complaints_are_late_once_past_timescale_else_pending():
 def test_timescales_come_from_configuration():
     # Fri 20 Dec 2024 -> Wed 8 Jan 2025 is 10 working days: in time nationally, late under a local
     # 5-day standard, and within a 9-day extension? No: 10 > 9.
-    rows = [{"record_id": "A", "received_date": "2024-12-20", "responded_date": "2025-01-08"},
-            {"record_id": "B", "received_date": "2024-12-20", "responded_date": "2025-01-08",
-             "extended": True}]  # fmt: skip
-    local = make_config(timescales={"complaint_stage1_working_days": 5,
-                                    "complaint_stage1_extended_working_days": 9})  # fmt: skip
+    rows = [
+        {"record_id": "A", "received_date": "2024-12-20", "responded_date": "2025-01-08"},
+        {
+            "record_id": "B",
+            "received_date": "2024-12-20",
+            "responded_date": "2025-01-08",
+            "extended": True,
+        },
+    ]
+    local = make_config(
+        timescales={"complaint_stage1_working_days": 5, "complaint_stage1_extended_working_days": 9}
+    )
     assert status_of(rows, "2024-25-Q3", config=local)["status"].tolist() == ["late", "late"]
     assert status_of(rows, "2024-25-Q3")["status"].tolist() == ["within", "within"]
 
@@ -190,7 +257,7 @@ def test_stage1_within_timescale_figure_counts_answered_and_overdue_only():
         {"record_id": "B", "received_date": "2024-12-19", "responded_date": "2025-01-08"},
         {"record_id": "P", "received_date": "2024-12-02"},
         {"record_id": "Q", "received_date": "2024-12-31"},
-    ]  # fmt: skip
+    ]
     ev = evidence(complaints=complaints(rows), extract="2025-01-06")
     fig = {f.id: f for f in voice.complaint_figures(ev, parse_period("2024-25-Q3"))}
     within = fig["complaints.stage1.within_timescale"]
@@ -263,14 +330,21 @@ def worker_contact_rising() -> pd.DataFrame:
     # The log starts in April 2025, so the same quarter last year (2025-26 Q2) is covered.
     rows.append({"received_date": "2025-04-01", "category": "planning"})
     # A compliment about worker contact is not a complaint.
-    rows.append({"received_date": "2026-08-17", "category": "worker_contact",
-                 "record_type": "compliment", "stage": None})  # fmt: skip
+    rows.append(
+        {
+            "received_date": "2026-08-17",
+            "category": "worker_contact",
+            "record_type": "compliment",
+            "stage": None,
+        }
+    )
     return complaints(rows)
 
 
 def test_complaint_categories_find_a_significant_rise():
-    table = voice.complaint_categories(worker_contact_rising(), period=parse_period("2026-27-Q2"),
-                                       config=CONFIG).set_index("category")  # fmt: skip
+    table = voice.complaint_categories(
+        worker_contact_rising(), period=parse_period("2026-27-Q2"), config=CONFIG
+    ).set_index("category")
     assert table.loc["worker_contact", ["complaints", "previous", "last_year"]].tolist() == [
         12,
         3,
@@ -325,19 +399,32 @@ def test_a_significant_fall_in_complaints_is_not_a_strength():
 def test_outcomes_upheld_share_and_learning():
     period = parse_period("2025-26-Q2")
     rows = [
-        {"received_date": "2025-06-20", "responded_date": "2025-07-03", "outcome": "upheld",
-         "learning": "Worker to confirm visits in writing"},  # answered in Q2: counts
-        {"received_date": "2025-07-01", "responded_date": "2025-07-10", "outcome": "partly_upheld",
-         "learning": "  "},  # upheld in part, learning blank
+        {
+            "received_date": "2025-06-20",
+            "responded_date": "2025-07-03",
+            "outcome": "upheld",
+            "learning": "Worker to confirm visits in writing",
+        },  # answered in Q2: counts
+        {
+            "received_date": "2025-07-01",
+            "responded_date": "2025-07-10",
+            "outcome": "partly_upheld",
+            "learning": "  ",
+        },  # upheld in part, learning blank
         {"received_date": "2025-07-01", "responded_date": "2025-07-11", "outcome": "not_upheld"},
         {"received_date": "2025-07-01", "responded_date": "2025-07-12", "outcome": "withdrawn"},
         {"received_date": "2025-09-20", "responded_date": "2025-10-02", "outcome": "upheld"},  # Q3
-        {"received_date": "2025-07-02", "stage": "2", "responded_date": "2025-08-01",
-         "outcome": "not_upheld"},
-    ]  # fmt: skip
+        {
+            "received_date": "2025-07-02",
+            "stage": "2",
+            "responded_date": "2025-08-01",
+            "outcome": "not_upheld",
+        },
+    ]
     table = voice.complaint_outcomes(complaints(rows), period=period).set_index("stage")
-    assert table.loc["All", ["upheld", "partly_upheld", "not_upheld", "withdrawn", "concluded"]
-                     ].tolist() == [1, 1, 2, 1, 4]  # fmt: skip
+    assert table.loc[
+        "All", ["upheld", "partly_upheld", "not_upheld", "withdrawn", "concluded"]
+    ].tolist() == [1, 1, 2, 1, 4]
     assert table.loc["All", "upheld_or_partly_pct"] == pytest.approx(2 / 4)
     figs = {f.id: f for f in voice.complaint_figures(evidence(complaints=complaints(rows)), period)}
     assert (figs["complaints.upheld"].numerator, figs["complaints.upheld"].denominator) == (2, 4)
@@ -346,8 +433,11 @@ def test_outcomes_upheld_share_and_learning():
 
 
 def test_stage_mix_and_escalation_ratio():
-    rows = ([{"received_date": "2025-08-01"}] * 8 + [{"received_date": "2025-08-01", "stage": "2"}] * 2
-            + [{"received_date": "2025-08-01", "stage": "ombudsman"}])  # fmt: skip
+    rows = (
+        [{"received_date": "2025-08-01"}] * 8
+        + [{"received_date": "2025-08-01", "stage": "2"}] * 2
+        + [{"received_date": "2025-08-01", "stage": "ombudsman"}]
+    )
     table = voice.stage_summary(complaints(rows), period=parse_period("2025-26-Q2"))
     table = table.set_index("stage")
     assert table["complaints"].tolist() == [8, 2, 0, 1]
@@ -361,7 +451,7 @@ def test_complainants_and_advocacy():
         {"received_date": "2025-08-01", "complainant": "young_person", "advocate": False},
         {"received_date": "2025-08-01", "complainant": "young_person"},  # advocate not recorded: no
         {"received_date": "2025-08-01", "complainant": "parent", "advocate": True},
-    ]  # fmt: skip
+    ]
     period = parse_period("2025-26-Q2")
     table = voice.complainants(complaints(rows), period=period).set_index("complainant")
     assert table.loc["Young person", ["complaints", "with_advocate"]].tolist() == [2, 0]
@@ -372,16 +462,31 @@ def test_complainants_and_advocacy():
 
 def test_compliments_by_service_and_theme():
     rows = [
-        {"record_type": "compliment", "stage": None, "received_date": "2025-08-01",
-         "service": "Children in Care", "category": "worker_contact"},
-        {"record_type": "compliment", "stage": None, "received_date": "2025-08-02",
-         "service": "Children in Care"},  # no category
-        {"record_type": "compliment", "stage": None, "received_date": "2025-08-03",
-         "service": "Front Door", "category": "kind_words"},  # not in the theme map
+        {
+            "record_type": "compliment",
+            "stage": None,
+            "received_date": "2025-08-01",
+            "service": "Children in Care",
+            "category": "worker_contact",
+        },
+        {
+            "record_type": "compliment",
+            "stage": None,
+            "received_date": "2025-08-02",
+            "service": "Children in Care",
+        },  # no category
+        {
+            "record_type": "compliment",
+            "stage": None,
+            "received_date": "2025-08-03",
+            "service": "Front Door",
+            "category": "kind_words",
+        },  # not in the theme map
         {"received_date": "2025-08-03", "service": "Front Door"},  # a complaint: not counted
-    ]  # fmt: skip
-    table = voice.compliments_by_service(complaints(rows), period=parse_period("2025-26-Q2"),
-                                         config=CONFIG).set_index("service")  # fmt: skip
+    ]
+    table = voice.compliments_by_service(
+        complaints(rows), period=parse_period("2025-26-Q2"), config=CONFIG
+    ).set_index("service")
     assert table.loc["Children in Care", "Relationships and direct work (visits)"] == 1
     assert table.loc["Children in Care", "Not categorised"] == 1
     assert table.loc["Front Door", "Other"] == 1
@@ -393,16 +498,28 @@ def test_rate_per_100_open_cases_counts_each_child_once():
     # C4 starts care in October (not yet open), C5's plan ended on 30 Sep itself (closed at the end
     # of that day, as DfE returns count it). 2 children open; 3 complaints -> 150 per 100.
     annex = {
-        "list_6": pd.DataFrame({"child_id": ["C1", "C3"],
-                                "cin_start_date": pd.to_datetime(["2026-01-01", "2025-01-01"]),
-                                "cin_closure_date": pd.to_datetime([None, "2026-09-01"])}),
-        "list_7": pd.DataFrame({"child_id": ["C1", "C5"],
-                                "cp_plan_start_date": pd.to_datetime(["2026-02-01", "2026-03-01"]),
-                                "cp_plan_end_date": pd.to_datetime([None, "2026-09-30"])}),
-        "list_8": pd.DataFrame({"child_id": ["C2", "C4"],
-                                "cla_start_date": pd.to_datetime(["2024-01-01", "2026-10-01"]),
-                                "ceased_date": pd.to_datetime([None, None])}),
-    }  # fmt: skip
+        "list_6": pd.DataFrame(
+            {
+                "child_id": ["C1", "C3"],
+                "cin_start_date": pd.to_datetime(["2026-01-01", "2025-01-01"]),
+                "cin_closure_date": pd.to_datetime([None, "2026-09-01"]),
+            }
+        ),
+        "list_7": pd.DataFrame(
+            {
+                "child_id": ["C1", "C5"],
+                "cp_plan_start_date": pd.to_datetime(["2026-02-01", "2026-03-01"]),
+                "cp_plan_end_date": pd.to_datetime([None, "2026-09-30"]),
+            }
+        ),
+        "list_8": pd.DataFrame(
+            {
+                "child_id": ["C2", "C4"],
+                "cla_start_date": pd.to_datetime(["2024-01-01", "2026-10-01"]),
+                "ceased_date": pd.to_datetime([None, None]),
+            }
+        ),
+    }
     assert voice.open_caseload(annex, at=T("2026-09-30")) == 2
     assert voice.open_caseload({}, at=T("2026-09-30")) is None
     rows = [{"received_date": "2026-08-01"}] * 3
@@ -426,8 +543,10 @@ def test_positive_share_rule():
     assert (row["positive"], row["scored"]) == (2, 5)
     # Wilson 95% for 2 of 5, by hand: centre (0.4 + 1.96^2/10) / (1 + 1.96^2/5) = 0.4435,
     # half-width 1.96 * sqrt(0.4 * 0.6 / 5 + 1.96^2 / 100) / 1.7683 = 0.3258.
-    assert (row["positive_ci_low"], row["positive_ci_high"]) == (pytest.approx(0.1176, abs=1e-4),
-                                               pytest.approx(0.7693, abs=1e-4))  # fmt: skip
+    assert (row["positive_ci_low"], row["positive_ci_high"]) == (
+        pytest.approx(0.1176, abs=1e-4),
+        pytest.approx(0.7693, abs=1e-4),
+    )
 
 
 def test_positive_threshold_comes_from_configuration():
@@ -440,10 +559,12 @@ def test_positive_threshold_comes_from_configuration():
 
 
 def test_children_views_are_kept_apart():
-    rows = ([{"date": "2025-08-01", "respondent": "child", "score": 5}] * 3
-            + [{"date": "2025-08-01", "respondent": "young_person", "score": 2}]
-            + [{"date": "2025-08-01", "respondent": "parent", "score": 1}] * 2
-            + [{"date": "2025-08-01", "respondent": "practitioner", "score": 5}])  # fmt: skip
+    rows = (
+        [{"date": "2025-08-01", "respondent": "child", "score": 5}] * 3
+        + [{"date": "2025-08-01", "respondent": "young_person", "score": 2}]
+        + [{"date": "2025-08-01", "respondent": "parent", "score": 1}] * 2
+        + [{"date": "2025-08-01", "respondent": "practitioner", "score": 5}]
+    )
     period = parse_period("2025-26-Q2")
     figs = {f.id: f for f in voice.feedback_figures(evidence(feedback=feedback(rows)), period)}
     kids = figs["feedback.group.children_young_people.positive"]
@@ -452,9 +573,12 @@ def test_children_views_are_kept_apart():
     assert (parents.numerator, parents.denominator) == (0, 2)
     assert (figs["feedback.positive"].numerator, figs["feedback.positive"].denominator) == (4, 7)
     table = voice.feedback_by_group(feedback(rows), period=period, config=CONFIG)
-    assert list(table.columns[:4]) == ["question_label", "children_young_people_scored",
-                                       "children_young_people_positive",
-                                       "children_young_people_positive_pct"]  # fmt: skip
+    assert list(table.columns[:4]) == [
+        "question_label",
+        "children_young_people_scored",
+        "children_young_people_positive",
+        "children_young_people_positive_pct",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -471,8 +595,10 @@ def test_children_views_are_kept_apart():
     ],
 )
 def test_feedback_signal_against_the_aspiration(positive, total, signal):
-    rows = [{"date": "2025-08-01", "question": "worker_relationship",
-             "score": 5 if i < positive else 2} for i in range(total)]  # fmt: skip
+    rows = [
+        {"date": "2025-08-01", "question": "worker_relationship", "score": 5 if i < positive else 2}
+        for i in range(total)
+    ]
     ev = evidence(feedback=feedback(rows))
     found = {(s.theme, s.source): s for s in voice_signals(ev, parse_period("2025-26-Q2"))}
     got = found[("relationships_visits", "feedback")]
@@ -487,15 +613,23 @@ def test_feedback_signal_against_the_aspiration(positive, total, signal):
 
 def test_quotes_need_consent_and_are_scrubbed_of_ids_from_the_inputs():
     rows = [
-        {"date": "2025-08-01", "consent_to_quote": True, "respondent": "parent",
-         "comment": "Ms K (worker SW0042) rang 07700 900123 about C000123, we live at L20 3AB"},
+        {
+            "date": "2025-08-01",
+            "consent_to_quote": True,
+            "respondent": "parent",
+            "comment": "Ms K (worker SW0042) rang 07700 900123 about C000123, we live at L20 3AB",
+        },
         {"date": "2025-08-02", "consent_to_quote": False, "comment": "No consent given"},
         {"date": "2025-08-03", "comment": "Consent not recorded"},
         {"date": "2025-08-04", "consent_to_quote": True, "comment": "  "},  # nothing to quote
-        {"date": "2025-08-05", "consent_to_quote": True, "respondent": "young_person",
-         "comment": "My review on 12/08/2025 listened to me"},
+        {
+            "date": "2025-08-05",
+            "consent_to_quote": True,
+            "respondent": "young_person",
+            "comment": "My review on 12/08/2025 listened to me",
+        },
         {"date": "2025-05-05", "consent_to_quote": True, "comment": "Last quarter"},  # outside
-    ]  # fmt: skip
+    ]
     annex = {"list_7": pd.DataFrame({"child_id": ["C000123"], "worker": ["SW0042"]})}
     ev = evidence(feedback=feedback(rows), annex_a=annex)
     ids = voice.collect_identifiers(ev)
@@ -513,13 +647,31 @@ def test_collect_identifiers_reads_every_source():
     ev = evidence(
         complaints=complaints([{"record_id": "CMP9", "received_date": "2025-08-01"}]),
         escalations=escalations([{"alert_id": "ALT9", "raised_date": "2025-08-01"}]),
-        audits=pd.DataFrame({"audit_id": ["AUD1"], "child_id": ["CH1"],
-                             "practitioner_id": ["PR1"], "auditor_id": ["AU1"]}),
-        annex_a={"list_11": pd.DataFrame({"adopter_id": ["AD1"], "family_id": ["FAM1"]}),
-                 "list_9": pd.DataFrame({"child_id": ["CL1"], "personal_advisor": ["PA1"]})},
-    )  # fmt: skip
-    assert {"CMP9", "ALT9", "AUD1", "CH1", "PR1", "AU1", "AD1", "FAM1", "CL1",
-            "PA1"} <= voice.collect_identifiers(ev)  # fmt: skip
+        audits=pd.DataFrame(
+            {
+                "audit_id": ["AUD1"],
+                "child_id": ["CH1"],
+                "practitioner_id": ["PR1"],
+                "auditor_id": ["AU1"],
+            }
+        ),
+        annex_a={
+            "list_11": pd.DataFrame({"adopter_id": ["AD1"], "family_id": ["FAM1"]}),
+            "list_9": pd.DataFrame({"child_id": ["CL1"], "personal_advisor": ["PA1"]}),
+        },
+    )
+    assert {
+        "CMP9",
+        "ALT9",
+        "AUD1",
+        "CH1",
+        "PR1",
+        "AU1",
+        "AD1",
+        "FAM1",
+        "CL1",
+        "PA1",
+    } <= voice.collect_identifiers(ev)
 
 
 # ----------------------------------------------------------------------------- escalations
@@ -537,12 +689,17 @@ def test_escalation_time_to_resolution_and_open_past_timescale():
         {"alert_id": "O20", "raised_date": "2025-09-02"},
         # Resolved after the period end: open at the period end, 21 working days -> past.
         {"alert_id": "L21", "raised_date": "2025-09-01", "resolved_date": "2025-10-10"},
-    ]  # fmt: skip
+    ]
     status = voice.escalation_status(escalations(rows), config=CONFIG, as_at=T("2025-09-30"))
     status = status.set_index("alert_id")
     assert status["resolution_working_days"].tolist()[:2] == [20.0, 21.0]
-    assert status["is_past_timescale"].to_dict() == {"R20": False, "R21": False, "O21": True,
-                                                     "O20": False, "L21": True}  # fmt: skip
+    assert status["is_past_timescale"].to_dict() == {
+        "R20": False,
+        "R21": False,
+        "O21": True,
+        "O20": False,
+        "L21": True,
+    }
     ev = evidence(escalations=escalations(rows), extract="2025-12-31")
     figs = {f.id: f for f in voice.escalation_figures(ev, parse_period("2025-26-Q2"))}
     within = figs["escalations.resolved_within_timescale"]
@@ -560,8 +717,9 @@ def test_escalation_signals():
     rows = [{"raised_date": "2025-07-01"}] * 3 + [{"raised_date": "2025-09-29"}]
     # front_door: 1 last quarter, 9 this quarter, all resolved in a day -> significant rise.
     rows += [{"category": "front_door", "raised_date": "2025-05-01", "resolved_date": "2025-05-02"}]
-    rows += [{"category": "front_door", "raised_date": "2025-08-01",
-              "resolved_date": "2025-08-04"}] * 9  # fmt: skip
+    rows += [
+        {"category": "front_door", "raised_date": "2025-08-01", "resolved_date": "2025-08-04"}
+    ] * 9
     # The log starts in April 2025, so the previous quarter is covered.
     rows += [{"category": "recording", "raised_date": "2025-04-01", "resolved_date": "2025-04-02"}]
     # recording: one alert, resolved in time -> neutral.
@@ -623,8 +781,10 @@ def test_signals_table_keeps_counts_out_of_public_reasons():
     reason = table.loc[("Relationships and direct work (visits)", "complaints"), "reason"]
     assert reason == "see complaints.category.worker_contact.count"
     internal = signals_table(ev, period).set_index(["theme", "source"])
-    assert "rose significantly" in internal.loc[("Relationships and direct work (visits)",
-                                                 "complaints"), "reason"]  # fmt: skip
+    assert (
+        "rose significantly"
+        in internal.loc[("Relationships and direct work (visits)", "complaints"), "reason"]
+    )
 
 
 def test_a_rise_in_complaints_is_named_rising_a_concern_never_declining():
@@ -637,8 +797,10 @@ def test_a_rise_in_complaints_is_named_rising_a_concern_never_declining():
     ev = evidence(complaints=complaints(rows))
     period = parse_period("2026-27-Q2")
     reading = complaints_reading(ev, period)
-    assert ("12 complaints were received, significantly more than the 0 in the previous period "
-            "(rising: a concern); 0 in the same period last year.") in reading  # fmt: skip
+    assert (
+        "12 complaints were received, significantly more than the 0 in the previous period "
+        "(rising: a concern); 0 in the same period last year."
+    ) in reading
     assert "declin" not in reading
     # The Figure's own direction for a lower-is-better count that rose is "declining"; the words
     # name the movement and its meaning instead.
@@ -660,9 +822,11 @@ def test_a_fall_in_complaints_is_not_read_as_an_improvement():
     rows.append({"received_date": "2026-04-01", "record_type": "compliment", "stage": None})
     ev = evidence(complaints=complaints(rows))
     reading = complaints_reading(ev, parse_period("2026-27-Q2"))
-    assert ("0 complaints were received, significantly fewer than the 12 in the previous period "
-            "(falling: not read as an improvement, as fewer complaints can also mean the "
-            "procedure is harder to reach).") in reading  # fmt: skip
+    assert (
+        "0 complaints were received, significantly fewer than the 12 in the previous period "
+        "(falling: not read as an improvement, as fewer complaints can also mean the "
+        "procedure is harder to reach)."
+    ) in reading
     assert "improv" not in reading.replace("not read as an improvement", "")
 
 
@@ -679,18 +843,22 @@ def test_a_significant_change_in_a_context_share_is_not_called_too_few_to_judge(
     # each period (at least min_n_compare, 10). The upheld share is context (neither good nor bad).
     # Wilson 95% for 15 of 20: centre (0.75 + 1.96^2/40) / (1 + 1.96^2/20) = 0.7097, half-width
     # 1.96 sqrt(0.75 x 0.25 / 20 + 1.96^2 / 1600) / 1.1921 = 0.1784: 53% to 89%.
-    rows = ([{"received_date": "2026-05-01", "responded_date": "2026-05-10", "outcome": "upheld"}] * 2
-            + [{"received_date": "2026-05-01", "responded_date": "2026-05-10",
-                "outcome": "not_upheld"}] * 18
-            + [{"received_date": "2026-08-01", "responded_date": "2026-08-10",
-                "outcome": "upheld"}] * 15
-            + [{"received_date": "2026-08-01", "responded_date": "2026-08-10",
-                "outcome": "not_upheld"}] * 5)  # fmt: skip
+    rows = (
+        [{"received_date": "2026-05-01", "responded_date": "2026-05-10", "outcome": "upheld"}] * 2
+        + [{"received_date": "2026-05-01", "responded_date": "2026-05-10", "outcome": "not_upheld"}]
+        * 18
+        + [{"received_date": "2026-08-01", "responded_date": "2026-08-10", "outcome": "upheld"}]
+        * 15
+        + [{"received_date": "2026-08-01", "responded_date": "2026-08-10", "outcome": "not_upheld"}]
+        * 5
+    )
     ev = evidence(complaints=complaints(rows))
     reading = complaints_reading(ev, parse_period("2026-27-Q2"))
-    assert ("75% (15 of 20) of the complaints concluded were upheld in full or in part (95% "
-            "interval 53% to 89%): up from 10% (2 of 20) in the previous period: a real change, "
-            "which this measure does not judge good or bad.") in reading  # fmt: skip
+    assert (
+        "75% (15 of 20) of the complaints concluded were upheld in full or in part (95% "
+        "interval 53% to 89%): up from 10% (2 of 20) in the previous period: a real change, "
+        "which this measure does not judge good or bad."
+    ) in reading
     assert "too few" not in reading
 
 
@@ -703,13 +871,15 @@ def test_the_stage1_share_says_exactly_what_it_is_of():
         {"record_id": "B", "received_date": "2024-12-19", "responded_date": "2025-01-08"},
         {"record_id": "P", "received_date": "2024-12-02"},
         {"record_id": "Q", "received_date": "2024-12-31"},
-    ]  # fmt: skip
+    ]
     ev = evidence(complaints=complaints(rows), extract="2025-01-06")
     reading = complaints_reading(ev, parse_period("2024-25-Q3"))
     assert "33% (1 of 3) of stage 1 complaints were answered within timescale" in reading
-    assert ("The share counts the stage 1 complaints received in the period that were answered, "
-            "or are unanswered and already past their timescale at the extract date; those still "
-            "within it are left out.") in reading  # fmt: skip
+    assert (
+        "The share counts the stage 1 complaints received in the period that were answered, "
+        "or are unanswered and already past their timescale at the extract date; those still "
+        "within it are left out."
+    ) in reading
     assert "concluded stage 1" not in reading
 
 
@@ -728,8 +898,16 @@ def section_evidence() -> Evidence:
     # Complaints with a significant rise in worker contact (12 against 3), one alert about planning
     # open past timescale and one child's positive answer, so every part of the section has data.
     alerts = escalations([{"raised_date": "2026-07-01"}, {"raised_date": "2026-04-01"}])
-    answers = feedback([{"date": "2026-08-01", "score": 5, "consent_to_quote": True,
-                         "comment": "My worker listened"}])  # fmt: skip
+    answers = feedback(
+        [
+            {
+                "date": "2026-08-01",
+                "score": 5,
+                "consent_to_quote": True,
+                "comment": "My worker listened",
+            }
+        ]
+    )
     return evidence(complaints=worker_contact_rising(), escalations=alerts, feedback=answers)
 
 
@@ -759,8 +937,12 @@ def test_voice_section_computes_each_measure_once(monkeypatch):
     counted(escalations_module, "escalation_categories")
     counted(escalations_module, "escalation_status")
     section.build(section_evidence(), parse_period("2026-27-Q2"), audience="internal")
-    assert calls == {"complaint_categories": 1, "complaint_timeliness": 2,
-                     "escalation_categories": 1, "escalation_status": 2}  # fmt: skip
+    assert calls == {
+        "complaint_categories": 1,
+        "complaint_timeliness": 2,
+        "escalation_categories": 1,
+        "escalation_status": 2,
+    }
 
 
 def test_voice_section_carries_the_figures_and_signals_once():
@@ -776,8 +958,11 @@ def test_voice_section_carries_the_figures_and_signals_once():
     # The chart highlights the category the table calls a significant rise (12 against 3).
     assert built["categories_trend_chart"].data["highlight"] == ["worker_contact"]
     # The Figures shown are the section's Figures, in three sets.
-    shown = [f.id for key in ("complaint_figures", "feedback_figures", "escalation_figures")
-             for f in built[key].figures]  # fmt: skip
+    shown = [
+        f.id
+        for key in ("complaint_figures", "feedback_figures", "escalation_figures")
+        for f in built[key].figures
+    ]
     assert shown == [f.id for f in built.figures]
     # The public signals table names the Figures rather than quoting counts.
     public = section.build(ev, period, audience="public")["voice_signals"].frame
@@ -794,8 +979,12 @@ def test_voice_notebook_shows_every_item_in_the_section_order():
     from qaanalysis.sections import voice as section
 
     notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "30_voice.ipynb").read_text())
-    shown = [m for c in notebook["cells"] if c["cell_type"] == "code"
-             for m in re.findall(r'^s\.show\(voice\["(\w+)"\]\)$', "".join(c["source"]))]  # fmt: skip
+    shown = [
+        m
+        for c in notebook["cells"]
+        if c["cell_type"] == "code"
+        for m in re.findall(r'^s\.show\(voice\["(\w+)"\]\)$', "".join(c["source"]))
+    ]
     built = section.build(section_evidence(), parse_period("2026-27-Q2"), audience="internal")
     assert shown == list(built.items)
 
@@ -804,8 +993,11 @@ def test_voice_notebook_shows_every_item_in_the_section_order():
 # Expected values are the generator's own, stated in data_samples/README.md (planted pattern c,
 # pattern f and the quote-scrubber texts), not computed by this package.
 
-SAMPLE = Path(os.environ.get("QAANALYSIS_SAMPLE_CONFIG",
-                             Path(__file__).parents[1] / "data_samples" / "la.yaml"))  # fmt: skip
+SAMPLE = Path(
+    os.environ.get(
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+    )
+)
 needs_sample = pytest.mark.skipif(
     not SAMPLE.is_file(), reason=f"sample authority not found at {SAMPLE}"
 )
@@ -849,8 +1041,16 @@ def test_sample_quotes_are_scrubbed():
     )
     ids = voice.collect_identifiers(sample)
     assert "C015895" in ids
-    planted = ["FB001912", "FB002503", "FB003095", "FB003686", "FB004278", "FB004869",
-               "FB005461", "FB006052"]  # fmt: skip
+    planted = [
+        "FB001912",
+        "FB002503",
+        "FB003095",
+        "FB003686",
+        "FB004278",
+        "FB004869",
+        "FB005461",
+        "FB006052",
+    ]
     comments = sample.feedback.set_index("response_id").loc[planted, "comment"]
     scrubbed = [voice.scrub_quote(c, identifiers=ids) for c in comments]
     assert all(REMOVED in text for text in scrubbed)

@@ -9,9 +9,15 @@ def _count(value, before, direction, *, change=None, significant=True):
     comp = {"kind": "previous_period", "label": "previous period", "value": before}
     if change:
         comp["change"] = change
-    return Figure("complaints.category.worker_contact.count", "Complaints about worker contact",
-                  value, unit="count", comparison=comp, direction=direction,
-                  significant=significant)  # fmt: skip
+    return Figure(
+        "complaints.category.worker_contact.count",
+        "Complaints about worker contact",
+        value,
+        unit="count",
+        comparison=comp,
+        direction=direction,
+        significant=significant,
+    )
 
 
 def test_a_count_of_complaints_that_rose_is_rising_a_concern_never_declining():
@@ -24,9 +30,15 @@ def test_a_count_of_complaints_that_rose_is_rising_a_concern_never_declining():
 def test_a_fall_in_a_lower_is_better_share_is_falling_an_improvement():
     # 27% -> 20% of plans are repeat plans (lower is better), significant; no 'change' key: the
     # movement is read from the values.
-    figure = Figure("kpi.cp_subsequent", "Repeat plans", 0.20, unit="percent",
-                    comparison={"value": 0.27, "label": "previous period"},
-                    direction="improving", significant=True)  # fmt: skip
+    figure = Figure(
+        "kpi.cp_subsequent",
+        "Repeat plans",
+        0.20,
+        unit="percent",
+        comparison={"value": 0.27, "label": "previous period"},
+        direction="improving",
+        significant=True,
+    )
     assert movement_words(figure) == "falling: an improvement"
     assert _change(figure) == "falling: an improvement (was 27%, previous period)"
 

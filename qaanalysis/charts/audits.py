@@ -30,16 +30,33 @@ def moderation_table(table: pd.DataFrame, *, title: str) -> plt.Figure:
     labels = counts.map(lambda v: "c" if pd.isna(v) else f"{v:.0f}")
     top = counts.max().max()
     fig, ax = plt.subplots(figsize=(1.3 * len(counts.columns) + 3, 0.6 * len(counts) + 1.8))
-    sns.heatmap(counts, annot=labels, fmt="", cmap="Blues", vmin=0,
-                vmax=max(1.0, 0.0 if pd.isna(top) else float(top)), cbar=False, linewidths=0.5,
-                linecolor="white", ax=ax)  # fmt: skip
+    sns.heatmap(
+        counts,
+        annot=labels,
+        fmt="",
+        cmap="Blues",
+        vmin=0,
+        vmax=max(1.0, 0.0 if pd.isna(top) else float(top)),
+        cbar=False,
+        linewidths=0.5,
+        linecolor="white",
+        ax=ax,
+    )
     for i in range(len(counts)):
         ax.add_patch(plt.Rectangle((i, i), 1, 1, fill=False, edgecolor=charts.GREEN, linewidth=2))
     ax.set_xlabel("moderated grade")
     ax.set_ylabel("auditor's grade")
     ax.set_title(title)
-    ax.text(1.0, -0.02, "Right of the green diagonal: downgraded; left: upgraded.",
-            transform=ax.transAxes, ha="right", va="top", fontsize=8, color=charts.GREY)  # fmt: skip
+    ax.text(
+        1.0,
+        -0.02,
+        "Right of the green diagonal: downgraded; left: upgraded.",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=8,
+        color=charts.GREY,
+    )
     plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
     fig.tight_layout()
     return fig

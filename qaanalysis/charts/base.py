@@ -18,22 +18,41 @@ import seaborn as sns  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 BLUE, ORANGE, GREEN, RED, GREY, PURPLE, SKY = (
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#7F7F7F", "#CC79A7", "#56B4E9",
-)  # fmt: skip
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#7F7F7F",
+    "#CC79A7",
+    "#56B4E9",
+)
 STATUS_COLOURS = {
-    "improvement": BLUE, "concern": ORANGE, "neither": PURPLE, "common": GREY,
-    "positive": GREEN, "negative": RED, "neutral": GREY, "absent": "#FFFFFF",
-}  # fmt: skip
+    "improvement": BLUE,
+    "concern": ORANGE,
+    "neither": PURPLE,
+    "common": GREY,
+    "positive": GREEN,
+    "negative": RED,
+    "neutral": GREY,
+    "absent": "#FFFFFF",
+}
 
 
 def apply_style() -> None:
     """The house style: white background, light grid, readable sizes."""
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
-    plt.rcParams.update({
-        "figure.dpi": 100, "savefig.dpi": 110, "figure.figsize": (8, 4),
-        "axes.titlesize": 12, "axes.titleweight": "bold", "axes.spines.top": False,
-        "axes.spines.right": False, "legend.frameon": False,
-    })  # fmt: skip
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 110,
+            "figure.figsize": (8, 4),
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+        }
+    )
 
 
 apply_style()
@@ -69,9 +88,16 @@ def grade_distribution(table: pd.DataFrame, *, grades: list[str], title: str) ->
 
 
 def share_trend(
-    frame: pd.DataFrame, *, x: str, share: str, low: str, high: str, title: str,
-    target: float | None = None, group: str | None = None,
-) -> plt.Figure:  # fmt: skip
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    share: str,
+    low: str,
+    high: str,
+    title: str,
+    target: float | None = None,
+    group: str | None = None,
+) -> plt.Figure:
     """A share over time with its 95% interval band, optionally one line per group."""
     fig, ax = plt.subplots()
     groups = frame.groupby(group) if group else [(None, frame)]
@@ -91,9 +117,15 @@ def share_trend(
 
 
 def funnel(
-    points: pd.DataFrame, limits: pd.DataFrame, *, centre: float, title: str,
-    label: str = "team", k: str = "k", n: str = "n",
-) -> plt.Figure:  # fmt: skip
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    *,
+    centre: float,
+    title: str,
+    label: str = "team",
+    k: str = "k",
+    n: str = "n",
+) -> plt.Figure:
     """Funnel plot: each unit's share against its size, with 95% and 99.8% limits."""
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.plot(limits["n"], limits["lower_95"], color=GREY, linestyle="--", linewidth=1, label="95%")
@@ -104,8 +136,13 @@ def funnel(
     shares = points[k] / points[n]
     ax.scatter(points[n], shares, color=BLUE, zorder=3)
     for _, row in points.iterrows():
-        ax.annotate(str(row[label]), (row[n], row[k] / row[n]), fontsize=7,
-                    xytext=(3, 3), textcoords="offset points")  # fmt: skip
+        ax.annotate(
+            str(row[label]),
+            (row[n], row[k] / row[n]),
+            fontsize=7,
+            xytext=(3, 3),
+            textcoords="offset points",
+        )
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("audits")
@@ -115,13 +152,29 @@ def funnel(
     return fig
 
 
-def heatmap(table: pd.DataFrame, *, title: str, fmt: str = ".0%", cmap: str = "RdYlGn",
-            vmin: float = 0, vmax: float = 1, annotations: pd.DataFrame | None = None) -> plt.Figure:  # fmt: skip
+def heatmap(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    fmt: str = ".0%",
+    cmap: str = "RdYlGn",
+    vmin: float = 0,
+    vmax: float = 1,
+    annotations: pd.DataFrame | None = None,
+) -> plt.Figure:
     """A heat map of shares (rows by columns), annotated with the values or given labels."""
     fig, ax = plt.subplots(figsize=(1.1 * len(table.columns) + 3, 0.5 * len(table) + 1.6))
-    sns.heatmap(table.astype(float), annot=annotations if annotations is not None else True,
-                fmt=fmt if annotations is None else "", cmap=cmap, vmin=vmin, vmax=vmax,
-                cbar=False, linewidths=0.5, ax=ax)  # fmt: skip
+    sns.heatmap(
+        table.astype(float),
+        annot=annotations if annotations is not None else True,
+        fmt=fmt if annotations is None else "",
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        cbar=False,
+        linewidths=0.5,
+        ax=ax,
+    )
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -130,9 +183,18 @@ def heatmap(table: pd.DataFrame, *, title: str, fmt: str = ".0%", cmap: str = "R
     return fig
 
 
-def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, percent: bool = False,
-         low: str | None = None, high: str | None = None, horizontal: bool = True,
-         colour: str = BLUE) -> plt.Figure:  # fmt: skip
+def bars(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    percent: bool = False,
+    low: str | None = None,
+    high: str | None = None,
+    horizontal: bool = True,
+    colour: str = BLUE,
+) -> plt.Figure:
     """Bars, optionally with interval whiskers (``low``/``high``)."""
     fig, ax = plt.subplots(figsize=(8, 0.4 * len(frame) + 1.4) if horizontal else (8, 4))
     values = frame[y].astype(float)
@@ -155,8 +217,9 @@ def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, percent: bool = Fal
     return fig
 
 
-def counts_over_time(frame: pd.DataFrame, *, x: str, columns: list[str], title: str,
-                     stacked: bool = True) -> plt.Figure:  # fmt: skip
+def counts_over_time(
+    frame: pd.DataFrame, *, x: str, columns: list[str], title: str, stacked: bool = True
+) -> plt.Figure:
     """Counts per period as (stacked) bars, one colour per column."""
     fig, ax = plt.subplots()
     if frame.empty or not columns:
@@ -164,8 +227,9 @@ def counts_over_time(frame: pd.DataFrame, *, x: str, columns: list[str], title: 
         ax.set_axis_off()
         ax.set_title(title)
         return fig
-    frame.set_index(x)[columns].plot(kind="bar", stacked=stacked, ax=ax,
-                                      color=sns.color_palette("colorblind"), width=0.8)  # fmt: skip
+    frame.set_index(x)[columns].plot(
+        kind="bar", stacked=stacked, ax=ax, color=sns.color_palette("colorblind"), width=0.8
+    )
     ax.set_xlabel("")
     ax.set_title(title)
     ax.legend(fontsize=8)
@@ -174,8 +238,15 @@ def counts_over_time(frame: pd.DataFrame, *, x: str, columns: list[str], title: 
     return fig
 
 
-def spc(points: pd.DataFrame, *, title: str, percent: bool = True, target: float | None = None,
-        variation: str | None = None, assurance: str | None = None) -> plt.Figure:  # fmt: skip
+def spc(
+    points: pd.DataFrame,
+    *,
+    title: str,
+    percent: bool = True,
+    target: float | None = None,
+    variation: str | None = None,
+    assurance: str | None = None,
+) -> plt.Figure:
     """A Making Data Count XmR chart (or a run chart when there are no limits).
 
     ``points`` is the per-point frame of :func:`qaanalysis.stats.xmr` indexed by month: value,
@@ -191,8 +262,14 @@ def spc(points: pd.DataFrame, *, title: str, percent: bool = True, target: float
             hit = points["special_cause"] == cause
             if not hit.any():
                 continue
-            ax.scatter(x[hit.to_numpy()], points.loc[hit, "value"], color=STATUS_COLOURS[cause],
-                       zorder=3, s=30, label=f"special cause: {cause}")  # fmt: skip
+            ax.scatter(
+                x[hit.to_numpy()],
+                points.loc[hit, "value"],
+                color=STATUS_COLOURS[cause],
+                zorder=3,
+                s=30,
+                label=f"special cause: {cause}",
+            )
     for column, style in (("mean", "-"), ("upper_limit", ":"), ("lower_limit", ":")):
         if column in points and points[column].notna().any():
             ax.plot(x, points[column], color="black", linestyle=style, linewidth=1)
@@ -202,8 +279,15 @@ def spc(points: pd.DataFrame, *, title: str, percent: bool = True, target: float
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     badges = [b.replace("_", " ") for b in (variation, assurance) if b]
     if badges:
-        ax.text(1.01, 0.98, "\n".join(badges), transform=ax.transAxes, va="top", fontsize=8,
-                bbox={"boxstyle": "round", "facecolor": "#F2F2F2", "edgecolor": GREY})  # fmt: skip
+        ax.text(
+            1.01,
+            0.98,
+            "\n".join(badges),
+            transform=ax.transAxes,
+            va="top",
+            fontsize=8,
+            bbox={"boxstyle": "round", "facecolor": "#F2F2F2", "edgecolor": GREY},
+        )
     ax.set_title(title)
     handles, _ = ax.get_legend_handles_labels()
     if handles:
@@ -220,8 +304,19 @@ def theme_matrix(signals: pd.DataFrame, *, title: str) -> plt.Figure:
     labels = signals.replace({"absent": ""}).fillna("")
     fig, ax = plt.subplots(figsize=(1.5 * len(signals.columns) + 3.5, 0.45 * len(signals) + 1.6))
     cmap = matplotlib.colors.ListedColormap([RED, "#D9D9D9", GREEN])
-    sns.heatmap(numeric, annot=labels, fmt="", cmap=cmap, vmin=-1.5, vmax=1.5, cbar=False,
-                linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 8})  # fmt: skip
+    sns.heatmap(
+        numeric,
+        annot=labels,
+        fmt="",
+        cmap=cmap,
+        vmin=-1.5,
+        vmax=1.5,
+        cbar=False,
+        linewidths=0.5,
+        linecolor="white",
+        ax=ax,
+        annot_kws={"fontsize": 8},
+    )
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")

@@ -30,8 +30,9 @@ def volumes(frame: pd.DataFrame, *, x: str, columns: list[str], title: str) -> p
     if frame.empty:
         return _empty(title, "No records in these periods.")
     fig, ax = plt.subplots()
-    frame.set_index(x)[columns].plot(kind="bar", ax=ax, width=0.8,
-                                      color=sns.color_palette("colorblind")[: len(columns)])  # fmt: skip
+    frame.set_index(x)[columns].plot(
+        kind="bar", ax=ax, width=0.8, color=sns.color_palette("colorblind")[: len(columns)]
+    )
     ax.set_xlabel("")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
@@ -41,8 +42,14 @@ def volumes(frame: pd.DataFrame, *, x: str, columns: list[str], title: str) -> p
     return fig
 
 
-def category_lines(frame: pd.DataFrame, *, x: str, highlight: list[str], title: str,
-                   labels: dict[str, str] | None = None) -> plt.Figure:  # fmt: skip
+def category_lines(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    highlight: list[str],
+    title: str,
+    labels: dict[str, str] | None = None,
+) -> plt.Figure:
     """One line per category over time; the ``highlight`` categories (significant rises, found
     by the measures) in colour and labelled, the rest in light grey for context.
 
@@ -58,8 +65,15 @@ def category_lines(frame: pd.DataFrame, *, x: str, highlight: list[str], title: 
     for column in columns:
         name = labels.get(column, str(column).replace("_", " "))
         if column in highlight:
-            ax.plot(frame[x], frame[column], marker="o", linewidth=2.2, color=next(palette),
-                    label=f"{name} (significant rise)", zorder=3)  # fmt: skip
+            ax.plot(
+                frame[x],
+                frame[column],
+                marker="o",
+                linewidth=2.2,
+                color=next(palette),
+                label=f"{name} (significant rise)",
+                zorder=3,
+            )
         else:
             ax.plot(frame[x], frame[column], color="#C8C8C8", linewidth=1, zorder=1)
     ax.plot([], [], color="#C8C8C8", linewidth=1, label="other categories")
@@ -72,16 +86,25 @@ def category_lines(frame: pd.DataFrame, *, x: str, highlight: list[str], title: 
     return fig
 
 
-def positive_shares(frame: pd.DataFrame, *, label: str, share: str, low: str, high: str,
-                    aspiration: float, title: str) -> plt.Figure:  # fmt: skip
+def positive_shares(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    share: str,
+    low: str,
+    high: str,
+    aspiration: float,
+    title: str,
+) -> plt.Figure:
     """Horizontal bars of positive shares with 95% interval whiskers and the aspiration line."""
     if frame.empty:
         return _empty(title, "No scored answers in the period.")
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.5))
     values = frame[share].astype(float)
     err = [values - frame[low].astype(float), frame[high].astype(float) - values]
-    ax.barh(frame[label].astype(str), values, xerr=err, color=charts.BLUE, ecolor=charts.GREY,
-            capsize=3)  # fmt: skip
+    ax.barh(
+        frame[label].astype(str), values, xerr=err, color=charts.BLUE, ecolor=charts.GREY, capsize=3
+    )
     ax.axvline(aspiration, color=charts.GREY, linestyle="--", linewidth=1, label="aspiration")
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))

@@ -114,14 +114,21 @@ def actions_by_team(evidence: Evidence, period: Period, *, by: str = "team") -> 
         due = int(part["is_due_in_period"].sum())
         if not (due or part["is_open_at_end"].any()):
             continue
-        rows.append({by: value, "due": due,
-                     **share_columns("closed_on_time", int(part["is_closed_on_time"].sum()), due,
-                                     alpha),
-                     "overdue_open": int(part["is_overdue_open"].sum()),
-                     "open": int(part["is_open_at_end"].sum()),
-                     "median_age_days": part["age_days"].dropna().astype(float).median()})  # fmt: skip
-    columns = [by, "due"] + [f"closed_on_time{s}" for s in ("_count", *PERCENT_SUFFIXES)] + [
-        "overdue_open", "open", "median_age_days"]  # fmt: skip
+        rows.append(
+            {
+                by: value,
+                "due": due,
+                **share_columns("closed_on_time", int(part["is_closed_on_time"].sum()), due, alpha),
+                "overdue_open": int(part["is_overdue_open"].sum()),
+                "open": int(part["is_open_at_end"].sum()),
+                "median_age_days": part["age_days"].dropna().astype(float).median(),
+            }
+        )
+    columns = (
+        [by, "due"]
+        + [f"closed_on_time{s}" for s in ("_count", *PERCENT_SUFFIXES)]
+        + ["overdue_open", "open", "median_age_days"]
+    )
     out = pd.DataFrame(rows, columns=columns)
     counts = ["due", "closed_on_time_count", "overdue_open", "open"]
     out[counts] = out[counts].astype("int64")
@@ -133,8 +140,16 @@ def overdue_actions(evidence: Evidence, period: Period) -> pd.DataFrame:
     """Actions overdue and still open at the period end, longest overdue first (internal)."""
     status = action_status(evidence, period)
     overdue = status[status["is_overdue_open"]]
-    columns = ["action_id", "audit_id", "team", "raised_date", "due_date", "is_due_date_default",
-               "age_days", "days_overdue"]  # fmt: skip
+    columns = [
+        "action_id",
+        "audit_id",
+        "team",
+        "raised_date",
+        "due_date",
+        "is_due_date_default",
+        "age_days",
+        "days_overdue",
+    ]
     columns = [c for c in columns if c in overdue.columns]
     return overdue.sort_values(["days_overdue", "action_id"], ascending=[False, True])[
         columns
@@ -157,27 +172,57 @@ def action_figures(evidence: Evidence, period: Period) -> list[Figure]:
     common = {"period": period.code, "source": SOURCE, "previous_period": previous_period.code}
     due, due_before = int(now["is_due_in_period"].sum()), int(before["is_due_in_period"].sum())
     days = config.timescales.action_due_days
-    out = [fig.count("actions.due", "Audit actions due in the period", due, previous=due_before,
-                     note=f"due date as recorded, else {days} days after raised", **common)]  # fmt: skip
-    if due:
-        out.append(fig.proportion(
-            "actions.closed_on_time", "Actions due in the period closed by their due date",
-            k=int(now["is_closed_on_time"].sum()), n=due,
-            previous=(int(before["is_closed_on_time"].sum()), due_before), polarity="higher",
-            alpha=config.thresholds.significance_alpha, min_n=config.thresholds.min_n_compare,
+    out = [
+        fig.count(
+            "actions.due",
+            "Audit actions due in the period",
+            due,
+            previous=due_before,
+            note=f"due date as recorded, else {days} days after raised",
             **common,
-        ))  # fmt: skip
+        )
+    ]
+    if due:
+        out.append(
+            fig.proportion(
+                "actions.closed_on_time",
+                "Actions due in the period closed by their due date",
+                k=int(now["is_closed_on_time"].sum()),
+                n=due,
+                previous=(int(before["is_closed_on_time"].sum()), due_before),
+                polarity="higher",
+                alpha=config.thresholds.significance_alpha,
+                min_n=config.thresholds.min_n_compare,
+                **common,
+            )
+        )
     overdue = int(now["is_overdue_open"].sum())
     out += [
-        fig.count("actions.overdue_open", "Actions overdue and still open at the period end",
-                  overdue, previous=int(before["is_overdue_open"].sum()), **common),
-        fig.count("actions.open", "Actions open at the period end", int(now["is_open_at_end"].sum()),
-                  previous=int(before["is_open_at_end"].sum()), **common),
-    ]  # fmt: skip
+        fig.count(
+            "actions.overdue_open",
+            "Actions overdue and still open at the period end",
+            overdue,
+            previous=int(before["is_overdue_open"].sum()),
+            **common,
+        ),
+        fig.count(
+            "actions.open",
+            "Actions open at the period end",
+            int(now["is_open_at_end"].sum()),
+            previous=int(before["is_open_at_end"].sum()),
+            **common,
+        ),
+    ]
     if overdue:
         median = float(now["days_overdue"].dropna().median())
-        out.append(fig.count("actions.overdue_open.median_days",
-                             "Median days overdue (actions overdue at the period end)", median,
-                             unit="days", period=period.code, source=SOURCE))  # fmt: skip
+        out.append(
+            fig.count(
+                "actions.overdue_open.median_days",
+                "Median days overdue (actions overdue at the period end)",
+                median,
+                unit="days",
+                period=period.code,
+                source=SOURCE,
+            )
+        )
     return out
-

@@ -51,8 +51,15 @@ def completeness(evidence: Evidence) -> pd.DataFrame:
             continue
         for column in frame.columns:
             filled = int(frame[column].notna().sum())
-            rows.append({"source": source, "column": column, "filled": filled,
-                         "rows": len(frame), "filled_pct": filled / len(frame)})  # fmt: skip
+            rows.append(
+                {
+                    "source": source,
+                    "column": column,
+                    "filled": filled,
+                    "rows": len(frame),
+                    "filled_pct": filled / len(frame),
+                }
+            )
     columns = ["source", "column", "filled", "rows", "filled_pct"]
     return pd.DataFrame(rows, columns=columns).sort_values(["filled_pct", "source", "column"])
 
@@ -77,13 +84,24 @@ def date_ranges(evidence: Evidence) -> pd.DataFrame:
             continue
         months = dates.dt.to_period("M")
         expected = pd.period_range(months.min(), months.max(), freq="M")
-        rows.append({
-            "source": source, "date_column": column, "earliest": dates.min(), "latest": dates.max(),
-            "days_before_extract": int((evidence.extract_date - dates.max()).days),
-            "months_without_records": int(len(set(expected) - set(months))),
-        })  # fmt: skip
-    columns = ["source", "date_column", "earliest", "latest", "days_before_extract",
-               "months_without_records"]  # fmt: skip
+        rows.append(
+            {
+                "source": source,
+                "date_column": column,
+                "earliest": dates.min(),
+                "latest": dates.max(),
+                "days_before_extract": int((evidence.extract_date - dates.max()).days),
+                "months_without_records": int(len(set(expected) - set(months))),
+            }
+        )
+    columns = [
+        "source",
+        "date_column",
+        "earliest",
+        "latest",
+        "days_before_extract",
+        "months_without_records",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -127,8 +145,14 @@ def data_quality_figures(evidence: Evidence, period: Period) -> list[Figure]:
     out = []
     for name, report in evidence.report.sources.items():
         if report.rows_read:
-            out.append(fig.proportion(
-                f"data_quality.{name}.accepted", f"{name.replace('_', ' ').capitalize()}: rows accepted",
-                k=report.rows_accepted, n=report.rows_read, period=period.code, source=name,
-            ))  # fmt: skip
+            out.append(
+                fig.proportion(
+                    f"data_quality.{name}.accepted",
+                    f"{name.replace('_', ' ').capitalize()}: rows accepted",
+                    k=report.rows_accepted,
+                    n=report.rows_read,
+                    period=period.code,
+                    source=name,
+                )
+            )
     return out

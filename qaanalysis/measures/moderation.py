@@ -103,8 +103,11 @@ def grade_table(evidence: Evidence, period: Period, *, months: int | None = None
     """
     labels = evidence.config.grades.labels
     moderated = moderated_audits(evidence, period, months=months)
-    table = stats.agreement_table(moderated["overall_grade"].tolist(),
-                                  moderated["moderated_grade"].tolist(), categories=labels)  # fmt: skip
+    table = stats.agreement_table(
+        moderated["overall_grade"].tolist(),
+        moderated["moderated_grade"].tolist(),
+        categories=labels,
+    )
     table["Total"] = table.sum(axis=1)
     table.loc["Total"] = table.sum(axis=0)
     table.index.name = "auditor's grade"
@@ -127,14 +130,28 @@ def moderation_coverage(evidence: Evidence, period: Period) -> pd.DataFrame:
     for grade in config.grades.labels:
         part = audits[audits["overall_grade"] == grade]
         must = grade in config.moderation.always_moderate
-        rows.append({"grade": grade, "audits": len(part),
-                     **share_columns("moderated", int(part["moderated_grade"].notna().sum()), len(part),
-                              alpha),
-                     "must_moderate": must, "expected_pct": 1.0 if must else math.nan})  # fmt: skip
-    rows.append({"grade": "All grades", "audits": len(audits),
-                 **share_columns("moderated", int(audits["moderated_grade"].notna().sum()), len(audits),
-                          alpha),
-                 "must_moderate": False, "expected_pct": config.moderation.expected_rate})  # fmt: skip
+        rows.append(
+            {
+                "grade": grade,
+                "audits": len(part),
+                **share_columns(
+                    "moderated", int(part["moderated_grade"].notna().sum()), len(part), alpha
+                ),
+                "must_moderate": must,
+                "expected_pct": 1.0 if must else math.nan,
+            }
+        )
+    rows.append(
+        {
+            "grade": "All grades",
+            "audits": len(audits),
+            **share_columns(
+                "moderated", int(audits["moderated_grade"].notna().sum()), len(audits), alpha
+            ),
+            "must_moderate": False,
+            "expected_pct": config.moderation.expected_rate,
+        }
+    )
     out = pd.DataFrame(rows)
     out[["audits", "moderated_count"]] = out[["audits", "moderated_count"]].astype("int64")
     return out
@@ -164,13 +181,20 @@ def agreement_statistics(
     for name in ("exact_agreement", "within_one", "upgraded", "downgraded"):
         out[f"{name}_count"] = int(summary[f"{name}_count"])
         out[f"{name}_pct"] = summary[f"{name}_pct"]
-    out.update({
-        "kappa_linear": linear.kappa, "kappa_linear_ci_low": linear_ci[0],
-        "kappa_linear_ci_high": linear_ci[1], "kappa_quadratic": quadratic.kappa,
-        "krippendorff_alpha": stats.krippendorff_alpha_ordinal(original, moderated,
-                                                               categories=categories),
-        "bowker_statistic": bowker.statistic, "bowker_df": bowker.df, "bowker_p": bowker.p_value,
-    })  # fmt: skip
+    out.update(
+        {
+            "kappa_linear": linear.kappa,
+            "kappa_linear_ci_low": linear_ci[0],
+            "kappa_linear_ci_high": linear_ci[1],
+            "kappa_quadratic": quadratic.kappa,
+            "krippendorff_alpha": stats.krippendorff_alpha_ordinal(
+                original, moderated, categories=categories
+            ),
+            "bowker_statistic": bowker.statistic,
+            "bowker_df": bowker.df,
+            "bowker_p": bowker.p_value,
+        }
+    )
     return out
 
 
@@ -186,20 +210,40 @@ def moderation_by_role(
     """
     config = evidence.config
     moderated = moderated_audits(evidence, period, months=months)
-    roles = moderated["auditor_role"].astype(object).where(moderated["auditor_role"].notna(),
-                                                           "not recorded")  # fmt: skip
+    roles = (
+        moderated["auditor_role"]
+        .astype(object)
+        .where(moderated["auditor_role"].notna(), "not recorded")
+    )
     rows = []
     for role, part in moderated.groupby(roles, sort=True):
-        result = agreement_statistics(part["overall_grade"], part["moderated_grade"],
-                                      categories=config.grades.labels,
-                                      alpha=config.thresholds.significance_alpha)  # fmt: skip
-        rows.append({"auditor_role": role, "moderated": result["n"],
-                     **{k: result[k] for k in result
-                        if k.endswith(("_count", "_pct")) and not k.startswith("within")},
-                     "kappa_linear": result["kappa_linear"]})  # fmt: skip
-    columns = ["auditor_role", "moderated"] + [
-        f"{name}{s}" for name in ("exact_agreement", "upgraded", "downgraded") for s in ("_count", "_pct")
-    ] + ["kappa_linear"]  # fmt: skip
+        result = agreement_statistics(
+            part["overall_grade"],
+            part["moderated_grade"],
+            categories=config.grades.labels,
+            alpha=config.thresholds.significance_alpha,
+        )
+        rows.append(
+            {
+                "auditor_role": role,
+                "moderated": result["n"],
+                **{
+                    k: result[k]
+                    for k in result
+                    if k.endswith(("_count", "_pct")) and not k.startswith("within")
+                },
+                "kappa_linear": result["kappa_linear"],
+            }
+        )
+    columns = (
+        ["auditor_role", "moderated"]
+        + [
+            f"{name}{s}"
+            for name in ("exact_agreement", "upgraded", "downgraded")
+            for s in ("_count", "_pct")
+        ]
+        + ["kappa_linear"]
+    )
     out = pd.DataFrame(rows, columns=columns)
     counts = ["moderated", "exact_agreement_count", "upgraded_count", "downgraded_count"]
     out[counts] = out[counts].astype("int64")
@@ -210,18 +254,38 @@ def moderation_statistics(evidence: Evidence, period: Period, *, months: int | N
     """:func:`agreement_statistics` of the period's moderated audits."""
     config = evidence.config
     moderated = moderated_audits(evidence, period, months=months)
-    return agreement_statistics(moderated["overall_grade"], moderated["moderated_grade"],
-                                categories=config.grades.labels,
-                                alpha=config.thresholds.significance_alpha)  # fmt: skip
+    return agreement_statistics(
+        moderated["overall_grade"],
+        moderated["moderated_grade"],
+        categories=config.grades.labels,
+        alpha=config.thresholds.significance_alpha,
+    )
 
 
-def _number(id: str, label: str, value: float, *, period: str, n: int, note: str = "",
-            low: float | None = None, high: float | None = None) -> Figure:  # fmt: skip
+def _number(
+    id: str,
+    label: str,
+    value: float,
+    *,
+    period: str,
+    n: int,
+    note: str = "",
+    low: float | None = None,
+    high: float | None = None,
+) -> Figure:
     clean = None if value is None or math.isnan(value) else round(float(value), 3)
-    return Figure(id=id, label=label, value=clean, unit="number", denominator=n, period=period,
-                  ci_low=None if low is None or math.isnan(low) else low,
-                  ci_high=None if high is None or math.isnan(high) else high,
-                  source=SOURCE, note=note)  # fmt: skip
+    return Figure(
+        id=id,
+        label=label,
+        value=clean,
+        unit="number",
+        denominator=n,
+        period=period,
+        ci_low=None if low is None or math.isnan(low) else low,
+        ci_high=None if high is None or math.isnan(high) else high,
+        source=SOURCE,
+        note=note,
+    )
 
 
 def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
@@ -240,8 +304,13 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
     previous_period = period.previous()
     before = audits_in_period(evidence, previous_period)
     alpha = config.thresholds.significance_alpha
-    common = {"period": period.code, "source": SOURCE, "previous_period": previous_period.code,
-              "alpha": alpha, "min_n": config.thresholds.min_n_compare}  # fmt: skip
+    common = {
+        "period": period.code,
+        "source": SOURCE,
+        "previous_period": previous_period.code,
+        "alpha": alpha,
+        "min_n": config.thresholds.min_n_compare,
+    }
     is_moderated, was_moderated = (
         audits["moderated_grade"].notna(),
         before["moderated_grade"].notna(),
@@ -249,27 +318,42 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
     expected = config.moderation.expected_rate
     rate = int(is_moderated.sum()) / len(audits)
     out = [
-        fig.count("moderation.count", "Audits moderated", int(is_moderated.sum()),
-                  previous=int(was_moderated.sum()), period=period.code, source=SOURCE,
-                  previous_period=previous_period.code),
-        fig.proportion("moderation.rate", "Audits moderated (share of completed)",
-                       k=int(is_moderated.sum()), n=len(audits),
-                       previous=(int(was_moderated.sum()), len(before)), polarity="higher",
-                       note=f"expected {expected:.0%}: "
-                            + ("met" if rate >= expected else "not met"), **common),
-    ]  # fmt: skip
+        fig.count(
+            "moderation.count",
+            "Audits moderated",
+            int(is_moderated.sum()),
+            previous=int(was_moderated.sum()),
+            period=period.code,
+            source=SOURCE,
+            previous_period=previous_period.code,
+        ),
+        fig.proportion(
+            "moderation.rate",
+            "Audits moderated (share of completed)",
+            k=int(is_moderated.sum()),
+            n=len(audits),
+            previous=(int(was_moderated.sum()), len(before)),
+            polarity="higher",
+            note=f"expected {expected:.0%}: " + ("met" if rate >= expected else "not met"),
+            **common,
+        ),
+    ]
     must = config.moderation.always_moderate
     if must:
         now = audits["overall_grade"].isin(must)
         then = before["overall_grade"].isin(must)
         if now.any():
-            out.append(fig.proportion(
-                "moderation.always_moderated",
-                f"Audits graded {' or '.join(must)} that were moderated (all should be)",
-                k=int((now & is_moderated).sum()), n=int(now.sum()),
-                previous=(int((then & was_moderated).sum()), int(then.sum())), polarity="higher",
-                **common,
-            ))  # fmt: skip
+            out.append(
+                fig.proportion(
+                    "moderation.always_moderated",
+                    f"Audits graded {' or '.join(must)} that were moderated (all should be)",
+                    k=int((now & is_moderated).sum()),
+                    n=int(now.sum()),
+                    previous=(int((then & was_moderated).sum()), int(then.sum())),
+                    polarity="higher",
+                    **common,
+                )
+            )
     moderated = audits[is_moderated]
     if moderated.empty:
         return out
@@ -283,26 +367,61 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
         ("upgraded", "Moderated audits upgraded by the moderator", "lower"),
     ):
         key = "exact_agreement" if name == "agreement" else name
-        out.append(fig.proportion(f"moderation.{name}", label, k=result[f"{key}_count"], n=n,
-                                  previous=(previous[f"{key}_count"], previous["n"]),
-                                  polarity=polarity, **common))  # fmt: skip
-    wide = (f"fewer than {config.thresholds.small_sample} pairs: the interval is wide"
-            if n < config.thresholds.small_sample else "")  # fmt: skip
+        out.append(
+            fig.proportion(
+                f"moderation.{name}",
+                label,
+                k=result[f"{key}_count"],
+                n=n,
+                previous=(previous[f"{key}_count"], previous["n"]),
+                polarity=polarity,
+                **common,
+            )
+        )
+    wide = (
+        f"fewer than {config.thresholds.small_sample} pairs: the interval is wide"
+        if n < config.thresholds.small_sample
+        else ""
+    )
     out += [
-        _number("moderation.kappa", "Agreement beyond chance (Cohen's kappa, linear weights)",
-                result["kappa_linear"], period=period.code, n=n, low=result["kappa_linear_ci_low"],
-                high=result["kappa_linear_ci_high"], note=wide),
-        _number("moderation.kappa_quadratic",
-                "Agreement beyond chance (Cohen's kappa, quadratic weights)",
-                result["kappa_quadratic"], period=period.code, n=n),
-        _number("moderation.krippendorff_alpha", "Krippendorff's alpha (ordinal)",
-                result["krippendorff_alpha"], period=period.code, n=n),
-        _number("moderation.bowker", "Bowker's symmetry test (p-value)", result["bowker_p"],
-                period=period.code, n=n,
-                note=f"chi-square {result['bowker_statistic']:.2f} on {result['bowker_df']} df; "
-                     + ("disagreements lean one way" if result["bowker_p"] < alpha
-                        else "no evidence that disagreements lean one way")),
-    ]  # fmt: skip
+        _number(
+            "moderation.kappa",
+            "Agreement beyond chance (Cohen's kappa, linear weights)",
+            result["kappa_linear"],
+            period=period.code,
+            n=n,
+            low=result["kappa_linear_ci_low"],
+            high=result["kappa_linear_ci_high"],
+            note=wide,
+        ),
+        _number(
+            "moderation.kappa_quadratic",
+            "Agreement beyond chance (Cohen's kappa, quadratic weights)",
+            result["kappa_quadratic"],
+            period=period.code,
+            n=n,
+        ),
+        _number(
+            "moderation.krippendorff_alpha",
+            "Krippendorff's alpha (ordinal)",
+            result["krippendorff_alpha"],
+            period=period.code,
+            n=n,
+        ),
+        _number(
+            "moderation.bowker",
+            "Bowker's symmetry test (p-value)",
+            result["bowker_p"],
+            period=period.code,
+            n=n,
+            note=f"chi-square {result['bowker_statistic']:.2f} on {result['bowker_df']} df; "
+            + (
+                "disagreements lean one way"
+                if result["bowker_p"] < alpha
+                else "no evidence that disagreements lean one way"
+            ),
+        ),
+    ]
     return out
 
 
@@ -310,8 +429,13 @@ def kappa_words(kappa: float) -> str:
     """Landis and Koch's (1977) descriptive bands for kappa, for plain-English readings."""
     if kappa is None or math.isnan(kappa):
         return "not defined"
-    for upper, words in ((0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"),
-                         (0.8, "substantial")):  # fmt: skip
+    for upper, words in (
+        (0, "poor"),
+        (0.2, "slight"),
+        (0.4, "fair"),
+        (0.6, "moderate"),
+        (0.8, "substantial"),
+    ):
         if kappa <= upper:
             return words
     return "almost perfect"
@@ -333,19 +457,30 @@ def moderation_by_quarter(evidence: Evidence, period: Period, *, quarters: int =
     for quarter in periods:
         audits = audits_in_period(evidence, quarter)
         result = moderation_statistics(evidence, quarter)
-        rows.append({
-            "quarter": quarter.code, "audits": len(audits),
-            **share_columns("moderated", int(audits["moderated_grade"].notna().sum()), len(audits),
-                            config.thresholds.significance_alpha),
-            "exact_agreement_count": result["exact_agreement_count"],
-            "exact_agreement_pct": result["exact_agreement_pct"],
-            "downgraded_count": result["downgraded_count"],
-            "upgraded_count": result["upgraded_count"],
-            "kappa_linear": result["kappa_linear"],
-        })  # fmt: skip
+        rows.append(
+            {
+                "quarter": quarter.code,
+                "audits": len(audits),
+                **share_columns(
+                    "moderated",
+                    int(audits["moderated_grade"].notna().sum()),
+                    len(audits),
+                    config.thresholds.significance_alpha,
+                ),
+                "exact_agreement_count": result["exact_agreement_count"],
+                "exact_agreement_pct": result["exact_agreement_pct"],
+                "downgraded_count": result["downgraded_count"],
+                "upgraded_count": result["upgraded_count"],
+                "kappa_linear": result["kappa_linear"],
+            }
+        )
     out = pd.DataFrame(rows)
-    counts = ["audits", "moderated_count", "exact_agreement_count", "downgraded_count",
-              "upgraded_count"]  # fmt: skip
+    counts = [
+        "audits",
+        "moderated_count",
+        "exact_agreement_count",
+        "downgraded_count",
+        "upgraded_count",
+    ]
     out[counts] = out[counts].astype("int64")
     return out
-

@@ -128,8 +128,18 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 _WITH_COUNT = re.compile(r"^ \([\d,.]+ of [\d,.]+\)")
 _RANGE = re.compile(r"^ to \d+(?:\.\d+)?%")
 # Standards and chart lines are not measurements with a count of their own.
-_STANDARD_WORDS = ("aspiration", "target", "standard", "threshold", "expectation", "expected",
-                   "tolerance", "mean", "process limits", "centre")  # fmt: skip
+_STANDARD_WORDS = (
+    "aspiration",
+    "target",
+    "standard",
+    "threshold",
+    "expectation",
+    "expected",
+    "tolerance",
+    "mean",
+    "process limits",
+    "centre",
+)
 # Confidence levels ("95% Wilson interval", "95% and 99.8% limits") are not measurements.
 _CONFIDENCE = re.compile(
     r"^ (?:and \d+(?:\.\d+)?% )?(?:wilson |confidence )?(?:intervals?|limits?)", re.I
@@ -183,43 +193,66 @@ def headline(figures: dict[str, Figure], *, config: Config, period_label: str) -
         out.append(_fill(t["audits_none"], period=period_label))
     else:
         good = figures["audits.overall.good_or_better"]
-        out.append(_fill(
-            t["audits"], count=cite(count), period=period_label,
-            good=cite(good) + small_sample_note(good, small_sample=small),
-            good_change=change_phrase(good, small_sample=small,
-                                      min_n=config.thresholds.min_n_compare),
-            inadequate=cite(figures["audits.overall.inadequate"]),
-        ))  # fmt: skip
+        out.append(
+            _fill(
+                t["audits"],
+                count=cite(count),
+                period=period_label,
+                good=cite(good) + small_sample_note(good, small_sample=small),
+                good_change=change_phrase(
+                    good, small_sample=small, min_n=config.thresholds.min_n_compare
+                ),
+                inadequate=cite(figures["audits.overall.inadequate"]),
+            )
+        )
     if figures.get("moderation.count") and figures["moderation.count"].value:
         f = figures
         text = t["moderation"].format(
-            count=cite(f["moderation.count"]), rate=cite(f["moderation.rate"]),
+            count=cite(f["moderation.count"]),
+            rate=cite(f["moderation.rate"]),
             expected=standard_phrase(config.moderation.expected_rate),
-            agreement=cite(f["moderation.agreement"]), downgraded=cite(f["moderation.downgraded"]),
+            agreement=cite(f["moderation.agreement"]),
+            downgraded=cite(f["moderation.downgraded"]),
             upgraded=cite(f["moderation.upgraded"]),
-        )  # fmt: skip
+        )
         if f["moderation.count"].value < small:
             text += t["moderation_small"].format(small=small)
         out.append(check_honesty(" ".join(text.split())))
     if figures.get("actions.due") is not None:
-        out.append(_fill(
-            t["actions"], due=cite(figures["actions.due"]), period=period_label,
-            closed_on_time=cite(figures["actions.closed_on_time"]),
-            overdue=cite(figures["actions.overdue_open"]),
-        ))  # fmt: skip
+        out.append(
+            _fill(
+                t["actions"],
+                due=cite(figures["actions.due"]),
+                period=period_label,
+                closed_on_time=cite(figures["actions.closed_on_time"]),
+                overdue=cite(figures["actions.overdue_open"]),
+            )
+        )
     if "complaints.count" in figures and "complaints.stage1.within_timescale" in figures:
-        out.append(_fill(
-            t["complaints"], complaints=cite(figures["complaints.count"]),
-            compliments=cite(figures["compliments.count"]) if "compliments.count" in figures else "no",
-            period=period_label, stage1=cite(figures["complaints.stage1.within_timescale"]),
-            upheld=cite(figures["complaints.upheld"]),
-        ))  # fmt: skip
+        out.append(
+            _fill(
+                t["complaints"],
+                complaints=cite(figures["complaints.count"]),
+                compliments=cite(figures["compliments.count"])
+                if "compliments.count" in figures
+                else "no",
+                period=period_label,
+                stage1=cite(figures["complaints.stage1.within_timescale"]),
+                upheld=cite(figures["complaints.upheld"]),
+            )
+        )
     if "feedback.count" in figures and "feedback.positive" in figures:
-        out.append(_fill(t["feedback"], count=cite(figures["feedback.count"]),
-                         positive=cite(figures["feedback.positive"])))  # fmt: skip
+        out.append(
+            _fill(
+                t["feedback"],
+                count=cite(figures["feedback.count"]),
+                positive=cite(figures["feedback.positive"]),
+            )
+        )
     if "escalations.count" in figures:
-        out.append(_fill(t["escalations"], count=cite(figures["escalations.count"]),
-                         period=period_label))  # fmt: skip
+        out.append(
+            _fill(t["escalations"], count=cite(figures["escalations.count"]), period=period_label)
+        )
     return out
 
 
@@ -236,8 +269,9 @@ def moderation_statistics(figures: Mapping[str, Figure], *, config: Config) -> s
     small = config.thresholds.small_sample
     if count.value < small:
         return _fill(t["moderation_statistics_small"], count=cite(count), small=small)
-    return _fill(t["moderation_statistics"], count=cite(count),
-                 kappa=_kappa(figures.get("moderation.kappa")))  # fmt: skip
+    return _fill(
+        t["moderation_statistics"], count=cite(count), kappa=_kappa(figures.get("moderation.kappa"))
+    )
 
 
 def _kappa(figure: Figure | None) -> str:
@@ -249,8 +283,13 @@ def _kappa(figure: Figure | None) -> str:
     return cite(figure, f"{figure.value:.2f}") + interval
 
 
-def theme_paragraph(assessment: ThemeAssessment, *, config: Config, period_label: str,
-                    figures: Mapping[str, Figure] | None = None) -> str:  # fmt: skip
+def theme_paragraph(
+    assessment: ThemeAssessment,
+    *,
+    config: Config,
+    period_label: str,
+    figures: Mapping[str, Figure] | None = None,
+) -> str:
     """A theme's status and the reading of each source, each reading citing its Figures.
 
     The citations name each Figure by its label (from ``figures``), never by its id.
@@ -262,13 +301,16 @@ def theme_paragraph(assessment: ThemeAssessment, *, config: Config, period_label
             continue
         links = cite_ids(s.figure_ids, figures)
         source = SOURCE_LABELS[s.source]
-        readings.append(f"{source[0].upper()}{source[1:]} ({s.signal}): {plain_reason(s.reason)}" +
-                        (f" ({links})." if links else "."))  # fmt: skip
+        readings.append(
+            f"{source[0].upper()}{source[1:]} ({s.signal}): {plain_reason(s.reason)}"
+            + (f" ({links})." if links else ".")
+        )
     detail = " ".join(readings) or t["theme_none"].format(period=period_label)
     if assessment.status == "mixed":
         detail = t["theme_mixed"].format(disagreement=assessment.disagreement, detail=detail)
-    return _fill(t["theme"], label=assessment.label, status=STATUS_LABELS[assessment.status],
-                 detail=detail)  # fmt: skip
+    return _fill(
+        t["theme"], label=assessment.label, status=STATUS_LABELS[assessment.status], detail=detail
+    )
 
 
 def next_steps(candidates: list[ThemeAssessment], *, config: Config) -> str:

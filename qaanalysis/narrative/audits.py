@@ -44,8 +44,10 @@ def grades_reading(figures: list[Figure]) -> str:
     if "audits.count" not in by_id:
         return "No audits were completed in the period."
     parts = [f"{by_id['audits.count'].text} audits were completed."]
-    for key, words in (("audits.overall.good_or_better", "good or better"),
-                       ("audits.overall.inadequate", "inadequate")):  # fmt: skip
+    for key, words in (
+        ("audits.overall.good_or_better", "good or better"),
+        ("audits.overall.inadequate", "inadequate"),
+    ):
         f = by_id[key]
         if f.suppressed:
             parts.append(f"Graded {words}: {f.text}.")
@@ -54,17 +56,27 @@ def grades_reading(figures: list[Figure]) -> str:
         if f.comparison and f.comparison.get("value") is not None:
             c = f.comparison
             was = f" (previous period {c['value']:.0%} ({c['numerator']} of {c['denominator']}))"
-        parts.append(f"{f.text} were graded {words}, interval {f.ci_low:.0%} to {f.ci_high:.0%}; "
-                     f"against the previous period this is {DIRECTION_WORDS[f.direction]}{was}.")  # fmt: skip
+        parts.append(
+            f"{f.text} were graded {words}, interval {f.ci_low:.0%} to {f.ci_high:.0%}; "
+            f"against the previous period this is {DIRECTION_WORDS[f.direction]}{was}."
+        )
     trend = by_id.get("audits.overall.trend")
     if trend is not None:
-        parts.append(f"Over the last 12 months overall grades are {DIRECTION_WORDS[trend.direction]}"
-                     f" ({trend.denominator} audits).")  # fmt: skip
+        parts.append(
+            f"Over the last 12 months overall grades are {DIRECTION_WORDS[trend.direction]}"
+            f" ({trend.denominator} audits)."
+        )
     return " ".join(parts)
 
 
-def domains_reading(extremes: pd.DataFrame, summary: pd.DataFrame, *, config: Config,
-                    audience: str, trends: list[Figure] = ()) -> str:  # fmt: skip
+def domains_reading(
+    extremes: pd.DataFrame,
+    summary: pd.DataFrame,
+    *,
+    config: Config,
+    audience: str,
+    trends: list[Figure] = (),
+) -> str:
     """Plain-English reading of the strongest and weakest domains, against the aspiration, and of
     every domain whose good-or-better share rose or fell significantly over the trend window
     (``trends``: the disclosed ``audits.domain.<domain>.trend`` Figures)."""
@@ -86,15 +98,19 @@ def domains_reading(extremes: pd.DataFrame, summary: pd.DataFrame, *, config: Co
         text += f" Weakest: {describe(weak)}."
     judged = summary[summary["audits"] >= config.thresholds.min_n_compare]
     below = judged[judged["good_or_better_pct"] < aspiration]["domain_label"].tolist()
-    text += (f" Against the authority's aspiration of {aspiration:.0%} good or better, "
-             + (f"{len(below)} of {len(judged)} domains fall short: {', '.join(below)}."
-                if below else f"all {len(judged)} domains with enough audits meet it."))  # fmt: skip
+    text += f" Against the authority's aspiration of {aspiration:.0%} good or better, " + (
+        f"{len(below)} of {len(judged)} domains fall short: {', '.join(below)}."
+        if below
+        else f"all {len(judged)} domains with enough audits meet it."
+    )
     moving = [t for t in trends if t.direction in ("improving", "declining") and not t.suppressed]
     for t in moving:
         name = t.label.split(":")[0]
         way = "rising (an improvement)" if t.direction == "improving" else "falling (a concern)"
-        text += (f" Over the last {config.thresholds.trend_quarters} quarters the share of audits "
-                 f"rating {name} good or better has been {way}, {_span(t)}.")  # fmt: skip
+        text += (
+            f" Over the last {config.thresholds.trend_quarters} quarters the share of audits "
+            f"rating {name} good or better has been {way}, {_span(t)}."
+        )
     return text
 
 
@@ -103,10 +119,12 @@ def _span(trend: Figure) -> str:
     first, last = comp.get("first"), comp.get("last")
     if not first or not last:
         return "a significant trend"
-    return (f"from {first['numerator'] / first['denominator']:.0%} ({first['numerator']} of "
-            f"{first['denominator']}) in the first quarter to "
-            f"{last['numerator'] / last['denominator']:.0%} ({last['numerator']} of "
-            f"{last['denominator']}) in the last")
+    return (
+        f"from {first['numerator'] / first['denominator']:.0%} ({first['numerator']} of "
+        f"{first['denominator']}) in the first quarter to "
+        f"{last['numerator'] / last['denominator']:.0%} ({last['numerator']} of "
+        f"{last['denominator']}) in the last"
+    )
 
 
 def funnel_reading(funnel: TeamFunnel, *, config: Config, audience: str) -> str:
@@ -118,24 +136,39 @@ def funnel_reading(funnel: TeamFunnel, *, config: Config, audience: str) -> str:
     window_text = f"{funnel.start:%B %Y} to {funnel.end:%B %Y}"
     outside = funnel.outside
     k, n = int(funnel.points["k"].sum()), int(funnel.points["n"].sum())
-    head = (f"From {window_text}, {funnel.centre:.0%} ({k} of {n}) of the authority's audits were "
-            f"good or better. ")  # fmt: skip
+    head = (
+        f"From {window_text}, {funnel.centre:.0%} ({k} of {n}) of the authority's audits were "
+        f"good or better. "
+    )
     if outside.empty:
-        return head + (f"All {len(funnel.points)} teams are within the 95% limits: their "
-                       "differences are within what chance alone would give.")  # fmt: skip
+        return head + (
+            f"All {len(funnel.points)} teams are within the 95% limits: their "
+            "differences are within what chance alone would give."
+        )
     parts = []
     for _, row in outside.iterrows():
         where = "below" if row["position"].startswith("below") else "above"
         level = "99.8%" if row["position"].endswith("998") else "95%"
         share = share_text(int(row["k"]), int(row["n"]), config=config, audience=audience)
         parts.append(f"{row['team']}, {share}, is {where} the {level} limit")
-    return head + "; ".join(parts) + (". A team below the limits is worth a closer look; one "
-                                      "above may hold practice to share.")  # fmt: skip
+    return (
+        head
+        + "; ".join(parts)
+        + (
+            ". A team below the limits is worth a closer look; one "
+            "above may hold practice to share."
+        )
+    )
 
 
-def moderation_reading(audits: pd.DataFrame, result: dict | None, *, config: Config,
-                       audience: str, window: tuple[pd.Timestamp, pd.Timestamp] | None = None
-                       ) -> str:  # fmt: skip
+def moderation_reading(
+    audits: pd.DataFrame,
+    result: dict | None,
+    *,
+    config: Config,
+    audience: str,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> str:
     """Plain-English reading of moderation: of the audits in the period (or pooled over a window
     ending with it, named by ``window``), and the agreement statistics of those moderated
     (``result``, from ``moderation_statistics``; None when none was moderated). Small counts are
@@ -148,13 +181,17 @@ def moderation_reading(audits: pd.DataFrame, result: dict | None, *, config: Con
         return share_text(int(k), int(n), config=config, audience=audience)
 
     is_moderated = audits["moderated_grade"].notna()
-    parts = [f"{intro}{share(is_moderated.sum(), len(audits))} of audits were moderated, against "
-             f"an expected {config.moderation.expected_rate:.0%}."]  # fmt: skip
+    parts = [
+        f"{intro}{share(is_moderated.sum(), len(audits))} of audits were moderated, against "
+        f"an expected {config.moderation.expected_rate:.0%}."
+    ]
     must = audits["overall_grade"].isin(config.moderation.always_moderate)
     if must.any():
         grades = " or ".join(config.moderation.always_moderate)
-        parts.append(f"Audits graded {grades} must always be moderated: "
-                     f"{share((must & is_moderated).sum(), must.sum())} were.")  # fmt: skip
+        parts.append(
+            f"Audits graded {grades} must always be moderated: "
+            f"{share((must & is_moderated).sum(), must.sum())} were."
+        )
     if not is_moderated.any() or result is None:
         return " ".join(parts)
     n = result["n"]
@@ -167,17 +204,27 @@ def moderation_reading(audits: pd.DataFrame, result: dict | None, *, config: Con
     )
     kappa = result["kappa_linear"]
     if not math.isnan(kappa):
-        parts.append(f"Weighted kappa is {kappa:.2f} ({kappa_words(kappa)} agreement, interval "
-                     f"{result['kappa_linear_ci_low']:.2f} to {result['kappa_linear_ci_high']:.2f})"
-                     + (f"; with fewer than {config.thresholds.small_sample} pairs the interval is "
-                        "wide" if n < config.thresholds.small_sample else "") + ".")  # fmt: skip
+        parts.append(
+            f"Weighted kappa is {kappa:.2f} ({kappa_words(kappa)} agreement, interval "
+            f"{result['kappa_linear_ci_low']:.2f} to {result['kappa_linear_ci_high']:.2f})"
+            + (
+                f"; with fewer than {config.thresholds.small_sample} pairs the interval is wide"
+                if n < config.thresholds.small_sample
+                else ""
+            )
+            + "."
+        )
     p = result["bowker_p"]
     if not math.isnan(p) and p < config.thresholds.significance_alpha:
-        lean = ("generous (moderators more often downgrade)"
-                if result["downgraded_count"] > result["upgraded_count"]
-                else "harsh (moderators more often upgrade)")  # fmt: skip
-        parts.append(f"Bowker's test finds the disagreements lean one way (p = {p:.3f}): auditors "
-                     f"grade as a rule too {lean}.")  # fmt: skip
+        lean = (
+            "generous (moderators more often downgrade)"
+            if result["downgraded_count"] > result["upgraded_count"]
+            else "harsh (moderators more often upgrade)"
+        )
+        parts.append(
+            f"Bowker's test finds the disagreements lean one way (p = {p:.3f}): auditors "
+            f"grade as a rule too {lean}."
+        )
     elif not math.isnan(p):
         parts.append(f"Bowker's test finds no systematic lean in the disagreements (p = {p:.2f}).")
     return " ".join(parts)
@@ -188,15 +235,24 @@ def actions_reading(figures: list[Figure]) -> str:
     by_id = {f.id: f for f in figures}
     if not by_id:
         return "No audit actions are recorded."
-    words = {"improving": "improving", "declining": "declining", "stable": "broadly stable",
-             "not_judged": "too few to judge a change"}  # fmt: skip
+    words = {
+        "improving": "improving",
+        "declining": "declining",
+        "stable": "broadly stable",
+        "not_judged": "too few to judge a change",
+    }
     parts = [f"{by_id['actions.due'].text} actions fell due in the period."]
     if "actions.closed_on_time" in by_id:
         f = by_id["actions.closed_on_time"]
-        parts.append(f"{f.text} were closed by their due date ({words[f.direction]} against the "
-                     "previous period).")  # fmt: skip
+        parts.append(
+            f"{f.text} were closed by their due date ({words[f.direction]} against the "
+            "previous period)."
+        )
     overdue = by_id["actions.overdue_open"]
     median = by_id.get("actions.overdue_open.median_days")
-    parts.append(f"At the period end {overdue.text} actions were overdue and still open"
-                 + (f", by a median of {median.text}" if median is not None else "") + ".")  # fmt: skip
+    parts.append(
+        f"At the period end {overdue.text} actions were overdue and still open"
+        + (f", by a median of {median.text}" if median is not None else "")
+        + "."
+    )
     return " ".join(parts)

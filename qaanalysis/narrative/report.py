@@ -78,7 +78,7 @@ def theme_paragraphs(findings: Findings, evidence: Evidence, *, area: str | None
     return "\n\n".join(
         theme_paragraph(
             a, config=evidence.config, period_label=findings.period.label, figures=by_id
-        )  # fmt: skip
+        )
         for a in chosen
     )
 
@@ -99,7 +99,7 @@ def evidence_by_source(findings: Findings, *, area: str | None, evidence: Eviden
             "reading": s.signal,
             "evidence": plain_reason(s.reason),
             "figures": cite_ids(s.figure_ids, by_id),
-        }  # fmt: skip
+        }
         for s in findings.signals
         if s.theme in themes and s.signal != "absent"
     ]
@@ -120,8 +120,11 @@ def area_actions(findings: Findings, *, area: str, config: Config) -> list[tuple
     t = templates(config)
     mine = [a for a in findings.assessments if a.judgement_area == area]
     themes = {a.theme for a in mine}
-    chosen = [c for c in _findings(findings)
-              if (c.assessment.theme if c.assessment is not None else c.changes[0].theme) in themes]  # fmt: skip
+    chosen = [
+        c
+        for c in _findings(findings)
+        if (c.assessment.theme if c.assessment is not None else c.changes[0].theme) in themes
+    ]
     out = []
     for c in chosen:
         m = _write(c, rank=0, findings=findings, config=config)
@@ -136,8 +139,9 @@ def area_actions(findings: Findings, *, area: str, config: Config) -> list[tuple
         if neutral:
             action = t["action_unclear_neutral"].format(theme=theme, sources=_and(neutral))
         else:
-            action = t["action_unclear_none"].format(theme=theme, horizon=horizon,
-                                                     period=findings.period.label)  # fmt: skip
+            action = t["action_unclear_none"].format(
+                theme=theme, horizon=horizon, period=findings.period.label
+            )
         out.append((a.label, a.status_label, check_honesty(" ".join(action.split()))))
     return out
 
@@ -156,9 +160,17 @@ def next_steps_for_area(findings: Findings, evidence: Evidence, *, area: str) ->
 
 def year_on_year(findings: Findings) -> pd.DataFrame:
     """The headline Figures for this year beside the year before, with the judged change."""
-    keep = ("audits.count", "audits.overall.good_or_better", "audits.overall.inadequate",
-            "moderation.agreement", "actions.closed_on_time", "complaints.count",
-            "complaints.stage1.within_timescale", "feedback.positive", "escalations.count")  # fmt: skip
+    keep = (
+        "audits.count",
+        "audits.overall.good_or_better",
+        "audits.overall.inadequate",
+        "moderation.agreement",
+        "actions.closed_on_time",
+        "complaints.count",
+        "complaints.stage1.within_timescale",
+        "feedback.positive",
+        "escalations.count",
+    )
     rows = []
     for f in findings.figures:
         if not (f.id in keep or f.id.startswith("kpi.")):
@@ -167,12 +179,19 @@ def year_on_year(findings: Findings) -> pd.DataFrame:
         if comp.get("kind") != "previous_period":
             continue
         previous_counts = (comp.get("numerator"), comp.get("denominator"))
-        rows.append({
-            "measure": f.label, "this_year": _shown(f.value, f.unit, f.numerator, f.denominator),
-            "last_year": _shown(comp.get("value"), f.unit, *previous_counts),
-            "change": {"improving": "improved", "declining": "declined", "stable": "broadly stable",
-                       "not_judged": "not judged"}.get(f.direction, f.direction),
-        })  # fmt: skip
+        rows.append(
+            {
+                "measure": f.label,
+                "this_year": _shown(f.value, f.unit, f.numerator, f.denominator),
+                "last_year": _shown(comp.get("value"), f.unit, *previous_counts),
+                "change": {
+                    "improving": "improved",
+                    "declining": "declined",
+                    "stable": "broadly stable",
+                    "not_judged": "not judged",
+                }.get(f.direction, f.direction),
+            }
+        )
     columns = ["measure", "this_year", "last_year", "change"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -192,15 +211,21 @@ def scorecard_exceptions(card: pd.DataFrame, *, evidence: Evidence) -> pd.DataFr
     )
     chosen = card.loc[flagged]
     units = chosen["kpi_id"].map(lambda k: evidence.config.kpis[k].unit)
-    return pd.DataFrame({
-        "kpi": chosen["label"],
-        "value": [_shown(v, u, k, n) for v, u, k, n in
-                  zip(chosen["value"], units, chosen["numerator"], chosen["denominator"], strict=True)],
-        "target": [_shown(t, u) for t, u in zip(chosen["target"], units, strict=True)],
-        "target_status": chosen["target_status"].fillna(""),
-        "variation": chosen["variation"].fillna(""),
-        "benchmark_position": chosen["benchmark_position"].fillna(""),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "kpi": chosen["label"],
+            "value": [
+                _shown(v, u, k, n)
+                for v, u, k, n in zip(
+                    chosen["value"], units, chosen["numerator"], chosen["denominator"], strict=True
+                )
+            ],
+            "target": [_shown(t, u) for t, u in zip(chosen["target"], units, strict=True)],
+            "target_status": chosen["target_status"].fillna(""),
+            "variation": chosen["variation"].fillna(""),
+            "benchmark_position": chosen["benchmark_position"].fillna(""),
+        }
+    )
 
 
 def _shown(value, unit: str, k=None, n=None) -> str:
@@ -247,8 +272,16 @@ def judgement_areas(findings: Findings, evidence: Evidence) -> str:
 def methods(evidence: Evidence) -> pd.DataFrame:
     """The methods appendix: each KPI's declared definition, in the words the calculations use."""
     table = kpi_definitions(evidence.config)
-    columns = ["label", "source", "period_rule", "numerator", "denominator", "days",
-               "statutory_source", "notes"]  # fmt: skip
+    columns = [
+        "label",
+        "source",
+        "period_rule",
+        "numerator",
+        "denominator",
+        "days",
+        "statutory_source",
+        "notes",
+    ]
     return table[columns].rename(columns={"label": "kpi", "days": "working_or_calendar_days"})
 
 
@@ -277,8 +310,11 @@ STATISTICS_WORDS = re.compile(
 # A trend Figure's label: "<subject>: trend in <measure> over <span>".
 _TREND_LABEL = re.compile(r"(.+): trend in (.+) over (.+)")
 # When the next report falls, for each report kind.
-HORIZONS = {"quarterly": "by next quarter's report", "monthly": "at next month's clinic",
-            "annual": "within the year"}  # fmt: skip
+HORIZONS = {
+    "quarterly": "by next quarter's report",
+    "monthly": "at next month's clinic",
+    "annual": "within the year",
+}
 # A second source a single-source reading can be tested against, by the source not yet reading.
 SECOND_SOURCES = {
     "audits": "a themed audit",
@@ -403,9 +439,14 @@ def significant_changes(findings: Findings) -> list[Figure]:
     """Every Figure whose change (on a previous period or over a trend) is significant and judged
     better or worse, in the pack's order (theme statuses, unjudged changes and Figures suppressed
     for the public left out: their counts may not be stated)."""
-    return [f for f in findings.figures
-            if f.significant and f.direction in ("improving", "declining") and not f.suppressed
-            and not f.id.startswith("triangulation.")]  # fmt: skip
+    return [
+        f
+        for f in findings.figures
+        if f.significant
+        and f.direction in ("improving", "declining")
+        and not f.suppressed
+        and not f.id.startswith("triangulation.")
+    ]
 
 
 def _findings(findings: Findings) -> list[_Finding]:
@@ -463,14 +504,15 @@ def _change_words(f: Figure) -> tuple[str, str]:
         before_value = first["numerator"] / first["denominator"] if first["denominator"] else 0
         now_value = last["numerator"] / last["denominator"] if last["denominator"] else 0
         before = f"{format_percent(before_value)} ({first['numerator']} of {first['denominator']})"
-        now = cite(f, f"{format_percent(now_value)} ({last['numerator']} of "
-                      f"{last['denominator']})")  # fmt: skip
+        now = cite(f, f"{format_percent(now_value)} ({last['numerator']} of {last['denominator']})")
         when, after = "", f" ({comp.get('label', 'over the trend window')})"
     else:
         before_value, now_value = comp.get("value"), f.value
         if f.unit == "percent" and comp.get("denominator"):
-            before = (f"{format_percent(before_value)} ({format_count(comp.get('numerator'))} of "
-                      f"{format_count(comp.get('denominator'))})")  # fmt: skip
+            before = (
+                f"{format_percent(before_value)} ({format_count(comp.get('numerator'))} of "
+                f"{format_count(comp.get('denominator'))})"
+            )
         elif f.unit == "percent":
             before = format_percent(before_value)
         else:
@@ -512,10 +554,15 @@ def _linked(signal: Signal, figures: Mapping[str, Figure]) -> str:
 
 def _measures(finding: _Finding, figures: Mapping[str, Figure], *, signal: str) -> str:
     """The Figures behind the reading, named in words (at most three)."""
-    labels = [_lower_first(figures[i].label).replace(": good or better", " rated good or better")
-              for s in finding.supporting if s.signal == signal for i in s.figure_ids
-              if i in figures and not STATISTICS_WORDS.search(figures[i].label)
-              and not _TREND_LABEL.fullmatch(figures[i].label)]  # fmt: skip
+    labels = [
+        _lower_first(figures[i].label).replace(": good or better", " rated good or better")
+        for s in finding.supporting
+        if s.signal == signal
+        for i in s.figure_ids
+        if i in figures
+        and not STATISTICS_WORDS.search(figures[i].label)
+        and not _TREND_LABEL.fullmatch(figures[i].label)
+    ]
     labels = list(dict.fromkeys(labels))[:3]
     return _and(labels) if labels else "the measures behind this reading"
 
@@ -529,10 +576,10 @@ def _write(finding: _Finding, *, rank: int, findings: Findings, config: Config) 
     changes = [_change_words(f) for f in finding.changes]
     cited = {i for s in finding.supporting for i in s.figure_ids}
     evidence = [_linked(s, by_id) for s in finding.supporting]
-    evidence += [full for f, (full, _) in zip(finding.changes, changes, strict=True)
-                 if f.id not in cited]  # fmt: skip
-    ids = [*(i for s in finding.supporting for i in s.figure_ids),
-           *(f.id for f in finding.changes)]  # fmt: skip
+    evidence += [
+        full for f, (full, _) in zip(finding.changes, changes, strict=True) if f.id not in cited
+    ]
+    ids = [*(i for s in finding.supporting for i in s.figure_ids), *(f.id for f in finding.changes)]
     evidence_text = ". ".join(e.rstrip(".") for e in evidence) + "."
     if a is None:
         (f,) = finding.changes
@@ -543,8 +590,9 @@ def _write(finding: _Finding, *, rank: int, findings: Findings, config: Config) 
         action = t["action_change_adverse" if adverse else "action_change_favourable"].format(
             change_short=_lower_first(short), horizon=horizon
         )
-        return _message(rank, text, evidence_text, meaning, action, None, ids, "change",
-                        finding.tier, t)  # fmt: skip
+        return _message(
+            rank, text, evidence_text, meaning, action, None, ids, "change", finding.tier, t
+        )
     children = t["for_children"].get(
         a.theme, f"practice in {_lower_first(a.label)} serves children well"
     )
@@ -552,13 +600,25 @@ def _write(finding: _Finding, *, rank: int, findings: Findings, config: Config) 
     positive_sources = _and(SOURCE_LABELS[s.source] for s in a.positive) if a.positive else ""
     # the finding names the changes that go its way; the others are in its evidence
     way = "improving" if a.status == "corroborated_strength" or not a.negative else "declining"
-    suffix = "".join(f", and {_lower_first(short)}"
-                     for f, (_, short) in zip(finding.changes, changes, strict=True)
-                     if f.direction == way)  # fmt: skip
-    why = (f"{positive_sources} read it as positive but {negative_sources} as negative"
-           if a.status == "mixed" else "")  # fmt: skip
-    values = dict(label=a.label, theme=_lower_first(a.label), children=children, why=why,
-                  horizon=horizon, disagreement=a.disagreement, period=findings.period.label)  # fmt: skip
+    suffix = "".join(
+        f", and {_lower_first(short)}"
+        for f, (_, short) in zip(finding.changes, changes, strict=True)
+        if f.direction == way
+    )
+    why = (
+        f"{positive_sources} read it as positive but {negative_sources} as negative"
+        if a.status == "mixed"
+        else ""
+    )
+    values = dict(
+        label=a.label,
+        theme=_lower_first(a.label),
+        children=children,
+        why=why,
+        horizon=horizon,
+        disagreement=a.disagreement,
+        period=findings.period.label,
+    )
     if a.status == "corroborated_concern":
         text = t["message_concern"].format(sources=negative_sources, change=suffix, **values)
         meaning = t["meaning_concern"].format(**values)
@@ -570,8 +630,11 @@ def _write(finding: _Finding, *, rank: int, findings: Findings, config: Config) 
         meaning = t["meaning_mixed"].format(**values)
         action = t["action_mixed"].format(**values)
     elif finding.adverse and not a.negative:  # read as a strength, yet a measure fell
-        short = _and(_lower_first(s) for f, (_, s) in zip(finding.changes, changes, strict=True)
-                     if f.direction == "declining")  # fmt: skip
+        short = _and(
+            _lower_first(s)
+            for f, (_, s) in zip(finding.changes, changes, strict=True)
+            if f.direction == "declining"
+        )
         text = t["message_strength_challenged"].format(
             sources=positive_sources, change=short, **values
         )
@@ -600,22 +663,31 @@ def _write(finding: _Finding, *, rank: int, findings: Findings, config: Config) 
     kind = KINDS[a.status]
     if finding.adverse and a.status != "corroborated_concern":
         kind = f"{kind} and {KINDS['change']}"
-    return _message(rank, text, evidence_text, meaning, action, a.theme, ids, kind,
-                    finding.tier, t)  # fmt: skip
+    return _message(rank, text, evidence_text, meaning, action, a.theme, ids, kind, finding.tier, t)
 
 
 def _message(rank, text, evidence, meaning, action, theme, ids, kind, tier, t) -> KeyMessage:
     def clean(words: str) -> str:
         return check_honesty(" ".join(words.split()))
 
-    return KeyMessage(rank=rank, text=clean(text), evidence=clean(evidence),
-                      meaning=clean(meaning), action=clean(action), owner=t["owner_slot"],
-                      due=t["due_slot"], theme=theme, figure_ids=tuple(dict.fromkeys(ids)),
-                      kind=KINDS.get(kind, kind), tier=tier)  # fmt: skip
+    return KeyMessage(
+        rank=rank,
+        text=clean(text),
+        evidence=clean(evidence),
+        meaning=clean(meaning),
+        action=clean(action),
+        owner=t["owner_slot"],
+        due=t["due_slot"],
+        theme=theme,
+        figure_ids=tuple(dict.fromkeys(ids)),
+        kind=KINDS.get(kind, kind),
+        tier=tier,
+    )
 
 
-def key_messages(findings: Findings, *, config: Config,
-                 most: int = KEY_MESSAGES_MOST) -> list[KeyMessage]:  # fmt: skip
+def key_messages(
+    findings: Findings, *, config: Config, most: int = KEY_MESSAGES_MOST
+) -> list[KeyMessage]:
     """The front page's key messages, ranked by weight of evidence.
 
     Each theme with a reading is a candidate, carrying the significant changes among the Figures
@@ -644,8 +716,17 @@ def recommendations(findings: Findings, *, config: Config) -> list[Recommendatio
     out = []
     for rank, c in enumerate(chosen, 1):
         m = _write(c, rank=rank, findings=findings, config=config)
-        out.append(Recommendation(rank=rank, text=m.action, evidence=m.evidence, owner=m.owner,
-                                  due=m.due, theme=m.theme, figure_ids=m.figure_ids))  # fmt: skip
+        out.append(
+            Recommendation(
+                rank=rank,
+                text=m.action,
+                evidence=m.evidence,
+                owner=m.owner,
+                due=m.due,
+                theme=m.theme,
+                figure_ids=m.figure_ids,
+            )
+        )
     return out
 
 
@@ -682,8 +763,9 @@ def changes_paragraph(findings: Findings, *, config: Config) -> str:
     changes = [_change_words(f)[0] for f in significant_changes(findings)]
     if not changes:
         return t["changes_none"].format(period=findings.period.label)
-    return check_honesty(t["changes"].format(period=findings.period.label,
-                                             changes="; ".join(changes)))  # fmt: skip
+    return check_honesty(
+        t["changes"].format(period=findings.period.label, changes="; ".join(changes))
+    )
 
 
 def themes_to_watch(findings: Findings, *, config: Config) -> str:
@@ -692,19 +774,30 @@ def themes_to_watch(findings: Findings, *, config: Config) -> str:
     A corroborated strength, or a single source's positive reading, is never listed.
     """
     t = templates(config)
-    watch = [a for a in candidate_audit_themes(list(findings.assessments))
-             if a.status != "single_source" or a.negative]  # fmt: skip
+    watch = [
+        a
+        for a in candidate_audit_themes(list(findings.assessments))
+        if a.status != "single_source" or a.negative
+    ]
     if not watch:
         return t["watch_none"]
-    return check_honesty(" ".join(t["watch"].format(
-        themes="; ".join(f"{a.label} ({a.status_label})" for a in watch)).split()))  # fmt: skip
+    return check_honesty(
+        " ".join(
+            t["watch"]
+            .format(themes="; ".join(f"{a.label} ({a.status_label})" for a in watch))
+            .split()
+        )
+    )
 
 
 def statistics_figures(figures: Iterable[Figure]) -> list[Figure]:
     """The Figures that are statistics rather than counts or shares (a label naming kappa,
     tau-b, ...; a trend's rank correlation): the methods appendix shows them, not the body."""
-    return [f for f in figures
-            if STATISTICS_WORDS.search(f.label) or (f.comparison or {}).get("kind") == "trend"]  # fmt: skip
+    return [
+        f
+        for f in figures
+        if STATISTICS_WORDS.search(f.label) or (f.comparison or {}).get("kind") == "trend"
+    ]
 
 
 def reader_text_problems(text: str) -> list[str]:
@@ -722,5 +815,8 @@ def reader_text_problems(text: str) -> list[str]:
         "float artefact": r"\b\d+\.\d{4,}\b|\b\d(?:\.\d+)?e[-+]\d+\b|\b\d{3,}\.0\b(?!\.)",
         "year with a separator": r"\b2,0\d\d\b",
     }
-    return [f"{what}: {m.group(0)!r}" for what, pattern in checks.items()
-            for m in re.finditer(pattern, words)]  # fmt: skip
+    return [
+        f"{what}: {m.group(0)!r}"
+        for what, pattern in checks.items()
+        for m in re.finditer(pattern, words)
+    ]

@@ -76,8 +76,9 @@ class _Words:
         "down") and its meaning ("an improvement", "a concern") named apart."""
         fig = self.figure(fig)
         if fig.suppressed:
-            return (f"{fig.label}: withheld, as it rests on fewer than {self.rule.max_count + 1} "
-                    "cases.")  # fmt: skip
+            return (
+                f"{fig.label}: withheld, as it rests on fewer than {self.rule.max_count + 1} cases."
+            )
         if not fig.denominator:
             return f"{fig.label}: no cases in the period."
         comp = fig.comparison or {}
@@ -99,8 +100,7 @@ class _Words:
             change = "broadly stable on the previous period" + (f" (was {was})" if was else "")
         else:
             change = "too few in one of the periods to judge a change"
-        return (f"{fig.text} {what} (95% interval {fig.ci_low:.0%} to {fig.ci_high:.0%}): "
-                f"{change}.")  # fmt: skip
+        return f"{fig.text} {what} (95% interval {fig.ci_low:.0%} to {fig.ci_high:.0%}): {change}."
 
     def count(self, fig: Figure, what: str) -> str:
         """A count against its comparison periods; a significant movement is named with its
@@ -109,33 +109,47 @@ class _Words:
         if not comp:
             return f"{self.n(fig.value).capitalize()} {what}."
         change = {"increase": "significantly more than", "decrease": "significantly fewer than"}
-        others = "".join(f"; {self.n(o['value'])} in the {o['label']}"
-                         for o in comp.get("others", []))  # fmt: skip
+        others = "".join(
+            f"; {self.n(o['value'])} in the {o['label']}" for o in comp.get("others", [])
+        )
         movement = count_movement(fig)
         said = f" ({movement})" if comp["change"] in change else ""
-        return (f"{self.n(fig.value).capitalize()} {what}, "
-                f"{change.get(comp['change'], 'broadly the same as')} the {self.n(comp['value'])} "
-                f"in the {comp['label']}{said}{others}.")  # fmt: skip
+        return (
+            f"{self.n(fig.value).capitalize()} {what}, "
+            f"{change.get(comp['change'], 'broadly the same as')} the {self.n(comp['value'])} "
+            f"in the {comp['label']}{said}{others}."
+        )
 
     def reason(self, fig: Figure) -> str:
         comp = fig.comparison or {}
-        parts = [f"{self.n(c['value'])} in the {c['label']} ({c['period']})"
-                 for c in [comp, *comp.get("others", [])] if c]  # fmt: skip
+        parts = [
+            f"{self.n(c['value'])} in the {c['label']} ({c['period']})"
+            for c in [comp, *comp.get("others", [])]
+            if c
+        ]
         base = self.n(fig.value)
         return f"{base}, against " + " and ".join(parts) if parts else base
 
 
 def _rising(figs: dict[str, Figure], prefix: str) -> list[Figure]:
-    return [f for i, f in figs.items()
-            if i.startswith(prefix) and (f.comparison or {}).get("change") == "increase"]  # fmt: skip
+    return [
+        f
+        for i, f in figs.items()
+        if i.startswith(prefix) and (f.comparison or {}).get("change") == "increase"
+    ]
 
 
 def _by_id(figures: Iterable[Figure]) -> dict[str, Figure]:
     return {f.id: f for f in figures}
 
 
-def complaints_reading(figures: Iterable[Figure], *, coverage: VoiceCoverage, config: Config,
-                       audience: str = "internal") -> str:  # fmt: skip
+def complaints_reading(
+    figures: Iterable[Figure],
+    *,
+    coverage: VoiceCoverage,
+    config: Config,
+    audience: str = "internal",
+) -> str:
     """Plain-English reading of the period's complaints and compliments Figures.
 
     Args:
@@ -149,31 +163,44 @@ def complaints_reading(figures: Iterable[Figure], *, coverage: VoiceCoverage, co
         return "No complaints log covers this period."
     w = _Words(config, audience)
     figs = _by_id(figures)
-    parts = [w.count(figs["complaints.count"], "complaints were received"),
-             w.count(figs["compliments.count"], "compliments were received")]  # fmt: skip
+    parts = [
+        w.count(figs["complaints.count"], "complaints were received"),
+        w.count(figs["compliments.count"], "compliments were received"),
+    ]
     rate = figs.get("complaints.per_100_open")
     if rate is not None and not w.figure(rate).suppressed and not is_small(rate.numerator, w.rule):
         parts.append(f"That is {rate.value:.1f} complaints per 100 children with an open case.")
     stage1 = figs["complaints.stage1.within_timescale"]
     parts.append(w.share(stage1, "of stage 1 complaints were answered within timescale"))
     if stage1.denominator and not w.figure(stage1).suppressed:
-        parts.append("The share counts the stage 1 complaints received in the period that were "
-                     "answered, or are unanswered and already past their timescale at the extract "
-                     "date; those still within it are left out.")  # fmt: skip
-    parts.append(w.share(figs["complaints.upheld"],
-                         "of the complaints concluded were upheld in full or in part"))  # fmt: skip
+        parts.append(
+            "The share counts the stage 1 complaints received in the period that were "
+            "answered, or are unanswered and already past their timescale at the extract "
+            "date; those still within it are left out."
+        )
+    parts.append(
+        w.share(
+            figs["complaints.upheld"], "of the complaints concluded were upheld in full or in part"
+        )
+    )
     rising = _rising(figs, "complaints.category.")
     if rising:
-        parts.append("Complaints rose significantly about " + "; ".join(
-            f"{f.label.lower().removeprefix('complaints about ')} ({w.reason(f)})" for f in rising
-        ) + ".")  # fmt: skip
+        parts.append(
+            "Complaints rose significantly about "
+            + "; ".join(
+                f"{f.label.lower().removeprefix('complaints about ')} ({w.reason(f)})"
+                for f in rising
+            )
+            + "."
+        )
     else:
         parts.append("No category of complaint rose significantly.")
     return " ".join(parts)
 
 
-def feedback_reading(figures: Iterable[Figure], *, config: Config,
-                     audience: str = "internal") -> str:  # fmt: skip
+def feedback_reading(
+    figures: Iterable[Figure], *, config: Config, audience: str = "internal"
+) -> str:
     """Plain-English reading of the period's feedback Figures, children's views first.
 
     Args:
@@ -192,17 +219,29 @@ def feedback_reading(figures: Iterable[Figure], *, config: Config,
         if fig is not None and fig.denominator:
             parts.append(w.share(fig, f"of answers from {label.lower()} were positive"))
     std = voice_standards(config)
-    below = [t for t in config.themes
-             if (f := figs.get(f"feedback.theme.{t}.positive")) is not None
-             and f.denominator >= std.min_n and f.ci_high < std.feedback_aspiration]  # fmt: skip
+    below = [
+        t
+        for t in config.themes
+        if (f := figs.get(f"feedback.theme.{t}.positive")) is not None
+        and f.denominator >= std.min_n
+        and f.ci_high < std.feedback_aspiration
+    ]
     if below:
-        parts.append(f"Clearly below the {std.feedback_aspiration:.0%} aspiration: " + ", ".join(
-            config.themes[t].label.lower() for t in below) + ".")  # fmt: skip
+        parts.append(
+            f"Clearly below the {std.feedback_aspiration:.0%} aspiration: "
+            + ", ".join(config.themes[t].label.lower() for t in below)
+            + "."
+        )
     return " ".join(parts)
 
 
-def escalations_reading(figures: Iterable[Figure], *, coverage: VoiceCoverage, config: Config,
-                        audience: str = "internal") -> str:  # fmt: skip
+def escalations_reading(
+    figures: Iterable[Figure],
+    *,
+    coverage: VoiceCoverage,
+    config: Config,
+    audience: str = "internal",
+) -> str:
     """Plain-English reading of the period's escalation Figures.
 
     Args:
@@ -218,21 +257,33 @@ def escalations_reading(figures: Iterable[Figure], *, coverage: VoiceCoverage, c
     figs = _by_id(figures)
     limit = config.timescales.escalation_resolution_working_days
     parts = [w.count(figs["escalations.count"], "practice alerts and disputes were raised")]
-    parts.append(w.share(figs["escalations.resolved_within_timescale"],
-                         f"of those resolved were resolved within {limit} working days"))  # fmt: skip
+    parts.append(
+        w.share(
+            figs["escalations.resolved_within_timescale"],
+            f"of those resolved were resolved within {limit} working days",
+        )
+    )
     past = figs["escalations.open_past_timescale"]
-    parts.append(f"At the period end {w.n(past.value)} of {w.n(past.denominator)} open alerts had "
-                 f"been open longer than {limit} working days.")  # fmt: skip
+    parts.append(
+        f"At the period end {w.n(past.value)} of {w.n(past.denominator)} open alerts had "
+        f"been open longer than {limit} working days."
+    )
     rising = _rising(figs, "escalations.category.")
     if rising:
-        parts.append("Alerts rose significantly about " + "; ".join(
-            f"{f.label.lower().removeprefix('alerts raised about ')} ({w.reason(f)})"
-            for f in rising) + ".")  # fmt: skip
+        parts.append(
+            "Alerts rose significantly about "
+            + "; ".join(
+                f"{f.label.lower().removeprefix('alerts raised about ')} ({w.reason(f)})"
+                for f in rising
+            )
+            + "."
+        )
     return " ".join(parts)
 
 
-def signals_table(signals: Iterable[Signal], *, config: Config,
-                  audience: str = "internal") -> pd.DataFrame:  # fmt: skip
+def signals_table(
+    signals: Iterable[Signal], *, config: Config, audience: str = "internal"
+) -> pd.DataFrame:
     """The voice signals as a table: theme, source, signal, reason.
 
     The reasons quote counts, so for the public audience they are replaced by the Figure ids the
@@ -244,7 +295,13 @@ def signals_table(signals: Iterable[Signal], *, config: Config,
         audience: ``internal``, ``leadership`` or ``public``.
     """
     public = check_audience(audience) == "public"
-    rows = [{"theme": config.themes[sg.theme].label, "source": sg.source, "signal": sg.signal,
-             "reason": ("see " + ", ".join(sg.figure_ids)) if public else sg.reason}
-            for sg in signals]  # fmt: skip
+    rows = [
+        {
+            "theme": config.themes[sg.theme].label,
+            "source": sg.source,
+            "signal": sg.signal,
+            "reason": ("see " + ", ".join(sg.figure_ids)) if public else sg.reason,
+        }
+        for sg in signals
+    ]
     return pd.DataFrame(rows, columns=["theme", "source", "signal", "reason"])

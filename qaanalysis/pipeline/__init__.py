@@ -149,10 +149,16 @@ def _execute(notebook: Path, target: Path, parameters: dict, kernel: str, timeou
     import papermill as pm
 
     pm.execute_notebook(
-        str(notebook), str(target), parameters=parameters, kernel_name=kernel,
-        cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout, language="python",
+        str(notebook),
+        str(target),
+        parameters=parameters,
+        kernel_name=kernel,
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        execution_timeout=timeout,
+        language="python",
         kernel_manager_class=quiet_kernel_manager(),
-    )  # fmt: skip
+    )
     return target
 
 
@@ -164,9 +170,10 @@ def _failure_message(name: str, exc: Exception, executed: Path) -> str:
         if executed.is_file():  # papermill inserts a parameters cell: count cells as written
             nb = nbformat.read(executed, as_version=4)
             injected = [
-                i for i, c in enumerate(nb.cells)
+                i
+                for i, c in enumerate(nb.cells)
                 if "injected-parameters" in c.get("metadata", {}).get("tags", [])
-            ]  # fmt: skip
+            ]
             cell -= sum(1 for i in injected if i < exc.cell_index)
         return f"notebook {name} failed at cell {cell}: {exc.ename}: {exc.evalue}"
     return f"notebook {name} failed: {type(exc).__name__}: {exc}"
@@ -255,23 +262,44 @@ def run_pack(
             clean_stale(final)
             work = make_work_folder(final)
             try:
-                figures = _build(work, notebooks, config=config, config_path=config_path,
-                                 evidence=evidence, period=period, label=parsed.label,
-                                 report=report, audience=audience, handed=handed,
-                                 timeout=timeout, workers=workers, timings=timings,
-                                 started=started, progress=progress)  # fmt: skip
+                figures = _build(
+                    work,
+                    notebooks,
+                    config=config,
+                    config_path=config_path,
+                    evidence=evidence,
+                    period=period,
+                    label=parsed.label,
+                    report=report,
+                    audience=audience,
+                    handed=handed,
+                    timeout=timeout,
+                    workers=workers,
+                    timings=timings,
+                    started=started,
+                    progress=progress,
+                )
                 apply_umask(work)
                 replace_pack(work, final)
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
-            _record(config, out, findings, period=period, report=report, audience=audience,
-                    evidence=evidence, key=key)  # fmt: skip
+            _record(
+                config,
+                out,
+                findings,
+                period=period,
+                report=report,
+                audience=audience,
+                evidence=evidence,
+                key=key,
+            )
     except PackFault as exc:
         raise PackError(str(exc), exc.exit_code) from None
     except history.HistoryError as exc:
-        raise PackError(f"the pack was written but its history was not: {exc}",
-                        exc.exit_code) from None  # fmt: skip
+        raise PackError(
+            f"the pack was written but its history was not: {exc}", exc.exit_code
+        ) from None
     finally:
         if handed is not None:
             handed.unlink(missing_ok=True)  # the findings were for this run only
@@ -279,14 +307,31 @@ def run_pack(
     return PackResult(final, figures, timings)
 
 
-def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, evidence: Evidence,
-           period: str, label: str, report: str, audience: str, handed: Path | None,
-           timeout: int, workers: int | None, timings: dict, started: float, progress
-           ) -> list[dict]:  # fmt: skip
+def _build(
+    work: Path,
+    notebooks: list[Path],
+    *,
+    config: Config,
+    config_path,
+    evidence: Evidence,
+    period: str,
+    label: str,
+    report: str,
+    audience: str,
+    handed: Path | None,
+    timeout: int,
+    workers: int | None,
+    timings: dict,
+    started: float,
+    progress,
+) -> list[dict]:
     """Run the notebooks on the handed findings and write every file of the pack into ``work``."""
     (work / "notebooks").mkdir()
-    parameters = {"config": str(Path(config_path).resolve()), "period": period,
-                  "audience": audience}  # fmt: skip
+    parameters = {
+        "config": str(Path(config_path).resolve()),
+        "period": period,
+        "audience": audience,
+    }
     if handed is not None:
         os.environ[FINDINGS_ENV] = str(handed)  # the kernels inherit it
     else:  # cache off: each notebook computes its own section
@@ -300,8 +345,9 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
     def run(notebook: Path) -> Path:
         progress.notebook_started(notebook.name)
         try:
-            done = _execute(notebook, work / "notebooks" / notebook.name, parameters, kernel,
-                            timeout)  # fmt: skip
+            done = _execute(
+                notebook, work / "notebooks" / notebook.name, parameters, kernel, timeout
+            )
         except BaseException:
             progress.notebook_finished(notebook.name, ok=False)
             raise
@@ -342,51 +388,96 @@ def _build(work: Path, notebooks: list[Path], *, config: Config, config_path, ev
     )
     template = config.path(config.word_template) if config.word_template else None
     try:
-        render_docx(ordered, title=title, subtitle=subtitle, template=template,
-                    authority=config.authority.name, period=period,
-                    issued=evidence.extract_date, figures=figures).save(work / "report.docx")  # fmt: skip
+        render_docx(
+            ordered,
+            title=title,
+            subtitle=subtitle,
+            template=template,
+            authority=config.authority.name,
+            period=period,
+            issued=evidence.extract_date,
+            figures=figures,
+        ).save(work / "report.docx")
     except TemplateError as exc:
         raise PackError(str(exc), 2) from None
-    write_xlsx(work / "tables.xlsx", tables_of(nodes), figures, title=title,
-               authority=config.authority.name, period=period,
-               issued=evidence.extract_date)  # fmt: skip
-    (work / "figures.json").write_text(json.dumps(figures, indent=1, sort_keys=True),
-                                       encoding="utf-8")  # fmt: skip
+    write_xlsx(
+        work / "tables.xlsx",
+        tables_of(nodes),
+        figures,
+        title=title,
+        authority=config.authority.name,
+        period=period,
+        issued=evidence.extract_date,
+    )
+    (work / "figures.json").write_text(
+        json.dumps(figures, indent=1, sort_keys=True), encoding="utf-8"
+    )
     if audience == "internal":
         write_csv(evidence.report.rejected_rows, work / "rejected_rows.csv")
     timings["render_s"] = round(time.perf_counter() - t0, 3)
     timings["total_s"] = round(time.perf_counter() - started, 3)
-    manifest = _manifest(config, evidence, period=period, report=report, audience=audience,
-                         notebooks=notebooks, timings=timings, kernel=kernel)  # fmt: skip
+    manifest = _manifest(
+        config,
+        evidence,
+        period=period,
+        report=report,
+        audience=audience,
+        notebooks=notebooks,
+        timings=timings,
+        kernel=kernel,
+    )
     (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return figures
 
 
-def _record(config: Config, out: Path, findings, *, period: str, report: str, audience: str,
-            evidence: Evidence, key: str) -> None:  # fmt: skip
+def _record(
+    config: Config,
+    out: Path,
+    findings,
+    *,
+    period: str,
+    report: str,
+    audience: str,
+    evidence: Evidence,
+    key: str,
+) -> None:
     """Add the pack to the authority's history (``history.sqlite`` beside its packs): every
     Figure computed (shown or not), the theme statuses, the key messages and recommendations."""
     own = findings[report].items
     messages = [
         history.MessageRow(
-            kind, int(row["rank"]), row["text"], evidence=row.get("evidence"),
-            meaning=row.get("meaning"), action=row.get("action"), owner=row.get("owner"),
-            due=_date_or_none(row.get("due")), theme=row.get("theme"),
+            kind,
+            int(row["rank"]),
+            row["text"],
+            evidence=row.get("evidence"),
+            meaning=row.get("meaning"),
+            action=row.get("action"),
+            owner=row.get("owner"),
+            due=_date_or_none(row.get("due")),
+            theme=row.get("theme"),
             figure_ids=tuple(i for i in str(row.get("figure_ids") or "").split(", ") if i),
         )
-        for kind, item in (("key_message", "key_messages_table"),
-                           ("recommendation", "recommendations_table"))
+        for kind, item in (
+            ("key_message", "key_messages_table"),
+            ("recommendation", "recommendations_table"),
+        )
         if item in own
         for row in own[item].frame.to_dict("records")
-    ]  # fmt: skip
+    ]
     history.record_run(
         history.history_path(config, out),
-        run=history.RunInfo(period, report, audience, extract_date=evidence.extract_date,
-                            package_version=_version(), inputs_digest=key),
+        run=history.RunInfo(
+            period,
+            report,
+            audience,
+            extract_date=evidence.extract_date,
+            package_version=_version(),
+            inputs_digest=key,
+        ),
         figures=list(findings.figures),
         themes=[history.ThemeRow.of(a) for a in findings.assessments],
         messages=messages,
-    )  # fmt: skip
+    )
 
 
 def _date_or_none(value):
@@ -403,8 +494,9 @@ def _without_paths(executed: Path) -> None:
     notebook = nbformat.read(executed, as_version=4)
     for cell in notebook.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell.source = re.sub(r'config = "([^"]*)"',
-                                 lambda m: f'config = "{Path(m[1]).name}"', cell.source)  # fmt: skip
+            cell.source = re.sub(
+                r'config = "([^"]*)"', lambda m: f'config = "{Path(m[1]).name}"', cell.source
+            )
     papermill = notebook.metadata.get("papermill", {})
     for key in ("input_path", "output_path"):
         papermill.pop(key, None)
@@ -420,8 +512,17 @@ def _version() -> str:
         return "unknown"
 
 
-def _manifest(config: Config, evidence: Evidence, *, period: str, report: str, audience: str,
-              notebooks: list[Path], timings: dict, kernel: str) -> dict:  # fmt: skip
+def _manifest(
+    config: Config,
+    evidence: Evidence,
+    *,
+    period: str,
+    report: str,
+    audience: str,
+    notebooks: list[Path],
+    timings: dict,
+    kernel: str,
+) -> dict:
     load = evidence.report
     return {
         "authority": config.authority.model_dump(),
@@ -450,7 +551,7 @@ def _manifest(config: Config, evidence: Evidence, *, period: str, report: str, a
             }
             for file, sha in load.file_hashes.items()
             if not any(file in r.files for r in load.sources.values())
-        ],  # fmt: skip
+        ],
         "row_accounting": {
             name: {
                 "rows_read": r.rows_read,
@@ -459,7 +560,7 @@ def _manifest(config: Config, evidence: Evidence, *, period: str, report: str, a
                 "values_blanked": len(r.warnings),
             }
             for name, r in load.sources.items()
-        },  # fmt: skip
+        },
         "versions": manifest_versions(),
         "timings": timings,
     }

@@ -117,8 +117,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(final: Path, *, now: float | None = None, max_age_s: float = STALE_AFTER_SECONDS
-                ) -> list[Path]:  # fmt: skip
+def clean_stale(
+    final: Path, *, now: float | None = None, max_age_s: float = STALE_AFTER_SECONDS
+) -> list[Path]:
     """Remove the folders a killed run left beside the pack; call it while holding ``pack_lock``.
 
     Stale are: work folders ``.<name>.work-<pid>-*`` and earlier packs moved aside

@@ -55,9 +55,15 @@ class Progress:
             between events.
     """
 
-    def __init__(self, *, stream: TextIO | None = None, quiet: bool = False,
-                 interactive: bool | None = None, clock: Callable[[], float] = time.monotonic,
-                 refresh: float | None = REFRESH_SECONDS) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        stream: TextIO | None = None,
+        quiet: bool = False,
+        interactive: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        refresh: float | None = REFRESH_SECONDS,
+    ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
         if interactive is None:

@@ -214,8 +214,14 @@ def evidence_appendix_html(figures: list[dict]) -> str:
     )
 
 
-def render_html(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: str, subtitle: str,
-                audience: str, figures: list[dict]) -> str:  # fmt: skip
+def render_html(
+    notebooks: list[tuple[str, nbformat.NotebookNode]],
+    *,
+    title: str,
+    subtitle: str,
+    audience: str,
+    figures: list[dict],
+) -> str:
     """One self-contained HTML page: a section per notebook, then the evidence appendix.
 
     Built from the notebooks' recorded content (``collect.blocks``), with every value escaped;
@@ -279,8 +285,9 @@ def _add_inline(paragraph, text: str, refs: dict[str, int] | None = None) -> Non
     """Markdown bold and italic as Word runs; a Figure link as its text with a numbered reference
     to the evidence appendix ("56% (61 of 108) (F3)"), or the text alone when it has none."""
     refs = refs or {}
-    text = _LINK.sub(lambda m: f"{m[1]} (F{refs[m[2]]})" if m[2] in refs else m[1],
-                     clean_text(text))  # fmt: skip
+    text = _LINK.sub(
+        lambda m: f"{m[1]} (F{refs[m[2]]})" if m[2] in refs else m[1], clean_text(text)
+    )
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
     for part in _EMPHASIS.split(text):
         if not part:
@@ -374,10 +381,12 @@ def _word_table(document, header: list[str], rows: list[list[str]]) -> None:
 def _frame_rows(frame: pd.DataFrame, percent_columns: list[str]) -> list[list[str]]:
     percent = set(percent_columns)
     return [
-        [display_value(v, column=c, percent=c in percent) for c, v in zip(frame.columns, record,
-                                                                          strict=True)]
+        [
+            display_value(v, column=c, percent=c in percent)
+            for c, v in zip(frame.columns, record, strict=True)
+        ]
         for record in frame.itertuples(index=False)
-    ]  # fmt: skip
+    ]
 
 
 def check_template(document, template: Path | str) -> None:
@@ -438,8 +447,15 @@ def _house_layout(document, *, page: bool) -> None:
         note.paragraph_format.space_after = Pt(10)
 
 
-def _properties(document, *, title: str, authority: str | None, period: str | None,
-                keywords: str, when: dt.datetime) -> None:  # fmt: skip
+def _properties(
+    document,
+    *,
+    title: str,
+    authority: str | None,
+    period: str | None,
+    keywords: str,
+    when: dt.datetime,
+) -> None:
     props = document.core_properties
     props.title = clean_text(title)
     props.author = clean_text(authority or "")
@@ -467,11 +483,18 @@ def save_docx(document, path: str | Path) -> None:
     Path(path).write_bytes(_fixed_zip(buffer.getvalue(), when.replace(tzinfo=None)))
 
 
-def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: str, subtitle: str,
-                template: Path | None = None, authority: str | None = None,
-                period: str | None = None, issued: dt.date | dt.datetime | None = None,
-                keywords: str = "children's services; quality assurance; performance",
-                figures: list[dict] | None = None) -> Document:  # fmt: skip
+def render_docx(
+    notebooks: list[tuple[str, nbformat.NotebookNode]],
+    *,
+    title: str,
+    subtitle: str,
+    template: Path | None = None,
+    authority: str | None = None,
+    period: str | None = None,
+    issued: dt.date | dt.datetime | None = None,
+    keywords: str = "children's services; quality assurance; performance",
+    figures: list[dict] | None = None,
+) -> Document:
     """The editable Word draft: the same narrative, real Word tables, charts with alt text.
 
     The draft is A4 portrait with 2 cm margins (an authority template keeps its own page
@@ -500,8 +523,14 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
     if template:
         check_template(document, template)
     _house_layout(document, page=template is None)
-    _properties(document, title=title, authority=authority, period=period, keywords=keywords,
-                when=_when(issued))  # fmt: skip
+    _properties(
+        document,
+        title=title,
+        authority=authority,
+        period=period,
+        keywords=keywords,
+        when=_when(issued),
+    )
     _heading(document, title, 0)
     intro = document.add_paragraph(clean_text(subtitle))
     intro.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -512,8 +541,11 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
             elif block.kind == "table":
                 _caption(document, block.meta.get("title", ""))
                 frame = block.content
-                _word_table(document, [heading(c) for c in frame.columns],
-                            _frame_rows(frame, block.meta.get("percent_columns", [])))  # fmt: skip
+                _word_table(
+                    document,
+                    [heading(c) for c in frame.columns],
+                    _frame_rows(frame, block.meta.get("percent_columns", [])),
+                )
                 if block.meta.get("note"):
                     document.add_paragraph(clean_text(block.meta["note"]), style=NOTE_STYLE)
             elif block.kind == "figures":
@@ -527,8 +559,9 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
             elif block.kind == "image":
                 data = re.sub(r"\s+", "", "".join(block.content))
                 if not _BASE64.match(data):
-                    document.add_paragraph("[Chart not shown: its image data was not valid.]",
-                                           style=NOTE_STYLE)  # fmt: skip
+                    document.add_paragraph(
+                        "[Chart not shown: its image data was not valid.]", style=NOTE_STYLE
+                    )
                     continue
                 run = document.add_paragraph().add_run()
                 picture = run.add_picture(io.BytesIO(base64.b64decode(data)), width=Cm(16))
@@ -539,8 +572,9 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
         rows = []
         for f in figures:
             fig = _figure(f)
-            rows.append([f"F{refs[f['id']]}", fig.label, format_value(fig), _interval(fig),
-                         _change(fig)])  # fmt: skip
+            rows.append(
+                [f"F{refs[f['id']]}", fig.label, format_value(fig), _interval(fig), _change(fig)]
+            )
         _caption(document, "Figures of this report, numbered as the text cites them")
         _word_table(document, ["Ref", "Measure", "Value", "95% interval", "Change"], rows)
     document.save = functools.partial(save_docx, document)  # reruns give identical bytes
@@ -551,9 +585,16 @@ def render_docx(notebooks: list[tuple[str, nbformat.NotebookNode]], *, title: st
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="EEF3F8")
-FORMATS = {"percent": "0%", "count": "#,##0", "number": "#,##0.0#", "date": "dd/mm/yyyy",
-           "month": "mmm yyyy", "datetime": "dd/mm/yyyy hh:mm", "year": "0",
-           "p_value": "0.000"}  # fmt: skip
+FORMATS = {
+    "percent": "0%",
+    "count": "#,##0",
+    "number": "#,##0.0#",
+    "date": "dd/mm/yyyy",
+    "month": "mmm yyyy",
+    "datetime": "dd/mm/yyyy hh:mm",
+    "year": "0",
+    "p_value": "0.000",
+}
 
 
 def _cell_value(value, *, column: str, percent: bool) -> tuple[object, str | None, str]:
@@ -623,10 +664,27 @@ def _grid(sheet, header: list[str], rows: list[list[tuple[object, str | None, st
 
 
 def _figure_rows(figures: list[dict]) -> tuple[list[str], list[list[tuple]]]:
-    header = ["ID", "Measure", "Value", "Shown as", "Number", "Out of", "95% interval low",
-              "95% interval high", "Unit", "Period", "Compared with", "Comparison period",
-              "Comparison value", "Direction", "Significant", "Source", "Theme", "Suppressed",
-              "Note"]  # fmt: skip
+    header = [
+        "ID",
+        "Measure",
+        "Value",
+        "Shown as",
+        "Number",
+        "Out of",
+        "95% interval low",
+        "95% interval high",
+        "Unit",
+        "Period",
+        "Compared with",
+        "Comparison period",
+        "Comparison value",
+        "Direction",
+        "Significant",
+        "Source",
+        "Theme",
+        "Suppressed",
+        "Note",
+    ]
     rows = []
     for f in figures:
         percent = f.get("unit") == "percent"
@@ -638,17 +696,29 @@ def _figure_rows(figures: list[dict]) -> tuple[list[str], list[list[tuple]]]:
         def text(value):
             return _cell_value("" if value is None else str(value), column="", percent=False)
 
-        rows.append([
-            text(f.get("id")), text(f.get("label")), number(f.get("value")),
-            text(format_value(_figure(f))), number(f.get("numerator"), False),
-            number(f.get("denominator"), False), number(f.get("ci_low")), number(f.get("ci_high")),
-            text(f.get("unit")), text(f.get("period")), text(comp.get("label")),
-            text(comp.get("period")), number(comp.get("value")),
-            text((f.get("direction") or "").replace("_", " ")),
-            _cell_value(bool(f.get("significant")), column="", percent=False),
-            text(f.get("source")), text(f.get("theme")),
-            _cell_value(bool(f.get("suppressed")), column="", percent=False), text(f.get("note")),
-        ])  # fmt: skip
+        rows.append(
+            [
+                text(f.get("id")),
+                text(f.get("label")),
+                number(f.get("value")),
+                text(format_value(_figure(f))),
+                number(f.get("numerator"), False),
+                number(f.get("denominator"), False),
+                number(f.get("ci_low")),
+                number(f.get("ci_high")),
+                text(f.get("unit")),
+                text(f.get("period")),
+                text(comp.get("label")),
+                text(comp.get("period")),
+                number(comp.get("value")),
+                text((f.get("direction") or "").replace("_", " ")),
+                _cell_value(bool(f.get("significant")), column="", percent=False),
+                text(f.get("source")),
+                text(f.get("theme")),
+                _cell_value(bool(f.get("suppressed")), column="", percent=False),
+                text(f.get("note")),
+            ]
+        )
     return header, rows
 
 
@@ -668,10 +738,17 @@ def _sheet_namer():
     return name
 
 
-def write_xlsx(path: Path, tables: list[tuple[str, str, pd.DataFrame]], figures: list[dict], *,
-               title: str = "Tables behind the report", authority: str | None = None,
-               period: str | None = None, issued: dt.date | dt.datetime | None = None,
-               percent_columns: dict[str, list[str]] | None = None) -> None:  # fmt: skip
+def write_xlsx(
+    path: Path,
+    tables: list[tuple[str, str, pd.DataFrame]],
+    figures: list[dict],
+    *,
+    title: str = "Tables behind the report",
+    authority: str | None = None,
+    period: str | None = None,
+    issued: dt.date | dt.datetime | None = None,
+    percent_columns: dict[str, list[str]] | None = None,
+) -> None:
     """``tables.xlsx``: a contents sheet, every table on its own sheet, and the Figures.
 
     Each sheet has readable headers, a frozen header row, a filter and fitted column widths;
@@ -701,13 +778,16 @@ def write_xlsx(path: Path, tables: list[tuple[str, str, pd.DataFrame]], figures:
     contents.title = contents_name
     listing = [(sheet, t) for sheet, _, t, _ in named]
     listing.append((figures_name, "Every Figure stated in the report, with its definition"))
-    rows = [[_cell_value(sheet, column="", percent=False), _cell_value(t, column="", percent=False)]
-            for sheet, t in listing]  # fmt: skip
+    rows = [
+        [_cell_value(sheet, column="", percent=False), _cell_value(t, column="", percent=False)]
+        for sheet, t in listing
+    ]
     _grid(contents, ["Sheet", "Table"], rows)
     for i, (sheet, _) in enumerate(listing, start=2):
         cell = contents.cell(row=i, column=1)
-        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!A1",
-                                   tooltip=f"Go to {sheet}")  # fmt: skip
+        cell.hyperlink = Hyperlink(
+            ref=cell.coordinate, location=f"'{sheet}'!A1", tooltip=f"Go to {sheet}"
+        )
         cell.style = "Hyperlink"
     for sheet_name, name, _, frame in named:
         sheet = workbook.create_sheet(sheet_name)
@@ -716,10 +796,12 @@ def write_xlsx(path: Path, tables: list[tuple[str, str, pd.DataFrame]], figures:
         }
         columns = [str(c) for c in frame.columns]
         rows = [
-            [_cell_value(v, column=c, percent=c in percent) for c, v in zip(columns, record,
-                                                                             strict=True)]
+            [
+                _cell_value(v, column=c, percent=c in percent)
+                for c, v in zip(columns, record, strict=True)
+            ]
             for record in frame.itertuples(index=False)
-        ]  # fmt: skip
+        ]
         _grid(sheet, [heading(c) for c in columns], rows)
     header, rows = _figure_rows(figures)
     _grid(workbook.create_sheet(figures_name), header, rows)

@@ -31,8 +31,19 @@ _ISO = re.compile(
 )
 
 # Words shown in capitals in a heading made from a snake_case column name.
-ACRONYMS = {"kpi": "KPI", "id": "ID", "ids": "IDs", "cp": "CP", "cin": "CIN", "iro": "IRO",
-            "spc": "SPC", "la": "LA", "sn": "SN", "nfa": "NFA", "lado": "LADO"}  # fmt: skip
+ACRONYMS = {
+    "kpi": "KPI",
+    "id": "ID",
+    "ids": "IDs",
+    "cp": "CP",
+    "cin": "CIN",
+    "iro": "IRO",
+    "spc": "SPC",
+    "la": "LA",
+    "sn": "SN",
+    "nfa": "NFA",
+    "lado": "LADO",
+}
 # Suffixes of canonical column names and how a heading says them (STYLE.md, Naming).
 SUFFIXES = (
     ("_ci_low", ", 95% interval low"),
@@ -42,8 +53,13 @@ SUFFIXES = (
     ("_working_days", " (working days)"),
     ("_days", " (days)"),
 )
-STANDALONE = {"ci_low": "95% interval low", "ci_high": "95% interval high", "k": "Number",
-              "n": "Out of", "p_value": "p value"}  # fmt: skip
+STANDALONE = {
+    "ci_low": "95% interval low",
+    "ci_high": "95% interval high",
+    "k": "Number",
+    "n": "Out of",
+    "p_value": "p value",
+}
 
 
 def clean_text(value: object) -> str:

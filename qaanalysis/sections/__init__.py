@@ -115,8 +115,9 @@ class Discovery:
         )
 
 
-def _judged_together(evidence: Evidence, period: Period, *, report: str, audience: str
-                     ) -> tuple[dict[str, Section], Discovery]:  # fmt: skip
+def _judged_together(
+    evidence: Evidence, period: Period, *, report: str, audience: str
+) -> tuple[dict[str, Section], Discovery]:
     """Every area of the report, its change and trend tests judged together.
 
     The areas are computed once, noting each distinct test's p-value; the Benjamini-Hochberg
@@ -127,8 +128,10 @@ def _judged_together(evidence: Evidence, period: Period, *, report: str, audienc
     rate = evidence.config.thresholds.significance_alpha
 
     def build() -> dict[str, Section]:
-        return {name: _builder(name)(evidence, period, audience=audience)
-                for name in REPORT_AREAS[report]}  # fmt: skip
+        return {
+            name: _builder(name)(evidence, period, audience=audience)
+            for name in REPORT_AREAS[report]
+        }
 
     with discovery.recording() as tests:
         sections = build()
@@ -152,8 +155,9 @@ def build_area(name: str, evidence: Evidence, period: Period, *, audience: str) 
     return disclose(section, audience=audience, evidence=evidence)
 
 
-def compute_findings(evidence: Evidence, period: Period, *, report: str | None = None,
-                     audience: str = "internal") -> Findings:  # fmt: skip
+def compute_findings(
+    evidence: Evidence, period: Period, *, report: str | None = None, audience: str = "internal"
+) -> Findings:
     """Compute a pack's findings once: every area, the themes, the report's own section.
 
     Args:
@@ -213,8 +217,9 @@ def disclose(section: Section, *, audience: str, evidence: Evidence) -> Section:
     return replace(section, items=items, figures=figures, signals=signals)
 
 
-def disclose_assessments(assessments: tuple[ThemeAssessment, ...], signals: tuple[Signal, ...]
-                         ) -> tuple[ThemeAssessment, ...]:  # fmt: skip
+def disclose_assessments(
+    assessments: tuple[ThemeAssessment, ...], signals: tuple[Signal, ...]
+) -> tuple[ThemeAssessment, ...]:
     """The theme assessments with their Signals replaced by the disclosed ones (same statuses)."""
     disclosed = {(s.theme, s.source): s for s in signals}
     return tuple(

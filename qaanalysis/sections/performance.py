@@ -42,18 +42,31 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     items: dict[str, Item] = {}
 
     items["kpi_availability"] = Table(
-        "kpi_availability", "Annex A KPIs: computed or not, and why",
-        perf.kpi_availability(evidence, period), count_columns=("records", "excluded"))  # fmt: skip
+        "kpi_availability",
+        "Annex A KPIs: computed or not, and why",
+        perf.kpi_availability(evidence, period),
+        count_columns=("records", "excluded"),
+    )
     items["scorecard"] = Table(
-        "scorecard", "Performance scorecard (percentages)",
+        "scorecard",
+        "Performance scorecard (percentages)",
         perf.scorecard(evidence, period, units=PERCENT, **computed),
         count_columns=("numerator", "denominator"),
-        percent_columns=("value", "target", "previous_value", "england", "region",
-                         "statistical_neighbours"),
-        percent_of={"value": "numerator"})  # fmt: skip
+        percent_columns=(
+            "value",
+            "target",
+            "previous_value",
+            "england",
+            "region",
+            "statistical_neighbours",
+        ),
+        percent_of={"value": "numerator"},
+    )
     items["scorecard_numbers"] = Table(
-        "scorecard_numbers", "Performance scorecard (other measures)",
-        perf.scorecard(evidence, period, units=OTHER_UNITS, **computed))  # fmt: skip
+        "scorecard_numbers",
+        "Performance scorecard (other measures)",
+        perf.scorecard(evidence, period, units=OTHER_UNITS, **computed),
+    )
     items["kpi_figures"] = FigureSet("kpi_figures", "KPI figures for the period", tuple(figures))
 
     for key, kpi_id in SPC_CHARTS.items():
@@ -62,31 +75,47 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         items[f"spc_{key}_chart"] = _spc_chart(kpi_id, kpi, spc.get(kpi_id), alt=reading)
         items[f"spc_{key}_reading"] = Text(f"spc_{key}_reading", reading)
     items["spc_summary"] = Table(
-        "spc_summary", "Making Data Count reading of every KPI with a monthly series",
-        perf.spc_summary(evidence, period, results=spc))  # fmt: skip
+        "spc_summary",
+        "Making Data Count reading of every KPI with a monthly series",
+        perf.spc_summary(evidence, period, results=spc),
+    )
 
     items["kpi_teams"] = Table(
-        "kpi_teams", "KPIs by team", perf.team_breakdown(evidence, period),
+        "kpi_teams",
+        "KPIs by team",
+        perf.team_breakdown(evidence, period),
         count_columns=("numerator", "denominator"),
         percent_columns=("value", "ci_low", "ci_high", "authority_value"),
-        percent_of={"value": "numerator"})  # fmt: skip
+        percent_of={"value": "numerator"},
+    )
     items["cp_visits_overdue"] = Table(
-        "cp_visits_overdue", "Children on a protection plan not visited within the standard",
-        perf.exceptions(evidence, period, EXCEPTIONS_KPI), child_level=True)  # fmt: skip
+        "cp_visits_overdue",
+        "Children on a protection plan not visited within the standard",
+        perf.exceptions(evidence, period, EXCEPTIONS_KPI),
+        child_level=True,
+    )
 
     items["benchmarks"] = Table(
-        "benchmarks", "Benchmarks (percentages)", perf.of_units(bench, config=config, units=PERCENT),
+        "benchmarks",
+        "Benchmarks (percentages)",
+        perf.of_units(bench, config=config, units=PERCENT),
         percent_columns=("authority", "england", "region", "statistical_neighbours"),
-        note=BENCHMARK_NOTE)  # fmt: skip
+        note=BENCHMARK_NOTE,
+    )
     items["benchmarks_numbers"] = Table(
-        "benchmarks_numbers", "Benchmarks (other measures)",
-        perf.of_units(bench, config=config, units=OTHER_UNITS), note=BENCHMARK_NOTE)  # fmt: skip
+        "benchmarks_numbers",
+        "Benchmarks (other measures)",
+        perf.of_units(bench, config=config, units=OTHER_UNITS),
+        note=BENCHMARK_NOTE,
+    )
 
     signals = perf.signals(figures, evidence=evidence, period=period, spc=spc, bench=bench)
-    items["signals"] = Table("performance_signals", "Performance signals by theme",
-                             perf.signals_table(signals))  # fmt: skip
-    items["kpi_definitions"] = Table("kpi_definitions", "How each KPI is defined",
-                                     perf.kpi_definitions(config))  # fmt: skip
+    items["signals"] = Table(
+        "performance_signals", "Performance signals by theme", perf.signals_table(signals)
+    )
+    items["kpi_definitions"] = Table(
+        "kpi_definitions", "How each KPI is defined", perf.kpi_definitions(config)
+    )
     return Section("performance", items, tuple(figures), tuple(signals))
 
 
@@ -100,7 +129,16 @@ def _spc_chart(kpi_id: str, kpi: Kpi, result: perf.SpcResult | None, *, alt: str
         text = words.no_chart_text(kpi)
         return Chart(name, "message", {"text": text}, alt=text + ".")
     title = kpi.label + (" (run chart)" if result.is_run_chart else "")
-    return Chart(name, "spc", {
-        "points": result.points, "title": title, "percent": kpi.unit == "percent",
-        "target": perf.target_value(kpi), "variation": result.variation,
-        "assurance": result.assurance}, alt=alt)  # fmt: skip
+    return Chart(
+        name,
+        "spc",
+        {
+            "points": result.points,
+            "title": title,
+            "percent": kpi.unit == "percent",
+            "target": perf.target_value(kpi),
+            "variation": result.variation,
+            "assurance": result.assurance,
+        },
+        alt=alt,
+    )

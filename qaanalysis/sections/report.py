@@ -23,10 +23,19 @@ if TYPE_CHECKING:
     from . import Findings
 
 # The Figures of the front page: volumes, grades, moderation, actions and the voice headlines.
-HEADLINE_PREFIXES = ("audits.count", "audits.overall.", "moderation.", "actions.",
-                     "complaints.count", "complaints.stage1", "complaints.upheld",
-                     "compliments.count", "feedback.count", "feedback.positive",
-                     "escalations.count")  # fmt: skip
+HEADLINE_PREFIXES = (
+    "audits.count",
+    "audits.overall.",
+    "moderation.",
+    "actions.",
+    "complaints.count",
+    "complaints.stage1",
+    "complaints.upheld",
+    "compliments.count",
+    "feedback.count",
+    "feedback.positive",
+    "escalations.count",
+)
 
 
 def build(findings: Findings, evidence: Evidence) -> Section:
@@ -44,17 +53,19 @@ def _cited(findings: Findings, key: str, title: str, prefixes: tuple[str, ...]) 
     return FigureSet(key, title, tuple(f for f in chosen if id(f) not in statistics))
 
 
-def _front(findings: Findings, evidence: Evidence, *, most: int = words.KEY_MESSAGES_MOST
-           ) -> dict[str, Item]:  # fmt: skip
+def _front(
+    findings: Findings, evidence: Evidence, *, most: int = words.KEY_MESSAGES_MOST
+) -> dict[str, Item]:
     """The key messages (shown) and their records (for tables.xlsx and the history of runs)."""
     config = evidence.config
     messages = words.key_messages(findings, config=config, most=most)
     text = words.key_messages_text(messages, config=config, period_label=findings.period.label)
     return {
         "key_messages": Text("key_messages", text),
-        "key_messages_table": Table("key_messages", "Key messages",
-                                    _records(messages, words.KeyMessage)),
-    }  # fmt: skip
+        "key_messages_table": Table(
+            "key_messages", "Key messages", _records(messages, words.KeyMessage)
+        ),
+    }
 
 
 def _recommendations(findings: Findings, evidence: Evidence) -> dict[str, Item]:
@@ -62,9 +73,10 @@ def _recommendations(findings: Findings, evidence: Evidence) -> dict[str, Item]:
     recs = words.recommendations(findings, config=config)
     return {
         "recommendations": Text("recommendations", words.recommendations_text(recs, config=config)),
-        "recommendations_table": Table("recommendations", "Recommendations",
-                                       _records(recs, words.Recommendation)),
-    }  # fmt: skip
+        "recommendations_table": Table(
+            "recommendations", "Recommendations", _records(recs, words.Recommendation)
+        ),
+    }
 
 
 def _records(records: list, kind: type) -> pd.DataFrame:
@@ -80,27 +92,37 @@ def _methods_statistics(findings: Findings, evidence: Evidence) -> dict[str, Ite
     figures = findings.by_id
     count = figures.get("moderation.count")
     enough = count is not None and (count.value or 0) >= evidence.config.thresholds.small_sample
-    chosen = [f for f in words.statistics_figures(findings.figures)
-              if enough or not f.id.startswith("moderation.")]  # fmt: skip
+    chosen = [
+        f
+        for f in words.statistics_figures(findings.figures)
+        if enough or not f.id.startswith("moderation.")
+    ]
     lines = [narrative.moderation_statistics(figures, config=evidence.config)]
     if findings.discovery is not None and findings.discovery.tests:
         lines.append(findings.discovery.sentence)
     return {
         "statistics": FigureSet("statistics", "Statistics behind the findings", tuple(chosen)),
         "statistics_note": Text("statistics_note", "\n\n".join(line for line in lines if line)),
-    }  # fmt: skip
+    }
 
 
 def _theme_matrix(findings: Findings, alt: str) -> Chart:
-    return Chart("theme_matrix", "theme_matrix",
-                 {"signals": words.themes_matrix(findings), "title": "Themes by source"}, alt=alt)  # fmt: skip
+    return Chart(
+        "theme_matrix",
+        "theme_matrix",
+        {"signals": words.themes_matrix(findings), "title": "Themes by source"},
+        alt=alt,
+    )
 
 
 def _scorecard(findings: Findings) -> pd.DataFrame:
     """The performance section's scorecard, every unit (percentages and other measures)."""
     performance = findings["performance"]
-    parts = [performance[key].frame for key in ("scorecard", "scorecard_numbers")
-             if key in performance.items]  # fmt: skip
+    parts = [
+        performance[key].frame
+        for key in ("scorecard", "scorecard_numbers")
+        if key in performance.items
+    ]
     card = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if card.empty:
         return card
@@ -109,13 +131,19 @@ def _scorecard(findings: Findings) -> pd.DataFrame:
 
 
 def _kpi_order(findings: Findings) -> list[str]:
-    return [f.id.removeprefix("kpi.") for f in findings["performance"].figures
-            if f.id.startswith("kpi.")]  # fmt: skip
+    return [
+        f.id.removeprefix("kpi.")
+        for f in findings["performance"].figures
+        if f.id.startswith("kpi.")
+    ]
 
 
 def _exceptions(findings: Findings, evidence: Evidence) -> Table:
-    return Table("exceptions", "Scorecard exceptions",
-                 words.scorecard_exceptions(_scorecard(findings), evidence=evidence))  # fmt: skip
+    return Table(
+        "exceptions",
+        "Scorecard exceptions",
+        words.scorecard_exceptions(_scorecard(findings), evidence=evidence),
+    )
 
 
 def _summary(findings: Findings, evidence: Evidence) -> Text:
@@ -135,12 +163,17 @@ def _quarterly(findings: Findings, evidence: Evidence) -> Section:
         **_front(findings, evidence),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
-        "headline_figures": _cited(findings, "headline_figures", "Headline figures",
-                                   HEADLINE_PREFIXES),
+        "headline_figures": _cited(
+            findings, "headline_figures", "Headline figures", HEADLINE_PREFIXES
+        ),
         "theme_matrix_chart": _theme_matrix(
-            findings, "A grid of practice themes against evidence sources, each cell positive, "
-                      "negative, neutral or blank where the source gave no reading."),
-        "themes": Table("themes", "Triangulated status of each theme", words.themes_table(findings)),
+            findings,
+            "A grid of practice themes against evidence sources, each cell positive, "
+            "negative, neutral or blank where the source gave no reading.",
+        ),
+        "themes": Table(
+            "themes", "Triangulated status of each theme", words.themes_table(findings)
+        ),
         "theme_paragraphs": Text("theme_paragraphs", words.theme_paragraphs(findings, evidence)),
         "theme_statuses": _cited(findings, "theme_statuses", "Theme statuses", ("triangulation.",)),
         "exceptions": _exceptions(findings, evidence),
@@ -148,31 +181,40 @@ def _quarterly(findings: Findings, evidence: Evidence) -> Section:
         "recommended": _recommended(findings, evidence),
         "kpi_definitions": Table("kpi_definitions", "KPI definitions", words.methods(evidence)),
         **_methods_statistics(findings, evidence),
-    }  # fmt: skip
+    }
     return Section("quarterly", items)
 
 
 def _annual(findings: Findings, evidence: Evidence) -> Section:
     items: dict[str, Item] = {
         **_front(findings, evidence),
-        "context": Table("context", "Demand and caseload", context(evidence, findings.period),
-                         count_columns=("count",)),
+        "context": Table(
+            "context",
+            "Demand and caseload",
+            context(evidence, findings.period),
+            count_columns=("count",),
+        ),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
-        "headline_figures": _cited(findings, "headline_figures", "Headline figures for the year",
-                                   HEADLINE_PREFIXES),
-        "year_on_year": Table("year_on_year", "This year against last year",
-                              words.year_on_year(findings)),
+        "headline_figures": _cited(
+            findings, "headline_figures", "Headline figures for the year", HEADLINE_PREFIXES
+        ),
+        "year_on_year": Table(
+            "year_on_year", "This year against last year", words.year_on_year(findings)
+        ),
         "theme_matrix_chart": _theme_matrix(
-            findings, "A grid of practice themes against evidence sources, each cell positive, "
-                      "negative, neutral or blank."),
+            findings,
+            "A grid of practice themes against evidence sources, each cell positive, "
+            "negative, neutral or blank.",
+        ),
         "theme_statuses": _cited(findings, "theme_statuses", "Theme statuses", ("triangulation.",)),
         "judgement_areas": Text("judgement_areas", words.judgement_areas(findings, evidence)),
-        "figures_by_theme": _cited(findings, "figures_by_theme", "Figures cited by theme",
-                                   ("audits.domain.", "kpi.")),
+        "figures_by_theme": _cited(
+            findings, "figures_by_theme", "Figures cited by theme", ("audits.domain.", "kpi.")
+        ),
         **_recommendations(findings, evidence),
         **_methods_statistics(findings, evidence),
-    }  # fmt: skip
+    }
     return Section("annual", items)
 
 
@@ -186,8 +228,9 @@ def _monthly(findings: Findings, evidence: Evidence) -> Section:
         "exceptions": _exceptions(findings, evidence),
         "watch": Text("watch", words.themes_to_watch(findings, config=evidence.config)),
         **_recommendations(findings, evidence),
-        "figures_cited": _cited(findings, "figures_cited", "Figures cited",
-                                ("triangulation.", "audits.domain.", "kpi.")),
+        "figures_cited": _cited(
+            findings, "figures_cited", "Figures cited", ("triangulation.", "audits.domain.", "kpi.")
+        ),
         **_methods_statistics(findings, evidence),
-    }  # fmt: skip
+    }
     return Section("monthly", items)

@@ -45,9 +45,15 @@ ESCALATIONS_NOTE = (
 def _table(frame: pd.DataFrame, *, name: str, title: str, note: str = "") -> Table:
     """A voice table shown with the options its column names imply (``voice.table_options``)."""
     shown = voice.table_options(frame)
-    return Table(name, title, frame, count_columns=tuple(shown["count_columns"]),
-                 percent_columns=tuple(shown["percent_columns"]), percent_of=shown["percent_of"],
-                 note=note)  # fmt: skip
+    return Table(
+        name,
+        title,
+        frame,
+        count_columns=tuple(shown["count_columns"]),
+        percent_columns=tuple(shown["percent_columns"]),
+        percent_of=shown["percent_of"],
+        note=note,
+    )
 
 
 def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
@@ -60,119 +66,201 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     escalation_figs = _escalations(evidence, period, items, coverage=coverage, audience=audience)
     figures = complaint_figs + feedback_figs + escalation_figs  # voice_figures' order
     signals = voice.signals(figures, config=config, coverage=coverage)
-    items["voice_signals"] = Table("voice_signals", "Voice evidence by practice theme",
-                                   words.signals_table(signals, config=config, audience=audience))  # fmt: skip
+    items["voice_signals"] = Table(
+        "voice_signals",
+        "Voice evidence by practice theme",
+        words.signals_table(signals, config=config, audience=audience),
+    )
     return Section("voice", items, tuple(figures), tuple(signals))
 
 
-def _complaints(evidence: Evidence, period: Period, items: dict[str, Item], *,
-                coverage: voice.VoiceCoverage, audience: str) -> list:  # fmt: skip
+def _complaints(
+    evidence: Evidence,
+    period: Period,
+    items: dict[str, Item],
+    *,
+    coverage: voice.VoiceCoverage,
+    audience: str,
+) -> list:
     """The complaints and compliments items; returns the complaint Figures."""
     config = evidence.config
     complaints = evidence.complaints
     timeliness = voice.period_timeliness(evidence, period)
     categories = voice.complaint_categories(complaints, period=period, config=config)
     figs = voice.complaint_figures(evidence, period, timeliness=timeliness, categories=categories)
-    items["complaint_figures"] = FigureSet("complaint_figures", "Complaints and compliments",
-                                           tuple(figs))  # fmt: skip
-    items["complaints_reading"] = Text("complaints_reading", words.complaints_reading(
-        figs, coverage=coverage, config=config, audience=audience))  # fmt: skip
+    items["complaint_figures"] = FigureSet(
+        "complaint_figures", "Complaints and compliments", tuple(figs)
+    )
+    items["complaints_reading"] = Text(
+        "complaints_reading",
+        words.complaints_reading(figs, coverage=coverage, config=config, audience=audience),
+    )
 
     volumes = voice.quarterly_volumes(complaints, period=period)
-    items["volumes_chart"] = Chart("voice_volumes", "volumes", {
-        "frame": volumes, "x": "quarter", "columns": ["complaints", "compliments", "comments"],
-        "title": "Complaints, compliments and comments received by quarter"},
+    items["volumes_chart"] = Chart(
+        "voice_volumes",
+        "volumes",
+        {
+            "frame": volumes,
+            "x": "quarter",
+            "columns": ["complaints", "compliments", "comments"],
+            "title": "Complaints, compliments and comments received by quarter",
+        },
         alt="Bars of complaints, compliments and comments received in each of the last eight "
-            "quarters")  # fmt: skip
-    items["complaints_quarters"] = _table(volumes, name="complaints_quarters",
-                                          title="Records received by quarter, and complaints by "
-                                                "stage")  # fmt: skip
-    items["complaints_stages"] = _table(voice.stage_summary(complaints, period=period),
-                                        name="complaints_stages",
-                                        title="Complaints received by stage", note=STAGES_NOTE)  # fmt: skip
+        "quarters",
+    )
+    items["complaints_quarters"] = _table(
+        volumes,
+        name="complaints_quarters",
+        title="Records received by quarter, and complaints by stage",
+    )
+    items["complaints_stages"] = _table(
+        voice.stage_summary(complaints, period=period),
+        name="complaints_stages",
+        title="Complaints received by stage",
+        note=STAGES_NOTE,
+    )
     items["complaints_timeliness"] = _table(
         voice.timeliness_table(evidence, period, timeliness=timeliness),
         name="complaints_timeliness",
         title="Complaints answered within the statutory timescale, by stage",
-        note=TIMELINESS_NOTE)  # fmt: skip
+        note=TIMELINESS_NOTE,
+    )
     items["complaints_late"] = Table(
-        "complaints_late", "Complaints answered late or still open",
-        voice.late_complaints(evidence, period, timeliness=timeliness), child_level=True)  # fmt: skip
-    items["complaints_outcomes"] = _table(voice.complaint_outcomes(complaints, period=period),
-                                          name="complaints_outcomes",
-                                          title="Outcomes of complaints answered in the period")  # fmt: skip
-    items["complaints_categories"] = _table(categories, name="complaints_categories",
-                                            title="Complaints by category and practice theme",
-                                            note=CATEGORIES_NOTE)  # fmt: skip
+        "complaints_late",
+        "Complaints answered late or still open",
+        voice.late_complaints(evidence, period, timeliness=timeliness),
+        child_level=True,
+    )
+    items["complaints_outcomes"] = _table(
+        voice.complaint_outcomes(complaints, period=period),
+        name="complaints_outcomes",
+        title="Outcomes of complaints answered in the period",
+    )
+    items["complaints_categories"] = _table(
+        categories,
+        name="complaints_categories",
+        title="Complaints by category and practice theme",
+        note=CATEGORIES_NOTE,
+    )
     by_quarter = voice.category_by_quarter(complaints, period=period)
-    items["categories_trend_chart"] = Chart("complaints_categories_trend", "category_lines", {
-        "frame": by_quarter, "x": "quarter", "highlight": voice.significant_rises(categories),
-        "title": "Complaints by category and quarter"},
-        alt="Lines of complaints per quarter for each category, significant rises highlighted")  # fmt: skip
-    items["complaints_cat_quarters"] = _table(by_quarter, name="complaints_cat_quarters",
-                                              title="Complaints by quarter and category")  # fmt: skip
-    items["complainants"] = _table(voice.complainants(complaints, period=period),
-                                   name="complainants",
-                                   title="Complaints by complainant and use of an advocate")  # fmt: skip
+    items["categories_trend_chart"] = Chart(
+        "complaints_categories_trend",
+        "category_lines",
+        {
+            "frame": by_quarter,
+            "x": "quarter",
+            "highlight": voice.significant_rises(categories),
+            "title": "Complaints by category and quarter",
+        },
+        alt="Lines of complaints per quarter for each category, significant rises highlighted",
+    )
+    items["complaints_cat_quarters"] = _table(
+        by_quarter, name="complaints_cat_quarters", title="Complaints by quarter and category"
+    )
+    items["complainants"] = _table(
+        voice.complainants(complaints, period=period),
+        name="complainants",
+        title="Complaints by complainant and use of an advocate",
+    )
     items["compliments"] = _table(
         voice.compliments_by_service(complaints, period=period, config=config),
-        name="compliments", title="Compliments by service and practice theme")  # fmt: skip
+        name="compliments",
+        title="Compliments by service and practice theme",
+    )
     return figs
 
 
-def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *,
-              audience: str) -> list:  # fmt: skip
+def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *, audience: str) -> list:
     """The participation and feedback items and the quotes; returns the feedback Figures."""
     config = evidence.config
     feedback = evidence.feedback
     figs = voice.feedback_figures(evidence, period)
-    items["feedback_figures"] = FigureSet("feedback_figures", "Participation and feedback",
-                                          tuple(figs))  # fmt: skip
-    items["feedback_reading"] = Text("feedback_reading", words.feedback_reading(
-        figs, config=config, audience=audience))  # fmt: skip
-    items["feedback_channels"] = _table(voice.feedback_responses(feedback, period=period),
-                                        name="feedback_channels",
-                                        title="Answers by channel and respondent")  # fmt: skip
+    items["feedback_figures"] = FigureSet(
+        "feedback_figures", "Participation and feedback", tuple(figs)
+    )
+    items["feedback_reading"] = Text(
+        "feedback_reading", words.feedback_reading(figs, config=config, audience=audience)
+    )
+    items["feedback_channels"] = _table(
+        voice.feedback_responses(feedback, period=period),
+        name="feedback_channels",
+        title="Answers by channel and respondent",
+    )
     items["feedback_groups"] = _table(
-        voice.feedback_by_group(feedback, period=period, config=config), name="feedback_groups",
-        title="Positive answers by question and respondent group")  # fmt: skip
+        voice.feedback_by_group(feedback, period=period, config=config),
+        name="feedback_groups",
+        title="Positive answers by question and respondent group",
+    )
     questions = voice.feedback_positive(feedback, period=period, config=config)
-    items["feedback_questions_chart"] = Chart("feedback_questions", "positive_shares", {
-        "frame": questions, "label": "question_label", "share": "positive_pct",
-        "low": "positive_ci_low", "high": "positive_ci_high",
-        "aspiration": voice.voice_standards(config).feedback_aspiration,
-        "title": "Positive answers by question"},
+    items["feedback_questions_chart"] = Chart(
+        "feedback_questions",
+        "positive_shares",
+        {
+            "frame": questions,
+            "label": "question_label",
+            "share": "positive_pct",
+            "low": "positive_ci_low",
+            "high": "positive_ci_high",
+            "aspiration": voice.voice_standards(config).feedback_aspiration,
+            "title": "Positive answers by question",
+        },
         alt="Bars of the positive share for each feedback question with 95% intervals and the "
-            "aspiration line")  # fmt: skip
+        "aspiration line",
+    )
     items["feedback_themes"] = _table(
         voice.feedback_positive(feedback, period=period, config=config, by=("theme",)),
-        name="feedback_themes", title="Positive answers by practice theme")  # fmt: skip
-    quotes = voice.quotes(feedback, period=period,
-                          identifiers=voice.collect_identifiers(evidence))  # fmt: skip
-    items["quotes"] = Table("quotes", "What children and families told us", quotes,
-                            child_level=True, note=QUOTES_NOTE)  # fmt: skip
+        name="feedback_themes",
+        title="Positive answers by practice theme",
+    )
+    quotes = voice.quotes(feedback, period=period, identifiers=voice.collect_identifiers(evidence))
+    items["quotes"] = Table(
+        "quotes", "What children and families told us", quotes, child_level=True, note=QUOTES_NOTE
+    )
     return figs
 
 
-def _escalations(evidence: Evidence, period: Period, items: dict[str, Item], *,
-                 coverage: voice.VoiceCoverage, audience: str) -> list:  # fmt: skip
+def _escalations(
+    evidence: Evidence,
+    period: Period,
+    items: dict[str, Item],
+    *,
+    coverage: voice.VoiceCoverage,
+    audience: str,
+) -> list:
     """The practice alerts and disputes items; returns the escalation Figures."""
     config = evidence.config
     escalations = evidence.escalations
     status = voice.period_status(evidence, period)
     table = voice.escalation_table(evidence, period, status=status)
     figs = voice.escalation_figures(evidence, period, table=table, status=status)
-    items["escalation_figures"] = FigureSet("escalation_figures", "Practice alerts and disputes",
-                                            tuple(figs))  # fmt: skip
-    items["escalations_reading"] = Text("escalations_reading", words.escalations_reading(
-        figs, coverage=coverage, config=config, audience=audience))  # fmt: skip
-    items["escalation_categories"] = _table(table, name="escalation_categories",
-                                            title="Alerts by category and practice theme",
-                                            note=ESCALATIONS_NOTE)  # fmt: skip
-    items["escalation_stages"] = _table(voice.escalation_stages(escalations, period=period),
-                                        name="escalation_stages", title="Alerts raised by stage")  # fmt: skip
-    items["escalations_trend_chart"] = Chart("escalations_trend", "category_lines", {
-        "frame": voice.escalations_by_quarter(escalations, period=period), "x": "quarter",
-        "highlight": voice.significant_rises(table), "title": "Alerts by category and quarter"},
-        alt="Lines of alerts raised per quarter for each category, significant rises highlighted")  # fmt: skip
+    items["escalation_figures"] = FigureSet(
+        "escalation_figures", "Practice alerts and disputes", tuple(figs)
+    )
+    items["escalations_reading"] = Text(
+        "escalations_reading",
+        words.escalations_reading(figs, coverage=coverage, config=config, audience=audience),
+    )
+    items["escalation_categories"] = _table(
+        table,
+        name="escalation_categories",
+        title="Alerts by category and practice theme",
+        note=ESCALATIONS_NOTE,
+    )
+    items["escalation_stages"] = _table(
+        voice.escalation_stages(escalations, period=period),
+        name="escalation_stages",
+        title="Alerts raised by stage",
+    )
+    items["escalations_trend_chart"] = Chart(
+        "escalations_trend",
+        "category_lines",
+        {
+            "frame": voice.escalations_by_quarter(escalations, period=period),
+            "x": "quarter",
+            "highlight": voice.significant_rises(table),
+            "title": "Alerts by category and quarter",
+        },
+        alt="Lines of alerts raised per quarter for each category, significant rises highlighted",
+    )
     return figs

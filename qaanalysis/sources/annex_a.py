@@ -92,77 +92,162 @@ def _code(name: str, *synonyms: str) -> Column:
     return Column(name, "code", header_synonyms=synonyms)
 
 
-CHILD_ID = Column("child_id", "id", required=True, header_synonyms=(
-    "child unique id", "child unique identifier", "child id", "unique child id", "person id",
-    "child ref", "upn"))  # fmt: skip
+CHILD_ID = Column(
+    "child_id",
+    "id",
+    required=True,
+    header_synonyms=(
+        "child unique id",
+        "child unique identifier",
+        "child id",
+        "unique child id",
+        "person id",
+        "child ref",
+        "upn",
+    ),
+)
 GENDER = Column(
-    "gender", "category", vocab=("male", "female", "neither", "not_recorded"),
-    value_synonyms={"m": "male", "f": "female", "boy": "male", "girl": "female",
-                    "not stated recorded": "not_recorded", "not stated": "not_recorded",
-                    "not recorded": "not_recorded", "unknown": "not_recorded",
-                    "not known": "not_recorded", "indeterminate": "not_recorded"},
-)  # fmt: skip
+    "gender",
+    "category",
+    vocab=("male", "female", "neither", "not_recorded"),
+    value_synonyms={
+        "m": "male",
+        "f": "female",
+        "boy": "male",
+        "girl": "female",
+        "not stated recorded": "not_recorded",
+        "not stated": "not_recorded",
+        "not recorded": "not_recorded",
+        "unknown": "not_recorded",
+        "not known": "not_recorded",
+        "indeterminate": "not_recorded",
+    },
+)
 ETHNICITY = _code("ethnicity", "ethnic origin", "ethnicity code")
-DATE_OF_BIRTH = Column("date_of_birth", "date", not_after_extract=False, birth_date=True,
-                       header_synonyms=("dob", "birth date"))  # unborn children: expected date  # fmt: skip
-AGE = Column("age", "number", header_synonyms=(
-    "age of child (years)", "age of child", "age (years)", "age in years", "child age"))  # fmt: skip
-DISABILITY = _yesno("disability", "does the child have a disability", "disabled",
-                    "does the child have a disability (y/n)")  # fmt: skip
+DATE_OF_BIRTH = Column(
+    "date_of_birth",
+    "date",
+    not_after_extract=False,
+    birth_date=True,
+    header_synonyms=("dob", "birth date"),
+)  # unborn children: expected date
+AGE = Column(
+    "age",
+    "number",
+    header_synonyms=(
+        "age of child (years)",
+        "age of child",
+        "age (years)",
+        "age in years",
+        "child age",
+    ),
+)
+DISABILITY = _yesno(
+    "disability",
+    "does the child have a disability",
+    "disabled",
+    "does the child have a disability (y/n)",
+)
 TEAM = Column("team", "text", header_synonyms=("allocated team", "team name", "current team"))
-WORKER = Column("worker", "text", header_synonyms=(
-    "allocated worker", "allocated social worker", "social worker", "worker name"))  # fmt: skip
+WORKER = Column(
+    "worker",
+    "text",
+    header_synonyms=("allocated worker", "allocated social worker", "social worker", "worker name"),
+)
 
 _CHILD = (CHILD_ID, GENDER, ETHNICITY, DATE_OF_BIRTH, AGE)
 _CASE = (TEAM, WORKER)
 
 ANNEX_A_LISTS: dict[str, tuple[Column, ...]] = {
-    "list_1": _CHILD + (
+    "list_1": _CHILD
+    + (
         _date("contact_date", "date of contact", "contact date", required=True),
         _code("contact_source", "source of contact"),
     ),
-    "list_2": _CHILD + (
+    "list_2": _CHILD
+    + (
         _date("assessment_start_date", "early help assessment start date", required=True),
-        _date("assessment_completion_date", "early help assessment completion date",
-              "assessment completed date"),
+        _date(
+            "assessment_completion_date",
+            "early help assessment completion date",
+            "assessment completed date",
+        ),
         Column("organisation", "text", header_synonyms=("organisation completing assessment",)),
     ),
-    "list_3": _CHILD + (
+    "list_3": _CHILD
+    + (
         _date("referral_date", "date of referral", required=True),
         _code("referral_source", "source of referral"),
-        _yesno("referral_nfa", "referral nfa?", "referral nfa", "nfa", "referral no further action"),
-        _count("referrals_12m", "number of referrals in last 12 months",
-               "number of referrals in the last 12 months", "referrals in last 12 months"),
-    ) + _CASE,
-    "list_4": _CHILD + (
+        _yesno(
+            "referral_nfa", "referral nfa?", "referral nfa", "nfa", "referral no further action"
+        ),
+        _count(
+            "referrals_12m",
+            "number of referrals in last 12 months",
+            "number of referrals in the last 12 months",
+            "referrals in last 12 months",
+        ),
+    )
+    + _CASE,
+    "list_4": _CHILD
+    + (
         DISABILITY,
-        _date("assessment_start_date", "continuous assessment start date", "assessment start date",
-              "date assessment started", required=True),
-        _yesno("child_seen", "child seen during continuous assessment", "child seen during assessment",
-               "was the child seen", "child seen"),
-        _date("assessment_authorised_date", "continuous assessment date of authorisation",
-              "assessment date of authorisation", "date of authorisation",
-              "assessment authorisation date", "assessment authorised date"),
-        _yesno("requires_support",
-               "was the child assessed as requiring la children's social care support?",
-               "was the child assessed as requiring la childrens social care support"),
+        _date(
+            "assessment_start_date",
+            "continuous assessment start date",
+            "assessment start date",
+            "date assessment started",
+            required=True,
+        ),
+        _yesno(
+            "child_seen",
+            "child seen during continuous assessment",
+            "child seen during assessment",
+            "was the child seen",
+            "child seen",
+        ),
+        _date(
+            "assessment_authorised_date",
+            "continuous assessment date of authorisation",
+            "assessment date of authorisation",
+            "date of authorisation",
+            "assessment authorisation date",
+            "assessment authorised date",
+        ),
+        _yesno(
+            "requires_support",
+            "was the child assessed as requiring la children's social care support?",
+            "was the child assessed as requiring la childrens social care support",
+        ),
         # Not in the Annex A specification; some exports add it, and the referral anchor uses it.
         _date("referral_date", "date of referral"),
-    ) + _CASE,
-    "list_5": _CHILD + (
+    )
+    + _CASE,
+    "list_5": _CHILD
+    + (
         DISABILITY,
-        _date("strategy_discussion_date",
-              "strategy discussion initiating section 47 enquiry start date",
-              "section 47 enquiry start date", "strategy discussion date", "s47 start date",
-              required=True),
-        _yesno("icpc_unnecessary", "was an initial child protection conference deemed unnecessary?"),
+        _date(
+            "strategy_discussion_date",
+            "strategy discussion initiating section 47 enquiry start date",
+            "section 47 enquiry start date",
+            "strategy discussion date",
+            "s47 start date",
+            required=True,
+        ),
+        _yesno(
+            "icpc_unnecessary", "was an initial child protection conference deemed unnecessary?"
+        ),
         _date("icpc_date", "date of initial child protection conference", "icpc date"),
-        _yesno("icpc_to_plan",
-               "did the initial child protection conference result in a child protection plan"),
+        _yesno(
+            "icpc_to_plan",
+            "did the initial child protection conference result in a child protection plan",
+        ),
         _count("s47_12m", "number of section 47 enquiries in the last 12 months"),
         _count("icpcs_12m", "number of icpcs in the last 12 months"),
-    ) + _CASE,
-    "list_6": _CHILD + (
+    )
+    + _CASE,
+    "list_6": _CHILD
+    + (
         DISABILITY,
         _date("cin_start_date", "cin start date", "child in need start date", required=True),
         _code("primary_need", "primary need code", "primary need"),
@@ -170,34 +255,58 @@ ANNEX_A_LISTS: dict[str, tuple[Column, ...]] = {
         _date("cin_closure_date", "cin closure date"),
         _code("closure_reason", "reason for closure"),
         _code("case_status", "case status"),
-    ) + _CASE,
-    "list_7": _CHILD + (
+    )
+    + _CASE,
+    "list_7": _CHILD
+    + (
         DISABILITY,
-        _date("cp_plan_start_date", "child protection plan start date", "cp plan start date",
-              required=True),
+        _date(
+            "cp_plan_start_date",
+            "child protection plan start date",
+            "cp plan start date",
+            required=True,
+        ),
         _code("initial_abuse_category", "initial category of abuse"),
         _code("latest_abuse_category", "latest category of abuse"),
-        _date("last_visit_date", "date of the last statutory visit", "date of last statutory visit"),
+        _date(
+            "last_visit_date", "date of the last statutory visit", "date of last statutory visit"
+        ),
         _yesno("seen_alone", "was the child seen alone?", "child seen alone"),
-        _date("latest_review_date", "date of latest review conference",
-              "date of the latest review conference"),
+        _date(
+            "latest_review_date",
+            "date of latest review conference",
+            "date of the latest review conference",
+        ),
         _date("cp_plan_end_date", "child protection plan end date", "cp plan end date"),
-        _yesno("emergency_protection_6m",
-               "subject to emergency protection order or protected under police powers in last six "
-               "months (y/n)"),
+        _yesno(
+            "emergency_protection_6m",
+            "subject to emergency protection order or protected under police powers in last six "
+            "months (y/n)",
+        ),
         _count("previous_cp_plans", "number of previous child protection plans"),
-    ) + _CASE,
-    "list_8": _CHILD + (
-        _yesno("uasc", "unaccompanied asylum seeking child (uasc) within the last 12 months (y/n)",
-               "uasc within the last 12 months (y/n)"),
+    )
+    + _CASE,
+    "list_8": _CHILD
+    + (
+        _yesno(
+            "uasc",
+            "unaccompanied asylum seeking child (uasc) within the last 12 months (y/n)",
+            "uasc within the last 12 months (y/n)",
+        ),
         DISABILITY,
-        _date("cla_start_date", "date started to be looked after", "date started to be looked after "
-              "(current period of care)", required=True),
+        _date(
+            "cla_start_date",
+            "date started to be looked after",
+            "date started to be looked after (current period of care)",
+            required=True,
+        ),
         _code("category_of_need", "child's category of need"),
-        _yesno("second_period_12m",
-               "is this a second or subsequent period of being a looked after child within the last "
-               "12 months (y/n)",
-               "second or subsequent period of being looked after within the last 12 months (y/n)"),
+        _yesno(
+            "second_period_12m",
+            "is this a second or subsequent period of being a looked after child within the last "
+            "12 months (y/n)",
+            "second or subsequent period of being looked after within the last 12 months (y/n)",
+        ),
         _date("legal_status_start_date", "start date of current legal status"),
         _code("legal_status", "child's legal status"),
         _date("latest_review_date", "date of latest statutory review"),
@@ -217,66 +326,114 @@ ANNEX_A_LISTS: dict[str, tuple[Column, ...]] = {
         _code("placement_location", "placement location"),
         Column("placement_la", "text", header_synonyms=("la of placement",)),
         # 2024 layout: missing and absent counted separately; earlier: one combined column.
-        _count("missing_episodes_12m",
-               "number of episodes the child has been 'missing' from their placement in the last "
-               "12 months",
-               "number of episodes the child has been 'missing' / 'absent' from their placement in "
-               "the last 12 months"),
-        _count("absent_episodes_12m",
-               "number of episodes the child has been 'absent' from their placement in the last "
-               "12 months"),
-        _yesno("return_interview_offered",
-               "was the child offered a return interview after their last missing episode (y/n)?",
-               "was the child offered / did the child accept a return interview after their last "
-               "missing episode (y/n)?"),
-        _yesno("return_interview_accepted",
-               "did the child accept a return interview after their last missing episode (y/n)?"),
-    ) + _CASE,
-    "list_9": _CHILD + (
-        _yesno("uasc", "unaccompanied asylum seeking child (uasc), or formerly uasc if 18 or over (y/n)",
-               "uasc or formerly uasc (y/n)"),
+        _count(
+            "missing_episodes_12m",
+            "number of episodes the child has been 'missing' from their placement in the last "
+            "12 months",
+            "number of episodes the child has been 'missing' / 'absent' from their placement in "
+            "the last 12 months",
+        ),
+        _count(
+            "absent_episodes_12m",
+            "number of episodes the child has been 'absent' from their placement in the last "
+            "12 months",
+        ),
+        _yesno(
+            "return_interview_offered",
+            "was the child offered a return interview after their last missing episode (y/n)?",
+            "was the child offered / did the child accept a return interview after their last "
+            "missing episode (y/n)?",
+        ),
+        _yesno(
+            "return_interview_accepted",
+            "did the child accept a return interview after their last missing episode (y/n)?",
+        ),
+    )
+    + _CASE,
+    "list_9": _CHILD
+    + (
+        _yesno(
+            "uasc",
+            "unaccompanied asylum seeking child (uasc), or formerly uasc if 18 or over (y/n)",
+            "uasc or formerly uasc (y/n)",
+        ),
         DISABILITY,
         *_CASE,
         Column("personal_advisor", "text", header_synonyms=("allocated personal advisor",)),
         _code("eligibility", "eligibility category"),
         _date("pathway_plan_review_date", "latest pathway plan review date"),
-        Column("in_touch", "category", vocab=(
-            "yes", "no", "died", "refused", "not_required", "returned_home"),
-            value_synonyms={"y": "yes", "n": "no", "refu": "refused", "nreq": "not_required",
-                            "no longer requires services": "not_required",
-                            "rhom": "returned_home", "returned home": "returned_home",
-                            "dead": "died", "young person refuses contact": "refused",
-                            "refuses contact": "refused", "refused contact": "refused"},
-            header_synonyms=("la in touch", "local authority in touch")),
+        Column(
+            "in_touch",
+            "category",
+            vocab=("yes", "no", "died", "refused", "not_required", "returned_home"),
+            value_synonyms={
+                "y": "yes",
+                "n": "no",
+                "refu": "refused",
+                "nreq": "not_required",
+                "no longer requires services": "not_required",
+                "rhom": "returned_home",
+                "returned home": "returned_home",
+                "dead": "died",
+                "young person refuses contact": "refused",
+                "refuses contact": "refused",
+                "refused contact": "refused",
+            },
+            header_synonyms=("la in touch", "local authority in touch"),
+        ),
         _date("latest_contact_date", "latest date of contact"),
         _code("accommodation_type", "type of accommodation"),
-        Column("accommodation_suitable", "category", vocab=("suitable", "unsuitable"),
-               value_synonyms={"not suitable": "unsuitable", "yes": "suitable", "y": "suitable",
-                               "no": "unsuitable", "n": "unsuitable"},
-               header_synonyms=("suitability of accommodation", "accommodation suitable")),
+        Column(
+            "accommodation_suitable",
+            "category",
+            vocab=("suitable", "unsuitable"),
+            value_synonyms={
+                "not suitable": "unsuitable",
+                "yes": "suitable",
+                "y": "suitable",
+                "no": "unsuitable",
+                "n": "unsuitable",
+            },
+            header_synonyms=("suitability of accommodation", "accommodation suitable"),
+        ),
         _code("activity_status", "activity status", "main activity"),
     ),
     "list_10": (
         CHILD_ID,
         Column("family_id", "id", header_synonyms=("family identifier",)),
-        GENDER, ETHNICITY, DATE_OF_BIRTH, AGE, DISABILITY,
+        GENDER,
+        ETHNICITY,
+        DATE_OF_BIRTH,
+        AGE,
+        DISABILITY,
         _date("entered_care_date", "date the child entered care", required=True),
-        _date("adoption_decision_date", "date of decision that child should be placed for adoption"),
+        _date(
+            "adoption_decision_date", "date of decision that child should be placed for adoption"
+        ),
         _date("placement_order_date", "date of placement order"),
         _date("matched_date", "date of matching child and prospective adopters"),
         _date("placed_for_adoption_date", "date placed for adoption"),
         _date("adoption_order_date", "date of adoption order"),
-        _date("no_longer_adoption_date",
-              "date of decision that child should no longer be placed for adoption"),
+        _date(
+            "no_longer_adoption_date",
+            "date of decision that child should no longer be placed for adoption",
+        ),
         _code("no_longer_adoption_reason", "reason why child no longer placed for adoption"),
-        _date("ffa_placement_date",
-              "date the child was placed for fostering in ffa or concurrent planning placement"),
+        _date(
+            "ffa_placement_date",
+            "date the child was placed for fostering in ffa or concurrent planning placement",
+        ),
     ),
     "list_11": (
-        Column("adopter_id", "id", required=True, header_synonyms=(
-            "individual adopter identifier", "adopter identifier", "adopter id")),
+        Column(
+            "adopter_id",
+            "id",
+            required=True,
+            header_synonyms=("individual adopter identifier", "adopter identifier", "adopter id"),
+        ),
         Column("family_id", "id", header_synonyms=("family identifier",)),
-        GENDER, ETHNICITY,
+        GENDER,
+        ETHNICITY,
         _yesno("disability", "disability"),
         _yesno("fostering_for_adoption", "is the (prospective) adopter fostering for adoption?"),
         _date("enquiry_date", "date enquiry received", required=True),
@@ -293,7 +450,7 @@ ANNEX_A_LISTS: dict[str, tuple[Column, ...]] = {
         _date("left_process_date", "date of leaving adoption process"),
         _code("left_process_reason", "reason for leaving adoption process"),
     ),
-}  # fmt: skip
+}
 
 _SHEET = re.compile(r"^list\s*0*(\d+)(?!\d)")
 _WORKBOOK = SPREADSHEET_SUFFIXES
@@ -306,8 +463,7 @@ def list_number(list_id: str) -> int:
 
 def empty_list(list_id: str) -> pd.DataFrame:
     """A list with its canonical columns, typed, and no rows."""
-    dtypes = {"date": "datetime64[ns]", "yesno": "boolean", "number": "float64",
-              "integer": "Int64"}  # fmt: skip
+    dtypes = {"date": "datetime64[ns]", "yesno": "boolean", "number": "float64", "integer": "Int64"}
     frame = pd.DataFrame(
         {c.name: pd.Series(dtype=dtypes.get(c.kind, "object")) for c in ANNEX_A_LISTS[list_id]}
     )
@@ -368,8 +524,9 @@ def _workbook_sheets(path: Path) -> list[str]:
     return workbook_sheets(path)
 
 
-def _locate(list_id: str, source: SourceConfig, config: Config, book: Path | None,
-            sheets: list[str]) -> tuple[Path, str | None, bool] | str:  # fmt: skip
+def _locate(
+    list_id: str, source: SourceConfig, config: Config, book: Path | None, sheets: list[str]
+) -> tuple[Path, str | None, bool] | str:
     """Where a list is: (path, sheet, explicitly configured), or why it is absent."""
     if list_id in source.files:
         path = config.path(source.files[list_id])
@@ -399,17 +556,31 @@ def _locate(list_id: str, source: SourceConfig, config: Config, book: Path | Non
     return book, sheet, False
 
 
-def _read_list(list_id: str, path: Path, sheet: str | None, source: SourceConfig, config: Config,
-               extract_date: pd.Timestamp) -> tuple[pd.DataFrame, SourceReport, pd.DataFrame]:  # fmt: skip
+def _read_list(
+    list_id: str,
+    path: Path,
+    sheet: str | None,
+    source: SourceConfig,
+    config: Config,
+    extract_date: pd.Timestamp,
+) -> tuple[pd.DataFrame, SourceReport, pd.DataFrame]:
     columns = ANNEX_A_LISTS[list_id]
     frame, report, rejected = read_source(
-        "annex_a", columns, _list_config(source, list_id), path=path, grades=config.grades,
-        extract_date=extract_date, sheet=sheet, reading=config.reading, search_sheets=False,
-    )  # fmt: skip
+        "annex_a",
+        columns,
+        _list_config(source, list_id),
+        path=path,
+        grades=config.grades,
+        extract_date=extract_date,
+        sheet=sheet,
+        reading=config.reading,
+        search_sheets=False,
+    )
     yesno = {c.name for c in columns if c.kind == "yesno"}
     headers = {report.columns_found[n]: n for n in yesno if n in report.columns_found}
-    unknown = [w for w in report.warnings
-               if w.column in headers and normalise_label(w.value) in _UNKNOWN]  # fmt: skip
+    unknown = [
+        w for w in report.warnings if w.column in headers and normalise_label(w.value) in _UNKNOWN
+    ]
     if unknown:
         report.warnings = [w for w in report.warnings if w not in unknown]
         by_column = pd.Series([headers[w.column] for w in unknown]).value_counts()
@@ -424,8 +595,9 @@ def _read_list(list_id: str, path: Path, sheet: str | None, source: SourceConfig
     return frame, report, rejected
 
 
-def load_annex_a(source: SourceConfig, config: Config, *, extract_date: pd.Timestamp
-                 ) -> tuple[dict[str, pd.DataFrame], SourceReport, pd.DataFrame]:  # fmt: skip
+def load_annex_a(
+    source: SourceConfig, config: Config, *, extract_date: pd.Timestamp
+) -> tuple[dict[str, pd.DataFrame], SourceReport, pd.DataFrame]:
     """Read every Annex A list the configuration points to.
 
     Args:
@@ -459,8 +631,9 @@ def load_annex_a(source: SourceConfig, config: Config, *, extract_date: pd.Times
             continue
         path, sheet, explicit = where
         try:
-            frame, list_report, bad = _read_list(list_id, path, sheet, source, config,
-                                                 pd.Timestamp(extract_date))  # fmt: skip
+            frame, list_report, bad = _read_list(
+                list_id, path, sheet, source, config, pd.Timestamp(extract_date)
+            )
         except SourceError as exc:
             # 2024-05: exports often keep an empty sheet for a list the service does not hold.
             if explicit or "the file is empty" not in str(exc):
@@ -486,7 +659,9 @@ def load_annex_a(source: SourceConfig, config: Config, *, extract_date: pd.Times
             + (", ".join(sheets) or "none")
         )
     report.files = list(dict.fromkeys(report.files))
-    bad_rows = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(
-        columns=["source", "list", "file", "reason"]
-    )  # fmt: skip
+    bad_rows = (
+        pd.concat(rejected, ignore_index=True)
+        if rejected
+        else pd.DataFrame(columns=["source", "list", "file", "reason"])
+    )
     return lists, report, bad_rows

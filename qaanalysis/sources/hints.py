@@ -41,36 +41,108 @@ __all__ = [
 # Header variants seen in authorities' exports, beyond the reader's declared synonyms. Keyed by
 # canonical column name; a name shared by several sources (team, service) means the same there.
 GUESS_HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "audit_id": ("audit id", "audit number", "audit no", "audit reference number", "audit ref no",
-                 "form id", "audit record id", "case audit id"),
-    "child_id": ("child id", "young person id", "yp id", "person ref", "person reference", "client id",
-                 "lcs id", "mosaic id", "eclipse id", "child number", "person number",
-                 "child reference", "child unique identifier", "unique child id", "case id"),
-    "audit_date": ("audit date", "audit completed", "date audit completed", "audit completion date",
-                   "completion date", "date completed", "date of completion"),
+    "audit_id": (
+        "audit id",
+        "audit number",
+        "audit no",
+        "audit reference number",
+        "audit ref no",
+        "form id",
+        "audit record id",
+        "case audit id",
+    ),
+    "child_id": (
+        "child id",
+        "young person id",
+        "yp id",
+        "person ref",
+        "person reference",
+        "client id",
+        "lcs id",
+        "mosaic id",
+        "eclipse id",
+        "child number",
+        "person number",
+        "child reference",
+        "child unique identifier",
+        "unique child id",
+        "case id",
+    ),
+    "audit_date": (
+        "audit date",
+        "audit completed",
+        "date audit completed",
+        "audit completion date",
+        "completion date",
+        "date completed",
+        "date of completion",
+    ),
     "service": ("service area", "locality", "area", "directorate", "division", "service name"),
     "team": ("team name", "allocated team", "current team", "owning team", "team at audit"),
-    "overall_grade": ("overall grade", "overall rating", "final judgement", "final grade",
-                      "overall judgment", "final judgment", "overall outcome", "judgement",
-                      "overall audit grade"),
+    "overall_grade": (
+        "overall grade",
+        "overall rating",
+        "final judgement",
+        "final grade",
+        "overall judgment",
+        "final judgment",
+        "overall outcome",
+        "judgement",
+        "overall audit grade",
+    ),
     "audit_type": ("type of audit", "audit category"),
     "theme": ("audit theme", "themed audit", "focus"),
-    "cohort": ("case status", "child status", "childs status", "case type", "service level",
-               "status", "case category"),
-    "practitioner_id": ("social worker", "worker", "practitioner", "allocated worker", "case worker",
-                        "allocated social worker", "caseworker", "lead practitioner"),
+    "cohort": (
+        "case status",
+        "child status",
+        "childs status",
+        "case type",
+        "service level",
+        "status",
+        "case category",
+    ),
+    "practitioner_id": (
+        "social worker",
+        "worker",
+        "practitioner",
+        "allocated worker",
+        "case worker",
+        "allocated social worker",
+        "caseworker",
+        "lead practitioner",
+    ),
     "auditor_id": ("auditor", "auditor name", "audited by", "lead auditor"),
     "auditor_role": ("role of auditor", "auditor job title", "auditor position"),
-    "moderated_grade": ("moderated judgement", "moderation judgement", "moderation outcome",
-                        "moderated rating", "grade after moderation", "moderator grade",
-                        "moderated judgment"),
-    "immediate_response": ("immediate action", "immediate action required", "urgent action",
-                           "immediate response required"),
-    "family_feedback": ("family views", "feedback from family", "family consulted",
-                        "family feedback obtained"),
+    "moderated_grade": (
+        "moderated judgement",
+        "moderation judgement",
+        "moderation outcome",
+        "moderated rating",
+        "grade after moderation",
+        "moderator grade",
+        "moderated judgment",
+    ),
+    "immediate_response": (
+        "immediate action",
+        "immediate action required",
+        "urgent action",
+        "immediate response required",
+    ),
+    "family_feedback": (
+        "family views",
+        "feedback from family",
+        "family consulted",
+        "family feedback obtained",
+    ),
     "action_id": ("action number", "action no", "action ref", "action reference"),
-    "raised_date": ("raised on", "date action raised", "date of alert", "alert date",
-                    "date escalated", "date raised"),
+    "raised_date": (
+        "raised on",
+        "date action raised",
+        "date of alert",
+        "alert date",
+        "date escalated",
+        "date raised",
+    ),
     "due_date": ("target date", "deadline", "due by"),
     "completed_date": ("completion date", "date closed", "closed on"),
     "owner_team": ("responsible team", "owner", "action owner team"),
@@ -79,66 +151,177 @@ GUESS_HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "value": ("result", "actual", "performance"),
     "year": ("financial year", "reporting year"),
     "comparator": ("comparison", "benchmark type", "compared with", "benchmark"),
-    "record_id": ("ref no", "reference number", "complaint ref", "complaint reference", "case ref",
-                  "complaint id", "complaint number"),
+    "record_id": (
+        "ref no",
+        "reference number",
+        "complaint ref",
+        "complaint reference",
+        "case ref",
+        "complaint id",
+        "complaint number",
+    ),
     "received_date": ("received", "date logged", "date of complaint", "received on", "logged date"),
-    "record_type": ("record type", "representation type", "type of representation", "contact type",
-                    "feedback type", "nature of contact"),
+    "record_type": (
+        "record type",
+        "representation type",
+        "type of representation",
+        "contact type",
+        "feedback type",
+        "nature of contact",
+    ),
     "stage": ("complaint stage", "stage of complaint", "procedure stage"),
-    "category": ("complaint category", "subject", "nature of complaint", "issue", "alert category",
-                 "reason for alert", "issue category", "main issue"),
-    "complainant": ("who complained", "complainant type", "made by", "complainant relationship",
-                    "relationship to child"),
+    "category": (
+        "complaint category",
+        "subject",
+        "nature of complaint",
+        "issue",
+        "alert category",
+        "reason for alert",
+        "issue category",
+        "main issue",
+    ),
+    "complainant": (
+        "who complained",
+        "complainant type",
+        "made by",
+        "complainant relationship",
+        "relationship to child",
+    ),
     "advocate": ("advocate used", "advocate involved", "advocacy", "supported by advocate"),
-    "responded_date": ("response sent", "date of response", "date response sent", "responded on",
-                       "date responded"),
+    "responded_date": (
+        "response sent",
+        "date of response",
+        "date response sent",
+        "responded on",
+        "date responded",
+    ),
     "extended": ("extension", "extension agreed", "timescale extended", "extended timescale"),
     "outcome": ("result", "finding", "decision", "complaint outcome"),
     "learning": ("lessons learned", "lessons learnt", "learning identified", "actions taken"),
-    "response_id": ("response no", "response number", "respondent id", "submission id",
-                    "survey id", "response ref"),
-    "date": ("response date", "date completed", "survey date", "date of response", "submitted",
-             "date submitted"),
+    "response_id": (
+        "response no",
+        "response number",
+        "respondent id",
+        "submission id",
+        "survey id",
+        "response ref",
+    ),
+    "date": (
+        "response date",
+        "date completed",
+        "survey date",
+        "date of response",
+        "submitted",
+        "date submitted",
+    ),
     "channel": ("method", "survey method", "how completed", "source", "mode", "collected via"),
     "respondent": ("completed by", "respondent type", "who completed", "person completing"),
     "question": ("question id", "survey question", "item"),
     "score": ("rating", "answer score", "response score"),
     "comment": ("comments", "free text", "verbatim", "what could be better"),
-    "consent_to_quote": ("happy to be quoted", "consent", "quote consent", "may we quote",
-                         "consent to share"),
+    "consent_to_quote": (
+        "happy to be quoted",
+        "consent",
+        "quote consent",
+        "may we quote",
+        "consent to share",
+    ),
     "alert_id": ("alert number", "alert ref", "escalation id", "drp id", "alert reference"),
     "resolved_date": ("date resolved", "resolution date", "closed date", "date closed"),
-}  # fmt: skip
+}
 
 # Value variants beyond the declared vocabularies: proposed (as GUESS), never read silently.
 GUESS_VALUE_SYNONYMS: dict[str, dict[str, str]] = {
-    "cohort": {"lac": "CLA", "cic": "CLA", "looked after child": "CLA", "child in care": "CLA",
-               "cp plan": "CP", "child protection plan": "CP", "cin plan": "CIN",
-               "leaving care": "CL", "care leaver service": "CL", "eh": "EH"},
-    "record_type": {"complaints": "complaint", "compliments": "compliment", "comments": "comment",
-                    "representation": "complaint", "concern": "complaint"},
-    "complainant": {"grandparent": "other", "grandmother": "other", "grandfather": "other",
-                    "aunt": "other", "uncle": "other", "sibling": "other", "mum": "parent",
-                    "dad": "parent", "step parent": "parent", "adoptive parent": "parent",
-                    "special guardian": "carer", "kinship carer": "carer", "yp": "young_person"},
-    "stage": {"stage one": "1", "stage two": "2", "stage three": "3", "st1": "1", "st2": "2",
-              "st3": "3", "review panel": "3", "independent investigation": "2",
-              "ombudsman": "ombudsman", "lgsco": "ombudsman"},
-    "outcome": {"partial": "partly_upheld",
-                "partially": "partly_upheld", "not substantiated": "not_upheld"},
-    "respondent": {"yp": "young_person", "mum": "parent", "dad": "parent", "mother": "parent",
-                   "father": "parent", "foster parent": "carer", "kinship carer": "carer",
-                   "teacher": "partner", "school": "partner", "health": "partner",
-                   "police": "partner", "partner agency": "partner", "worker": "practitioner"},
+    "cohort": {
+        "lac": "CLA",
+        "cic": "CLA",
+        "looked after child": "CLA",
+        "child in care": "CLA",
+        "cp plan": "CP",
+        "child protection plan": "CP",
+        "cin plan": "CIN",
+        "leaving care": "CL",
+        "care leaver service": "CL",
+        "eh": "EH",
+    },
+    "record_type": {
+        "complaints": "complaint",
+        "compliments": "compliment",
+        "comments": "comment",
+        "representation": "complaint",
+        "concern": "complaint",
+    },
+    "complainant": {
+        "grandparent": "other",
+        "grandmother": "other",
+        "grandfather": "other",
+        "aunt": "other",
+        "uncle": "other",
+        "sibling": "other",
+        "mum": "parent",
+        "dad": "parent",
+        "step parent": "parent",
+        "adoptive parent": "parent",
+        "special guardian": "carer",
+        "kinship carer": "carer",
+        "yp": "young_person",
+    },
+    "stage": {
+        "stage one": "1",
+        "stage two": "2",
+        "stage three": "3",
+        "st1": "1",
+        "st2": "2",
+        "st3": "3",
+        "review panel": "3",
+        "independent investigation": "2",
+        "ombudsman": "ombudsman",
+        "lgsco": "ombudsman",
+    },
+    "outcome": {
+        "partial": "partly_upheld",
+        "partially": "partly_upheld",
+        "not substantiated": "not_upheld",
+    },
+    "respondent": {
+        "yp": "young_person",
+        "mum": "parent",
+        "dad": "parent",
+        "mother": "parent",
+        "father": "parent",
+        "foster parent": "carer",
+        "kinship carer": "carer",
+        "teacher": "partner",
+        "school": "partner",
+        "health": "partner",
+        "police": "partner",
+        "partner agency": "partner",
+        "worker": "practitioner",
+    },
     "comparator": {"sns": "statistical_neighbours", "stat neighbour": "statistical_neighbours"},
-}  # fmt: skip
+}
 
 # Abbreviations in headers, expanded before comparing ("Ref No" -> "reference number").
-_WORD_EXPANSIONS = {"no": "number", "num": "number", "nr": "number", "ref": "reference",
-                    "yp": "young person", "dt": "date", "sw": "social worker"}  # fmt: skip
+_WORD_EXPANSIONS = {
+    "no": "number",
+    "num": "number",
+    "nr": "number",
+    "ref": "reference",
+    "yp": "young person",
+    "dt": "date",
+    "sw": "social worker",
+}
 
-_YESNO = {"yes": "yes", "y": "yes", "true": "yes", "1": "yes",
-          "no": "no", "n": "no", "false": "no", "0": "no"}  # fmt: skip
+_YESNO = {
+    "yes": "yes",
+    "y": "yes",
+    "true": "yes",
+    "1": "yes",
+    "no": "no",
+    "n": "no",
+    "false": "no",
+    "0": "no",
+}
 
 # ---------------------------------------------------------------- matching words
 
@@ -202,8 +385,9 @@ def column_names(column: Column | str, synonyms: Iterable[str] = ()) -> tuple[st
     return name, list(dict.fromkeys([*synonyms, *declared, *extra]))
 
 
-def header_match(header: str, column: Column | str, synonyms: Iterable[str] = ()
-                  ) -> tuple[float, str]:  # fmt: skip
+def header_match(
+    header: str, column: Column | str, synonyms: Iterable[str] = ()
+) -> tuple[float, str]:
     """Strength 0..1 with which ``header`` names ``column``, and the evidence in words."""
     name, names = column_names(column, synonyms)
     return _header_match_names(header, name, tuple(names))
@@ -226,8 +410,13 @@ def _header_match_names(header: str, name: str, names: tuple[str, ...]) -> tuple
     return best
 
 
-def suggest_column(headers: Iterable[str], canonical: Column | str, *, synonyms: Iterable[str] = (),
-                   exclude: Iterable[str] = ()) -> str | None:  # fmt: skip
+def suggest_column(
+    headers: Iterable[str],
+    canonical: Column | str,
+    *,
+    synonyms: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+) -> str | None:
     """The export header that most likely holds a canonical column, or None when none is close.
 
     Args:
@@ -251,8 +440,13 @@ def suggest_column(headers: Iterable[str], canonical: Column | str, *, synonyms:
     return best if best_strength >= 0.6 else None
 
 
-def column_hint(headers: Iterable[str], canonical: Column | str, *, synonyms: Iterable[str] = (),
-                exclude: Iterable[str] = ()) -> str | None:  # fmt: skip
+def column_hint(
+    headers: Iterable[str],
+    canonical: Column | str,
+    *,
+    synonyms: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+) -> str | None:
     """A sentence for ``validate``: which header looks like the missing column and how to map it.
 
     Example:

@@ -63,9 +63,16 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _HEADER_ROWS = 50  # the header is looked for in this many rows at the top
 
 
-def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = None,
-             expected: list[str] = (), delimiter: str | None = None, search_sheets: bool = True,
-             max_cell_chars: int | None = None) -> tuple[pd.DataFrame, int]:  # fmt: skip
+def read_raw(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    expected: list[str] = (),
+    delimiter: str | None = None,
+    search_sheets: bool = True,
+    max_cell_chars: int | None = None,
+) -> tuple[pd.DataFrame, int]:
     """Read a CSV or a spreadsheet's sheet (XLSX, XLS, ODS) as text, proving no row was lost.
 
     A CSV may be UTF-16 (with its byte-order mark), UTF-8 or Windows-1252, separated by commas,
@@ -92,8 +99,9 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
     notes: list[str] = []
     scan = None
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        grid, sheet, notes = _read_workbook(path, sheet=sheet, expected=expected,
-                                            search=search_sheets)  # fmt: skip
+        grid, sheet, notes = _read_workbook(
+            path, sheet=sheet, expected=expected, search=search_sheets
+        )
         label = f"{path.name} [{sheet}]"
     else:
         label = path.name
@@ -121,8 +129,9 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
     header_index = _find_header(rows, expected)
     if header_index is None:
         frame = pd.DataFrame()
-        frame.attrs.update(label=label, notes=notes, spreadsheet=scan is None, header=[],
-                           duplicates=[])  # fmt: skip
+        frame.attrs.update(
+            label=label, notes=notes, spreadsheet=scan is None, header=[], duplicates=[]
+        )
         return frame, 1
     written = rows[header_index]
     names = [h if h else f"(blank column {i + 1})" for i, h in enumerate(written)]
@@ -144,8 +153,13 @@ def read_raw(path: Path, *, sheet: str | None = None, encoding: str | None = Non
             f"for display (reading.max_cell_chars); the first at row {row + 1}, column "
             f"'{columns[col]}'"
         )
-    frame.attrs.update(label=label, notes=notes, spreadsheet=scan is None, header=list(written),
-                       duplicates=_duplicates(names, columns))  # fmt: skip
+    frame.attrs.update(
+        label=label,
+        notes=notes,
+        spreadsheet=scan is None,
+        header=list(written),
+        duplicates=_duplicates(names, columns),
+    )
     return frame, header_index + 1
 
 
@@ -331,8 +345,9 @@ def _check_quote_spans(scan: RecordScan, *, width: int, delimiter: str, label: s
     if width < 3:
         return
     for row, first, last, opened in scan.spans:
-        swallowed = [i for i in range(first + 1, last + 1)
-                     if scan.lines[i].count(delimiter) >= width - 1]  # fmt: skip
+        swallowed = [
+            i for i in range(first + 1, last + 1) if scan.lines[i].count(delimiter) >= width - 1
+        ]
         if swallowed:
             raise SourceError(
                 f'{label}: line {opened + 1} (row {row}): a quote (") opened here is closed only '
@@ -346,9 +361,15 @@ def _read_csv_text(text: str, *, delimiter: str = ",") -> pd.DataFrame:
     """A CSV as a grid of text, every row kept (title rows, blank rows, ragged rows)."""
     try:
         # The C parser is fast; it refuses a row longer than the first, which title rows cause.
-        return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype="str",
-                           keep_default_na=False, skip_blank_lines=False,
-                           engine="c").fillna("")  # fmt: skip
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype="str",
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        ).fillna("")
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         limit = csv.field_size_limit()
         csv.field_size_limit(max(limit, len(text) + 1))  # a long cell is cut later, with a note
@@ -363,8 +384,9 @@ def _read_csv_text(text: str, *, delimiter: str = ",") -> pd.DataFrame:
 # -- spreadsheets
 
 
-def _read_workbook(path: Path, *, sheet: str | None, expected: list[str],
-                   search: bool) -> tuple[pd.DataFrame, str, list[str]]:  # fmt: skip
+def _read_workbook(
+    path: Path, *, sheet: str | None, expected: list[str], search: bool
+) -> tuple[pd.DataFrame, str, list[str]]:
     """The grid of the sheet holding the data, its name, and notes.
 
     The sheet asked for (the first when none is) is used when it has a header naming an expected
@@ -458,8 +480,9 @@ def _header_score(grid: pd.DataFrame, expected: list[str]) -> int:
 # -- tidying
 
 
-def _tidy_grid(grid: pd.DataFrame, *,
-               limit: int | None) -> tuple[pd.DataFrame, list[tuple[int, int]]]:  # fmt: skip
+def _tidy_grid(
+    grid: pd.DataFrame, *, limit: int | None
+) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
     """Every cell as tidy text, cut to ``limit`` characters (None: no cell can be longer); and the
     (row, column) cells cut."""
     if not len(grid):
@@ -553,8 +576,11 @@ def _duplicates(header: list[str], names: list[str]) -> list[tuple[str, list[int
     groups: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         groups.setdefault(normalise_label(h), []).append(i)
-    return [(header[at[0]], [i + 1 for i in at], [names[i] for i in at])
-            for at in groups.values() if len(at) > 1]  # fmt: skip
+    return [
+        (header[at[0]], [i + 1 for i in at], [names[i] for i in at])
+        for at in groups.values()
+        if len(at) > 1
+    ]
 
 
 def _find_header(rows: list[list[str]], expected: list[str]) -> int | None:

@@ -51,8 +51,13 @@ class Problem:
     reason: str
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "row": self.row, "column": self.column,
-                "value": self.value, "reason": self.reason}  # fmt: skip
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -110,8 +115,9 @@ def candidate_headers(column: Column, config: SourceConfig) -> list[str]:
     return [column.name, *column.header_synonyms]
 
 
-def match_headers(frame: pd.DataFrame, columns: tuple[Column, ...], config: SourceConfig,
-                  *, label: str) -> tuple[dict[str, str], list[str]]:  # fmt: skip
+def match_headers(
+    frame: pd.DataFrame, columns: tuple[Column, ...], config: SourceConfig, *, label: str
+) -> tuple[dict[str, str], list[str]]:
     """Map canonical columns to the export's headers.
 
     Returns:
@@ -154,8 +160,17 @@ def match_headers(frame: pd.DataFrame, columns: tuple[Column, ...], config: Sour
 # ---------------------------------------------------------------- coercion
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%d/%m/%y",
-                 "%d-%b-%Y", "%d-%b-%y")  # fmt: skip
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d/%m/%y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+)
 _TIME_SUFFIX = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
@@ -179,8 +194,9 @@ def parse_dates(text: pd.Series) -> pd.Series:
             parsed[todo] = got.where(got.dt.year.between(1678, 2261)).astype("datetime64[ns]")
     # Parse each distinct text once, then spread back over the rows.
     lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
-    return pd.Series(lookup.reindex(text.to_numpy()).to_numpy(), index=text.index,
-                     dtype="datetime64[ns]")  # fmt: skip
+    return pd.Series(
+        lookup.reindex(text.to_numpy()).to_numpy(), index=text.index, dtype="datetime64[ns]"
+    )
 
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (its 1900 leap-year slip included)
@@ -225,8 +241,9 @@ def _date_reason(value: str) -> str:
     return "not a date: expected day-first (31/03/2025) or ISO (2025-03-31)"
 
 
-def _date_limits(values: pd.Series, column: Column, *, reading: Reading,
-                 extract_date: pd.Timestamp | None) -> pd.Series | None:  # fmt: skip
+def _date_limits(
+    values: pd.Series, column: Column, *, reading: Reading, extract_date: pd.Timestamp | None
+) -> pd.Series | None:
     """Per row, why a date is implausible ("" when it is not), or None when every date is fine.
 
     Event dates must fall between ``reading.earliest_date`` and the extract date (or, where a later
@@ -243,14 +260,18 @@ def _date_limits(values: pd.Series, column: Column, *, reading: Reading,
         extract = pd.Timestamp(extract_date)
         if column.birth_date:
             latest = extract + pd.Timedelta(weeks=reading.birth_weeks_after_extract)
-            why = (f"date of birth more than {reading.birth_weeks_after_extract} weeks after the "
-                   f"extract date ({extract:%d/%m/%Y})")  # fmt: skip
+            why = (
+                f"date of birth more than {reading.birth_weeks_after_extract} weeks after the "
+                f"extract date ({extract:%d/%m/%Y})"
+            )
         elif column.not_after_extract:
             latest, why = extract, f"date after the extract date ({extract:%d/%m/%Y})"
         else:
             latest = extract + pd.DateOffset(years=reading.latest_years_after_extract)
-            why = (f"date more than {reading.latest_years_after_extract} years after the extract "
-                   f"date ({extract:%d/%m/%Y}), too late to be plausible")  # fmt: skip
+            why = (
+                f"date more than {reading.latest_years_after_extract} years after the extract "
+                f"date ({extract:%d/%m/%Y}), too late to be plausible"
+            )
     dates = values.to_numpy(dtype="datetime64[ns]")
     early = dates < earliest.to_datetime64()  # NaT compares False
     late = dates > latest.to_datetime64() if latest is not None else np.zeros(len(dates), bool)
@@ -284,9 +305,16 @@ def grade_map(grades: GradeScale) -> dict[str, str]:
     return mapping
 
 
-def coerce_column(raw: pd.Series, column: Column, config: SourceConfig, *, grades: GradeScale,
-                  extract_date: pd.Timestamp | None, reading: Reading | None = None,
-                  excel_serials: bool = False) -> tuple[pd.Series, pd.Series]:  # fmt: skip
+def coerce_column(
+    raw: pd.Series,
+    column: Column,
+    config: SourceConfig,
+    *,
+    grades: GradeScale,
+    extract_date: pd.Timestamp | None,
+    reading: Reading | None = None,
+    excel_serials: bool = False,
+) -> tuple[pd.Series, pd.Series]:
     """Read one column of text into its canonical type.
 
     Args:
@@ -330,10 +358,22 @@ def coerce_column(raw: pd.Series, column: Column, config: SourceConfig, *, grade
             hints = {v: value_hint(v, column, grades=grades) for v in raw[bad].unique()}
             reason[bad] = reason[bad] + raw[bad].map(lambda v: f"; {hints[v]}" if hints[v] else "")
     elif kind == "yesno":
-        mapping = {"yes": True, "y": True, "true": True, "1": True,
-                   "no": False, "n": False, "false": False, "0": False}  # fmt: skip
-        mapping.update({normalise_label(k): normalise_label(v) in ("yes", "y", "true")
-                        for k, v in config.values.get(column.name, {}).items()})  # fmt: skip
+        mapping = {
+            "yes": True,
+            "y": True,
+            "true": True,
+            "1": True,
+            "no": False,
+            "n": False,
+            "false": False,
+            "0": False,
+        }
+        mapping.update(
+            {
+                normalise_label(k): normalise_label(v) in ("yes", "y", "true")
+                for k, v in config.values.get(column.name, {}).items()
+            }
+        )
         values = map_unique(raw, lambda v: mapping.get(normalise_label(v))).astype("boolean")
         reason[values.isna() & ~blank] = "not yes or no"
     elif kind in ("date", "month"):
@@ -341,13 +381,15 @@ def coerce_column(raw: pd.Series, column: Column, config: SourceConfig, *, grade
         if excel_serials and (values.isna() & ~blank).any():
             values = values.fillna(excel_serial_dates(raw.where(~blank & values.isna(), "")))
         if kind == "month":
-            month_only = pd.to_datetime(raw.where(~blank & values.isna(), ""), format="%Y-%m",
-                                        errors="coerce")  # fmt: skip
+            month_only = pd.to_datetime(
+                raw.where(~blank & values.isna(), ""), format="%Y-%m", errors="coerce"
+            )
             values = values.fillna(month_only).dt.to_period("M").dt.to_timestamp()
         bad = values.isna() & ~blank
         reason[bad] = raw[bad].map(_date_reason)
-        limits = _date_limits(values, column, reading=reading or default_reading(),
-                              extract_date=extract_date)  # fmt: skip
+        limits = _date_limits(
+            values, column, reading=reading or default_reading(), extract_date=extract_date
+        )
         if limits is not None:
             reason = reason.where(limits == "", limits)
     elif kind in ("number", "integer"):
@@ -371,10 +413,18 @@ def coerce_column(raw: pd.Series, column: Column, config: SourceConfig, *, grade
     return values, reason
 
 
-def read_source(name: str, columns: tuple[Column, ...], config: SourceConfig, *, path: Path,
-                grades: GradeScale, extract_date: pd.Timestamp | None, sheet: str | None = None,
-                reading: Reading | None = None,
-                search_sheets: bool = True) -> tuple[pd.DataFrame, SourceReport, pd.DataFrame]:  # fmt: skip
+def read_source(
+    name: str,
+    columns: tuple[Column, ...],
+    config: SourceConfig,
+    *,
+    path: Path,
+    grades: GradeScale,
+    extract_date: pd.Timestamp | None,
+    sheet: str | None = None,
+    reading: Reading | None = None,
+    search_sheets: bool = True,
+) -> tuple[pd.DataFrame, SourceReport, pd.DataFrame]:
     """Read one file of a source into canonical columns.
 
     Args:
@@ -399,10 +449,15 @@ def read_source(name: str, columns: tuple[Column, ...], config: SourceConfig, *,
     """
     reading = reading or default_reading()
     expected = [h for c in columns if c.required for h in candidate_headers(c, config)]
-    raw, header_row = read_raw(path, sheet=sheet or config.sheet, encoding=config.encoding,
-                               expected=expected, delimiter=config.delimiter,
-                               search_sheets=search_sheets,
-                               max_cell_chars=reading.max_cell_chars)  # fmt: skip
+    raw, header_row = read_raw(
+        path,
+        sheet=sheet or config.sheet,
+        encoding=config.encoding,
+        expected=expected,
+        delimiter=config.delimiter,
+        search_sheets=search_sheets,
+        max_cell_chars=reading.max_cell_chars,
+    )
     label = raw.attrs.get("label", path.name)
     report = SourceReport(name, files=[str(path)])
     report.notes += raw.attrs.get("notes", [])
@@ -431,9 +486,15 @@ def read_source(name: str, columns: tuple[Column, ...], config: SourceConfig, *,
             continue
         header = found[column.name]
         text = raw[header].astype(str)
-        values, reason = coerce_column(text, column, config, grades=grades,
-                                       extract_date=extract_date, reading=reading,
-                                       excel_serials=excel_serials)  # fmt: skip
+        values, reason = coerce_column(
+            text,
+            column,
+            config,
+            grades=grades,
+            extract_date=extract_date,
+            reading=reading,
+            excel_serials=excel_serials,
+        )
         if column.required:
             missing = values.isna() & (reason == "")
             reason = reason.where(~missing, "required value is blank")
@@ -466,8 +527,9 @@ def read_source(name: str, columns: tuple[Column, ...], config: SourceConfig, *,
     return out[~is_rejected], report, rejected
 
 
-def _check_duplicate_headers(duplicates: list, found: dict[str, str], report: SourceReport, *,
-                             label: str) -> None:  # fmt: skip
+def _check_duplicate_headers(
+    duplicates: list, found: dict[str, str], report: SourceReport, *, label: str
+) -> None:
     """A header written twice: fatal if it holds a canonical column, else a note."""
     for header, positions, names in duplicates:
         where = ", ".join(str(p) for p in positions[:-1]) + f" and {positions[-1]}"
@@ -512,5 +574,11 @@ def _whole_row_problems(raw: pd.DataFrame, report: SourceReport, *, label: str) 
 
 
 def empty_dtype(column: Column) -> str:
-    return {"date": "datetime64[ns]", "month": "datetime64[ns]", "yesno": "boolean",
-            "number": "float64", "integer": "Int64", "year": "Int64"}.get(column.kind, "object")  # fmt: skip
+    return {
+        "date": "datetime64[ns]",
+        "month": "datetime64[ns]",
+        "yesno": "boolean",
+        "number": "float64",
+        "integer": "Int64",
+        "year": "Int64",
+    }.get(column.kind, "object")

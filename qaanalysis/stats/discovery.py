@@ -44,8 +44,9 @@ def significant(p_value: float, alpha: float, *, key: Hashable | None = None) ->
         return False
     tests = _recording.get()
     if tests is not None:
-        tests.p_values.setdefault(key if key is not None else ("unkeyed", len(tests.p_values)),
-                                  float(p_value))  # fmt: skip
+        tests.p_values.setdefault(
+            key if key is not None else ("unkeyed", len(tests.p_values)), float(p_value)
+        )
     cutoff = _cutoff.get()
     if cutoff is not None:
         return p_value <= cutoff

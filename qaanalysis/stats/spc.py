@@ -20,7 +20,6 @@ XMR_TWO_SIGMA_FACTOR = 1.773
 XMR_MOVING_RANGE_SCREEN_FACTOR = 3.267
 
 
-
 @dataclass(frozen=True)
 class XmrResult:
     """An XmR chart and its icons.
@@ -210,10 +209,20 @@ def xmr(
     rules = {name: np.zeros(size, bool) for name in ("outside", "shift", "trend", "two_of_three")}
     if not is_run_chart:
         _apply_rules(
-            x=x, present=present, ordinal=ordinal, phase=phase, mean=mean,
-            limits=(lower, upper), two_sigma=(lower2, upper2), rules=rules, high=high, low=low,
-            shift_length=shift_length, trend_length=trend_length, gap_breaks_runs=gap_breaks_runs,
-        )  # fmt: skip
+            x=x,
+            present=present,
+            ordinal=ordinal,
+            phase=phase,
+            mean=mean,
+            limits=(lower, upper),
+            two_sigma=(lower2, upper2),
+            rules=rules,
+            high=high,
+            low=low,
+            shift_length=shift_length,
+            trend_length=trend_length,
+            gap_breaks_runs=gap_breaks_runs,
+        )
 
     special_cause: list[str | None] = [None] * size
     for i in np.flatnonzero(high | low):

@@ -82,8 +82,9 @@ def cohorts_for(config: Config, theme: str | None) -> tuple[str, ...]:
     )
 
 
-def open_cohort(evidence: Evidence, *, as_at: pd.Timestamp,
-                cohorts: tuple[str, ...] = COHORT_PRIORITY) -> pd.DataFrame:  # fmt: skip
+def open_cohort(
+    evidence: Evidence, *, as_at: pd.Timestamp, cohorts: tuple[str, ...] = COHORT_PRIORITY
+) -> pd.DataFrame:
     """Children open on ``as_at`` in the given cohorts: one row per child (``child_id``,
     ``cohort``, ``team``), the child's first cohort in :data:`COHORT_PRIORITY` order."""
     parts = []
@@ -145,8 +146,9 @@ def _allocate_strata(counts: pd.Series, size: int, rng: np.random.Generator) -> 
     return base
 
 
-def _assign_auditors(sample: pd.DataFrame, config: Config,
-                     rng: np.random.Generator) -> tuple[list, list]:  # fmt: skip
+def _assign_auditors(
+    sample: pd.DataFrame, config: Config, rng: np.random.Generator
+) -> tuple[list, list]:
     """Match children to auditors' monthly slots so no auditor audits a team they manage.
 
     Each rostered auditor has as many slots as their role's quota. Slots are tried round-robin
@@ -233,8 +235,10 @@ def sample_audits(
         raise SamplingError(f"--month must be a calendar month such as 2025-11, not {month!r}")
     cohorts = cohorts_for(config, theme)
     lists = sorted({COHORTS[c][0] for c in cohorts}, key=lambda x: int(x.split("_")[1]))
-    if not any(evidence.annex_a.get(list_id) is not None and len(evidence.annex_a[list_id])
-               for list_id in lists):  # fmt: skip
+    if not any(
+        evidence.annex_a.get(list_id) is not None and len(evidence.annex_a[list_id])
+        for list_id in lists
+    ):
         raise SamplingError(
             "no open cohort: the Annex A lists this sample draws from ("
             + ", ".join(lists)
@@ -282,8 +286,9 @@ def sample_audits(
             drawn.extend(rng.choice(members, size=take, replace=False).tolist())
     sample = eligible.loc[sorted(drawn)].reset_index(drop=True)
     auditor_ids, roles = _assign_auditors(sample, config, rng)
-    sample = sample.assign(month=period.code, auditor_id=auditor_ids, auditor_role=roles,
-                           theme=theme, seed=seed)  # fmt: skip
+    sample = sample.assign(
+        month=period.code, auditor_id=auditor_ids, auditor_role=roles, theme=theme, seed=seed
+    )
     return sample[SAMPLE_COLUMNS]
 
 

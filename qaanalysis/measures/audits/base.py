@@ -26,8 +26,9 @@ DIRECTION_WORDS = {
 PERCENT_SUFFIXES = ("_pct", "_ci_low", "_ci_high")
 
 # Whole-number columns that count no children or records, so are never suppressed.
-NOT_COUNTS = frozenset({"rank", "quarters_above", "run_length", "auditors", "quota_per_auditor",
-                        "seed"})  # fmt: skip
+NOT_COUNTS = frozenset(
+    {"rank", "quarters_above", "run_length", "auditors", "quota_per_auditor", "seed"}
+)
 
 #: Declared measures of this module (the methods appendix reads these).
 MEASURES = {
@@ -150,8 +151,13 @@ def table_options(frame: pd.DataFrame) -> dict:
     Example:
         ``s.table(t, name="grades", title="...", **table_options(t))``
     """
-    counts = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])
-              and not pd.api.types.is_bool_dtype(frame[c]) and c not in NOT_COUNTS]  # fmt: skip
+    counts = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_integer_dtype(frame[c])
+        and not pd.api.types.is_bool_dtype(frame[c])
+        and c not in NOT_COUNTS
+    ]
     percents = [c for c in frame.columns if str(c).endswith(PERCENT_SUFFIXES)]
     percent_of = {}
     for column in percents:
@@ -163,12 +169,6 @@ def table_options(frame: pd.DataFrame) -> dict:
         if f"{stem}_count" in frame.columns:
             percent_of[column] = f"{stem}_count"
     return {"count_columns": counts, "percent_columns": percents, "percent_of": percent_of}
-
-
-
-
-
-
 
 
 def _domain_labels(config: Config) -> dict[str, str]:
@@ -186,6 +186,8 @@ def _group_values(audits: pd.DataFrame, by: str) -> pd.Series:
     if by == "quarter":
         return quarter_codes(audits["audit_date"])
     if by not in audits.columns:
-        raise ValueError(f"cannot break audits down by {by!r}; use month, quarter or one of "
-                         f"{', '.join(BREAKDOWNS)}")  # fmt: skip
+        raise ValueError(
+            f"cannot break audits down by {by!r}; use month, quarter or one of "
+            f"{', '.join(BREAKDOWNS)}"
+        )
     return audits[by].astype(object).where(audits[by].notna(), "not recorded")

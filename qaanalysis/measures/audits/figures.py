@@ -33,8 +33,13 @@ from .teams import (
 # ----------------------------------------------------------------------------- figures, signals
 
 
-def _domain_figure(evidence: Evidence, period: Period, domain: str, *,
-                   frames: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> Figure | None:  # fmt: skip
+def _domain_figure(
+    evidence: Evidence,
+    period: Period,
+    domain: str,
+    *,
+    frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> Figure | None:
     """``audits.domain.<domain>.good_or_better``; ``frames`` are the period's and the previous
     period's audits when the caller already has them."""
     config = evidence.config
@@ -46,18 +51,29 @@ def _domain_figure(evidence: Evidence, period: Period, domain: str, *,
         return None
     good = config.grades.good_or_better
     return fig.proportion(
-        f"audits.domain.{domain}.good_or_better", f"{_domain_labels(config)[domain]}: good or better",
-        k=int(current.isin(good).sum()), n=n, period=period.code, source=SOURCE,
+        f"audits.domain.{domain}.good_or_better",
+        f"{_domain_labels(config)[domain]}: good or better",
+        k=int(current.isin(good).sum()),
+        n=n,
+        period=period.code,
+        source=SOURCE,
         theme=theme_of_domain(config, domain),
         previous=(int(previous.isin(good).sum()), int(previous.notna().sum())),
-        previous_period=period.previous().code, polarity="higher", alpha=_alpha(config),
+        previous_period=period.previous().code,
+        polarity="higher",
+        alpha=_alpha(config),
         min_n=_min_n(config),
-    )  # fmt: skip
+    )
 
 
-def audit_figures(evidence: Evidence, period: Period, *, funnel: TeamFunnel | None = None,
-                  persistent: pd.DataFrame | None = None, repeats: pd.DataFrame | None = None
-                  ) -> list[Figure]:  # fmt: skip
+def audit_figures(
+    evidence: Evidence,
+    period: Period,
+    *,
+    funnel: TeamFunnel | None = None,
+    persistent: pd.DataFrame | None = None,
+    repeats: pd.DataFrame | None = None,
+) -> list[Figure]:
     """Every audit Figure of the period (ids in :data:`MEASURES` and DESIGN.md).
 
     ``audits.count``, ``audits.overall.good_or_better``, ``audits.overall.inadequate``,
@@ -78,33 +94,53 @@ def audit_figures(evidence: Evidence, period: Period, *, funnel: TeamFunnel | No
     shares = {"alpha": _alpha(config), "min_n": _min_n(config), **common}
     grades = config.grades
     out = [
-        fig.count("audits.count", "Audits completed", len(current), previous=len(previous),
-                  **common),  # fmt: skip
-        fig.proportion(
-            "audits.overall.good_or_better", "Audits graded good or better overall",
-            k=int(current["overall_grade"].isin(grades.good_or_better).sum()), n=len(current),
-            previous=(int(previous["overall_grade"].isin(grades.good_or_better).sum()),
-                      len(previous)),
-            polarity="higher", **shares,
+        fig.count(
+            "audits.count", "Audits completed", len(current), previous=len(previous), **common
         ),
         fig.proportion(
-            "audits.overall.inadequate", "Audits graded inadequate overall",
-            k=int(current["overall_grade"].isin(grades.inadequate).sum()), n=len(current),
+            "audits.overall.good_or_better",
+            "Audits graded good or better overall",
+            k=int(current["overall_grade"].isin(grades.good_or_better).sum()),
+            n=len(current),
+            previous=(
+                int(previous["overall_grade"].isin(grades.good_or_better).sum()),
+                len(previous),
+            ),
+            polarity="higher",
+            **shares,
+        ),
+        fig.proportion(
+            "audits.overall.inadequate",
+            "Audits graded inadequate overall",
+            k=int(current["overall_grade"].isin(grades.inadequate).sum()),
+            n=len(current),
             previous=(int(previous["overall_grade"].isin(grades.inadequate).sum()), len(previous)),
-            polarity="lower", **shares,
+            polarity="lower",
+            **shares,
         ),
-    ]  # fmt: skip
+    ]
     trend = grade_trend(evidence, period)
     start, end = window(period, 12)
-    out.append(Figure(
-        id="audits.overall.trend", label="Trend in overall grades (last 12 months, Kendall's tau-b)",
-        value=None if math.isnan(trend.tau) else round(trend.tau, 3), unit="number",
-        denominator=trend.n, period=period.code, direction=trend.direction,
-        significant=trend.significant, source=SOURCE,
-        comparison={"kind": "trend", "label": f"{start:%B %Y} to {end:%B %Y}",
-                    "value": None, "p_value": trend.p_value},
-        note=f"{DIRECTION_WORDS[trend.direction]}; positive tau means grades getting better",
-    ))  # fmt: skip
+    out.append(
+        Figure(
+            id="audits.overall.trend",
+            label="Trend in overall grades (last 12 months, Kendall's tau-b)",
+            value=None if math.isnan(trend.tau) else round(trend.tau, 3),
+            unit="number",
+            denominator=trend.n,
+            period=period.code,
+            direction=trend.direction,
+            significant=trend.significant,
+            source=SOURCE,
+            comparison={
+                "kind": "trend",
+                "label": f"{start:%B %Y} to {end:%B %Y}",
+                "value": None,
+                "p_value": trend.p_value,
+            },
+            note=f"{DIRECTION_WORDS[trend.direction]}; positive tau means grades getting better",
+        )
+    )
     for domain in config.domain_ids:
         figure = _domain_figure(evidence, period, domain, frames=(current, previous))
         if figure is not None:
@@ -114,43 +150,65 @@ def audit_figures(evidence: Evidence, period: Period, *, funnel: TeamFunnel | No
                 out.append(trend)
     raised = int(current["immediate_response"].fillna(False).astype(bool).sum())
     raised_before = int(previous["immediate_response"].fillna(False).astype(bool).sum())
-    out.append(fig.count("audits.immediate_responses", "Immediate responses raised at audit",
-                         raised, previous=raised_before, **common))  # fmt: skip
+    out.append(
+        fig.count(
+            "audits.immediate_responses",
+            "Immediate responses raised at audit",
+            raised,
+            previous=raised_before,
+            **common,
+        )
+    )
     if repeats is None:
         repeats = repeat_inadequate_practitioners(evidence, period)
-    out.append(fig.count(
-        "audits.repeat_inadequate.practitioners",
-        f"Practitioners with {config.thresholds.repeat_inadequate_run} or more consecutive "
-        "inadequate audits", repeats["practitioner_id"].nunique(), period=period.code, source=SOURCE,
-    ))  # fmt: skip
+    out.append(
+        fig.count(
+            "audits.repeat_inadequate.practitioners",
+            f"Practitioners with {config.thresholds.repeat_inadequate_run} or more consecutive "
+            "inadequate audits",
+            repeats["practitioner_id"].nunique(),
+            period=period.code,
+            source=SOURCE,
+        )
+    )
     if funnel is None:
         funnel = team_funnel(evidence, period)
     below = int(funnel.points["position"].astype(str).str.startswith("below").sum())
-    out.append(fig.count("audits.teams.below_funnel",
-                         "Teams below the 95% funnel limit (good or better, last 12 months)",
-                         below, period=period.code, source=SOURCE,
-                         note=f"around the authority's {funnel.centre:.0%}"))  # fmt: skip
+    out.append(
+        fig.count(
+            "audits.teams.below_funnel",
+            "Teams below the 95% funnel limit (good or better, last 12 months)",
+            below,
+            period=period.code,
+            source=SOURCE,
+            note=f"around the authority's {funnel.centre:.0%}",
+        )
+    )
     if persistent is None:
         persistent = persistent_inadequate_teams(evidence, period)
-    out.append(fig.count("audits.teams.persistent_inadequate",
-                         "Teams with a persistently high inadequate share",
-                         int(persistent["persistent"].sum()), period=period.code, source=SOURCE))  # fmt: skip
+    out.append(
+        fig.count(
+            "audits.teams.persistent_inadequate",
+            "Teams with a persistently high inadequate share",
+            int(persistent["persistent"].sum()),
+            period=period.code,
+            source=SOURCE,
+        )
+    )
     return out
 
 
-
-
-
-
 def _trend_span(trend: Figure) -> str:
-    """"from 62% (18 of 29) to 38% (10 of 26)": a trend Figure's first and last quarters."""
+    """ "from 62% (18 of 29) to 38% (10 of 26)": a trend Figure's first and last quarters."""
     comp = trend.comparison or {}
     first, last = comp.get("first"), comp.get("last")
     if not first or not last or not first["denominator"] or not last["denominator"]:
         return "significant"
-    return (f"from {first['numerator'] / first['denominator']:.0%} ({first['numerator']} of "
-            f"{first['denominator']}) to {last['numerator'] / last['denominator']:.0%} "
-            f"({last['numerator']} of {last['denominator']})")
+    return (
+        f"from {first['numerator'] / first['denominator']:.0%} ({first['numerator']} of "
+        f"{first['denominator']}) to {last['numerator'] / last['denominator']:.0%} "
+        f"({last['numerator']} of {last['denominator']})"
+    )
 
 
 def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
@@ -190,24 +248,41 @@ def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
             if falling:
                 ids.append(trend.id)
             if figure.denominator < min_n and not falling:
-                readings.append(("neutral", f"{label} assessed in too few audits to judge "
-                                            f"({figure.text})"))  # fmt: skip
+                readings.append(
+                    ("neutral", f"{label} assessed in too few audits to judge ({figure.text})")
+                )
             elif figure.value < aspiration or figure.direction == "declining" or falling:
-                why = [f"below the {aspiration:.0%} aspiration"] if figure.value < aspiration else []
+                why = (
+                    [f"below the {aspiration:.0%} aspiration"] if figure.value < aspiration else []
+                )
                 if figure.direction == "declining":
                     why.append("significantly down on the previous period")
                 if falling:
-                    why.append(f"falling over the last {config.thresholds.trend_quarters} quarters "
-                               f"({_trend_span(trend)})")  # fmt: skip
+                    why.append(
+                        f"falling over the last {config.thresholds.trend_quarters} quarters "
+                        f"({_trend_span(trend)})"
+                    )
                 why = ", ".join(why)
-                readings.append(("negative", f"{label} rated good or better in {figure.text} of "
-                                             f"audits, {why}"))  # fmt: skip
+                readings.append(
+                    ("negative", f"{label} rated good or better in {figure.text} of audits, {why}")
+                )
             else:
-                readings.append(("positive", f"{label} rated good or better in {figure.text} of "
-                                             f"audits, at or above the {aspiration:.0%} aspiration"))  # fmt: skip
+                readings.append(
+                    (
+                        "positive",
+                        f"{label} rated good or better in {figure.text} of "
+                        f"audits, at or above the {aspiration:.0%} aspiration",
+                    )
+                )
         if not readings:
-            out.append(Signal(theme_id, "audits", "absent",
-                              "no audit in the period assessed this theme's domains"))  # fmt: skip
+            out.append(
+                Signal(
+                    theme_id,
+                    "audits",
+                    "absent",
+                    "no audit in the period assessed this theme's domains",
+                )
+            )
             continue
         kinds = [k for k, _ in readings]
         if "negative" in kinds:

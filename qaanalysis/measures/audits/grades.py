@@ -58,10 +58,14 @@ def grade_counts(
         counts = part[grade].value_counts()
         n = len(part)
         row = {key: value, **{g: int(counts.get(g, 0)) for g in labels}, "audits": n}
-        row.update(share_columns("good_or_better",
-                                  part[grade].isin(config.grades.good_or_better).sum(), n, alpha))  # fmt: skip
-        row.update(share_columns("inadequate",
-                                  part[grade].isin(config.grades.inadequate).sum(), n, alpha))  # fmt: skip
+        row.update(
+            share_columns(
+                "good_or_better", part[grade].isin(config.grades.good_or_better).sum(), n, alpha
+            )
+        )
+        row.update(
+            share_columns("inadequate", part[grade].isin(config.grades.inadequate).sum(), n, alpha)
+        )
         rows.append(row)
     columns = [key, *labels, "audits"] + [
         f"{p}{s}" for p in ("good_or_better", "inadequate") for s in ("_count", *PERCENT_SUFFIXES)
@@ -114,26 +118,47 @@ def domain_summary(evidence: Evidence, period: Period) -> pd.DataFrame:
         table = grade_counts(current, config=config, grade=domain)
         if table.empty:
             row = {g: 0 for g in config.grades.labels}
-            row.update({"audits": 0, **share_columns("good_or_better", 0, 0, _alpha(config)),
-                        **share_columns("inadequate", 0, 0, _alpha(config))})  # fmt: skip
+            row.update(
+                {
+                    "audits": 0,
+                    **share_columns("good_or_better", 0, 0, _alpha(config)),
+                    **share_columns("inadequate", 0, 0, _alpha(config)),
+                }
+            )
         else:
             row = table.iloc[0].drop("scope").to_dict()
         k0 = int(previous[domain].isin(config.grades.good_or_better).sum())
         n0 = int(previous[domain].notna().sum())
         comparison = stats.compare_proportions(
-            k0, n0, int(row["good_or_better_count"]), int(row["audits"]),
-            alpha=_alpha(config), min_n=_min_n(config), polarity="higher",
-        )  # fmt: skip
-        rows.append({
-            "domain": domain, "domain_label": labels[domain], **row,
-            "previous_audits": n0, "previous_good_or_better_count": k0,
-            "previous_good_or_better_pct": k0 / n0 if n0 else math.nan,
-            "change": DIRECTION_WORDS[comparison.direction],
-            "p_value": comparison.p_value,
-        })  # fmt: skip
+            k0,
+            n0,
+            int(row["good_or_better_count"]),
+            int(row["audits"]),
+            alpha=_alpha(config),
+            min_n=_min_n(config),
+            polarity="higher",
+        )
+        rows.append(
+            {
+                "domain": domain,
+                "domain_label": labels[domain],
+                **row,
+                "previous_audits": n0,
+                "previous_good_or_better_count": k0,
+                "previous_good_or_better_pct": k0 / n0 if n0 else math.nan,
+                "change": DIRECTION_WORDS[comparison.direction],
+                "p_value": comparison.p_value,
+            }
+        )
     out = pd.DataFrame(rows)
-    for column in [*config.grades.labels, "audits", "good_or_better_count", "inadequate_count",
-                   "previous_audits", "previous_good_or_better_count"]:  # fmt: skip
+    for column in [
+        *config.grades.labels,
+        "audits",
+        "good_or_better_count",
+        "inadequate_count",
+        "previous_audits",
+        "previous_good_or_better_count",
+    ]:
         out[column] = out[column].astype("int64")
     rankable = out["audits"] >= _min_n(config)
     ranks = out.loc[rankable, "good_or_better_pct"].rank(ascending=False, method="min")
@@ -141,8 +166,9 @@ def domain_summary(evidence: Evidence, period: Period) -> pd.DataFrame:
     return out
 
 
-def domain_extremes(evidence: Evidence, period: Period, *, top: int = 2,
-                    summary: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+def domain_extremes(
+    evidence: Evidence, period: Period, *, top: int = 2, summary: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The ``top`` strongest and weakest domains by good-or-better share (ranked domains only).
 
     Returns the rows of :func:`domain_summary` with a ``position`` column, strongest first then
@@ -157,9 +183,18 @@ def domain_extremes(evidence: Evidence, period: Period, *, top: int = 2,
     strongest = ranked.head(top)
     weakest = ranked.drop(strongest.index).tail(top)
     out = pd.concat([strongest.assign(position="strongest"), weakest.assign(position="weakest")])
-    columns = ["position", "domain_label", "audits", "good_or_better_count", "good_or_better_pct",
-               "good_or_better_ci_low", "good_or_better_ci_high", "inadequate_count",
-               "inadequate_pct", "change"]  # fmt: skip
+    columns = [
+        "position",
+        "domain_label",
+        "audits",
+        "good_or_better_count",
+        "good_or_better_pct",
+        "good_or_better_ci_low",
+        "good_or_better_ci_high",
+        "inadequate_count",
+        "inadequate_pct",
+        "change",
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -262,8 +297,13 @@ def grade_trend(evidence: Evidence, period: Period, *, months: int = 12) -> stat
     score = {g: len(labels) - 1 - i for i, g in enumerate(labels)}
     grades = audits["overall_grade"].map(score).astype(float)
     times = (audits["audit_date"].dt.year * 12 + audits["audit_date"].dt.month).astype(float)
-    return stats.ordinal_trend(grades.to_numpy(), times.to_numpy(), polarity="higher",
-                               alpha=_alpha(config), min_n=_min_n(config))  # fmt: skip
+    return stats.ordinal_trend(
+        grades.to_numpy(),
+        times.to_numpy(),
+        polarity="higher",
+        alpha=_alpha(config),
+        min_n=_min_n(config),
+    )
 
 
 def trend_window(period: Period, config: Config) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -292,24 +332,41 @@ def _domain_trend_figure(evidence: Evidence, period: Period, domain: str) -> Fig
         return None
     dates = audits.loc[grades.index, "audit_date"]
     first_quarter = period_of(start, "quarter")
-    quarter = ((dates.dt.year - first_quarter.start.year) * 12
-               + dates.dt.month - first_quarter.start.month) // 3  # fmt: skip
+    quarter = (
+        (dates.dt.year - first_quarter.start.year) * 12 + dates.dt.month - first_quarter.start.month
+    ) // 3
     good = grades.isin(config.grades.good_or_better).astype(float)
-    trend = stats.ordinal_trend(good.to_numpy(), quarter.to_numpy(dtype=float), polarity="higher",
-                                alpha=_alpha(config), min_n=_min_n(config))  # fmt: skip
+    trend = stats.ordinal_trend(
+        good.to_numpy(),
+        quarter.to_numpy(dtype=float),
+        polarity="higher",
+        alpha=_alpha(config),
+        min_n=_min_n(config),
+    )
     by_quarter = good.groupby(quarter).agg(["sum", "count"])
     first, last = by_quarter.iloc[0], by_quarter.iloc[-1]
     label = _domain_labels(config)[domain]
     return Figure(
         id=f"audits.domain.{domain}.trend",
         label=f"{label}: trend in good or better over {config.thresholds.trend_quarters} quarters",
-        value=None if math.isnan(trend.tau) else round(trend.tau, 3), unit="number",
-        denominator=trend.n, period=period.code, direction=trend.direction,
-        significant=trend.significant, source=SOURCE, theme=theme_of_domain(config, domain),
-        comparison={"kind": "trend", "label": f"{start:%B %Y} to {end:%B %Y}", "value": None,
-                    "p_value": trend.p_value,
-                    "first": {"numerator": int(first["sum"]), "denominator": int(first["count"])},
-                    "last": {"numerator": int(last["sum"]), "denominator": int(last["count"])}},
-        note=(f"{DIRECTION_WORDS[trend.direction]}; Kendall's tau-b between quarter and good or "
-              "better; positive tau means more audits good or better"),
-    )  # fmt: skip
+        value=None if math.isnan(trend.tau) else round(trend.tau, 3),
+        unit="number",
+        denominator=trend.n,
+        period=period.code,
+        direction=trend.direction,
+        significant=trend.significant,
+        source=SOURCE,
+        theme=theme_of_domain(config, domain),
+        comparison={
+            "kind": "trend",
+            "label": f"{start:%B %Y} to {end:%B %Y}",
+            "value": None,
+            "p_value": trend.p_value,
+            "first": {"numerator": int(first["sum"]), "denominator": int(first["count"])},
+            "last": {"numerator": int(last["sum"]), "denominator": int(last["count"])},
+        },
+        note=(
+            f"{DIRECTION_WORDS[trend.direction]}; Kendall's tau-b between quarter and good or "
+            "better; positive tau means more audits good or better"
+        ),
+    )

@@ -34,9 +34,13 @@ def immediate_responses(evidence: Evidence, period: Period, *, by: str = "servic
     groups = _group_values(audits, by)
     rows = []
     for value, part in raised.groupby(groups, sort=True):
-        rows.append({by: value, "audits": len(part),
-                     **share_columns("immediate_response", int(part.sum()), len(part),
-                                      _alpha(config))})  # fmt: skip
+        rows.append(
+            {
+                by: value,
+                "audits": len(part),
+                **share_columns("immediate_response", int(part.sum()), len(part), _alpha(config)),
+            }
+        )
     columns = [by, "audits"] + [f"immediate_response{s}" for s in ("_count", *PERCENT_SUFFIXES)]
     out = pd.DataFrame(rows, columns=columns)
     out[["audits", "immediate_response_count"]] = out[
@@ -66,21 +70,37 @@ def good_practice(evidence: Evidence, period: Period, *, by: str = "theme") -> p
         labels = _domain_labels(config)
         for domain in config.domain_ids:
             grades = audits[domain].dropna()
-            rows.append({"domain_label": labels[domain], "audits": len(grades),
-                         **share_columns("good_or_better",
-                                          int(grades.isin(config.grades.good_or_better).sum()),
-                                          len(grades), alpha),
-                         "best_grade_count": int((grades == best).sum())})  # fmt: skip
+            rows.append(
+                {
+                    "domain_label": labels[domain],
+                    "audits": len(grades),
+                    **share_columns(
+                        "good_or_better",
+                        int(grades.isin(config.grades.good_or_better).sum()),
+                        len(grades),
+                        alpha,
+                    ),
+                    "best_grade_count": int((grades == best).sum()),
+                }
+            )
         key = "domain_label"
     else:
         groups = _group_values(audits, by)
         for value, part in audits.groupby(groups, sort=True):
             grades = part["overall_grade"]
-            rows.append({by: value, "audits": len(part),
-                         **share_columns("good_or_better",
-                                          int(grades.isin(config.grades.good_or_better).sum()),
-                                          len(part), alpha),
-                         "best_grade_count": int((grades == best).sum())})  # fmt: skip
+            rows.append(
+                {
+                    by: value,
+                    "audits": len(part),
+                    **share_columns(
+                        "good_or_better",
+                        int(grades.isin(config.grades.good_or_better).sum()),
+                        len(part),
+                        alpha,
+                    ),
+                    "best_grade_count": int((grades == best).sum()),
+                }
+            )
         key = by
     columns = [key, "audits"] + [f"good_or_better{s}" for s in ("_count", *PERCENT_SUFFIXES)]
     out = pd.DataFrame(rows, columns=[*columns, "best_grade_count"])
@@ -113,8 +133,15 @@ def good_practice_audits(evidence: Evidence, period: Period) -> pd.DataFrame:
         best_domains=good.apply(strongest, axis=1) if len(good) else pd.Series(dtype=object),
         _position=good["overall_grade"].map(position),
     ).sort_values(["_position", "audit_date", "audit_id"])
-    columns = ["audit_id", "audit_date", "team", "practitioner_id", "theme", "overall_grade",
-               "best_domains"]  # fmt: skip
+    columns = [
+        "audit_id",
+        "audit_date",
+        "team",
+        "practitioner_id",
+        "theme",
+        "overall_grade",
+        "best_domains",
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -124,8 +151,10 @@ def good_practice_audits(evidence: Evidence, period: Period) -> pd.DataFrame:
 def _expected_per_role(config: Config) -> dict[str, tuple[int, int]]:
     """role -> (quota per auditor per month, auditors on the roster with the role)."""
     roster = pd.Series([a.role for a in config.audit_programme.roster], dtype=object)
-    return {role: (quota, int((roster == role).sum()))
-            for role, quota in config.audit_programme.quotas.items()}  # fmt: skip
+    return {
+        role: (quota, int((roster == role).sum()))
+        for role, quota in config.audit_programme.quotas.items()
+    }
 
 
 def audit_programme(evidence: Evidence, period: Period, *, by_month: bool = False) -> pd.DataFrame:
@@ -159,14 +188,25 @@ def audit_programme(evidence: Evidence, period: Period, *, by_month: bool = Fals
             row = {"auditor_role": role}
             if by_month:
                 row["month"] = month
-            row.update({"auditors": auditors,
-                        "quota_per_auditor": quota if quota is not None else math.nan,
-                        "expected": target if target is not None else math.nan,
-                        "completed": completed,
-                        "completed_pct": completed / target if target else math.nan})  # fmt: skip
+            row.update(
+                {
+                    "auditors": auditors,
+                    "quota_per_auditor": quota if quota is not None else math.nan,
+                    "expected": target if target is not None else math.nan,
+                    "completed": completed,
+                    "completed_pct": completed / target if target else math.nan,
+                }
+            )
             rows.append(row)
-    columns = ["auditor_role", *(["month"] if by_month else []), "auditors", "quota_per_auditor",
-               "expected", "completed", "completed_pct"]  # fmt: skip
+    columns = [
+        "auditor_role",
+        *(["month"] if by_month else []),
+        "auditors",
+        "quota_per_auditor",
+        "expected",
+        "completed",
+        "completed_pct",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     out[["auditors", "completed"]] = out[["auditors", "completed"]].astype("int64")
     return out

@@ -88,8 +88,18 @@ def team_funnel(
         # Every audit good (or none): no team can differ from the authority, and the binomial
         # limits collapse onto the centre line.
         position = stats.funnel_position(k, n, p0=centre) if 0 < centre < 1 else "within"
-        rows.append({"team": team, "service": service, "k": k, "n": n, "share": k / n,
-                     "ci_low": low, "ci_high": high, "position": position})  # fmt: skip
+        rows.append(
+            {
+                "team": team,
+                "service": service,
+                "k": k,
+                "n": n,
+                "share": k / n,
+                "ci_low": low,
+                "ci_high": high,
+                "position": position,
+            }
+        )
     points = pd.DataFrame(rows, columns=columns)
     points[["k", "n"]] = points[["k", "n"]].astype("int64")
     if not named:
@@ -100,11 +110,17 @@ def team_funnel(
     if 0 < centre < 1:
         limits = stats.funnel_limits(sizes, p0=centre)
     else:
-        limits = pd.DataFrame({"n": sizes, **{f"{side}_{level}": centre for side in ("lower", "upper")
-                                              for level in ("95", "998")}})  # fmt: skip
+        limits = pd.DataFrame(
+            {
+                "n": sizes,
+                **{
+                    f"{side}_{level}": centre
+                    for side in ("lower", "upper")
+                    for level in ("95", "998")
+                },
+            }
+        )
     return TeamFunnel(points, limits, centre, start, end)
-
-
 
 
 def persistent_inadequate_teams(evidence: Evidence, period: Period) -> pd.DataFrame:
@@ -147,16 +163,30 @@ def persistent_inadequate_teams(evidence: Evidence, period: Period) -> pd.DataFr
         above = [s > tolerance for s in shares if not math.isnan(s)]
         enough = min(sizes) >= min_audits
         k, n = int(part["bad"].sum()), len(part)
-        row = {"team": team, "service": part["service"].mode().iloc[0],
-               "quarters_above": int(sum(above)), "audits": n,
-               **share_columns("inadequate", k, n, _alpha(config)),
-               "latest_quarter_inadequate_pct": shares[-1],
-               "persistent": enough and len(above) == quarters_needed and all(above)}  # fmt: skip
+        row = {
+            "team": team,
+            "service": part["service"].mode().iloc[0],
+            "quarters_above": int(sum(above)),
+            "audits": n,
+            **share_columns("inadequate", k, n, _alpha(config)),
+            "latest_quarter_inadequate_pct": shares[-1],
+            "persistent": enough and len(above) == quarters_needed and all(above),
+        }
         row["pooled_above_tolerance"] = bool(row["inadequate_ci_low"] > tolerance)
         rows.append(row)
-    columns = ["team", "service", "quarters_above", "audits", "inadequate_count", "inadequate_pct",
-               "inadequate_ci_low", "inadequate_ci_high", "latest_quarter_inadequate_pct",
-               "persistent", "pooled_above_tolerance"]  # fmt: skip
+    columns = [
+        "team",
+        "service",
+        "quarters_above",
+        "audits",
+        "inadequate_count",
+        "inadequate_pct",
+        "inadequate_ci_low",
+        "inadequate_ci_high",
+        "latest_quarter_inadequate_pct",
+        "persistent",
+        "pooled_above_tolerance",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     out[["quarters_above", "audits", "inadequate_count"]] = out[
         ["quarters_above", "audits", "inadequate_count"]
@@ -198,18 +228,35 @@ def repeat_inadequate_practitioners(evidence: Evidence, period: Period) -> pd.Da
     # a new run starts wherever the practitioner or the inadequate flag changes
     run = ((who != who.shift()) | (bad != bad.shift())).cumsum()
     last_of_practitioner = who != who.shift(-1)
-    runs = audits[bad].assign(
-        run=run[bad], in_period=period.contains(audits.loc[bad, "audit_date"]),
-        is_last=last_of_practitioner[bad],
-    ).groupby("run", sort=False).agg(
-        practitioner_id=("practitioner_id", "first"), team=("team", "last"),
-        run_length=("audit_id", "size"), first_audit_date=("audit_date", "first"),
-        last_audit_date=("audit_date", "last"), audit_ids=("audit_id", ", ".join),
-        in_period=("in_period", "any"), ongoing=("is_last", "last"),
-    )  # fmt: skip
+    runs = (
+        audits[bad]
+        .assign(
+            run=run[bad],
+            in_period=period.contains(audits.loc[bad, "audit_date"]),
+            is_last=last_of_practitioner[bad],
+        )
+        .groupby("run", sort=False)
+        .agg(
+            practitioner_id=("practitioner_id", "first"),
+            team=("team", "last"),
+            run_length=("audit_id", "size"),
+            first_audit_date=("audit_date", "first"),
+            last_audit_date=("audit_date", "last"),
+            audit_ids=("audit_id", ", ".join),
+            in_period=("in_period", "any"),
+            ongoing=("is_last", "last"),
+        )
+    )
     runs = runs[(runs["run_length"] >= config.thresholds.repeat_inadequate_run) & runs["in_period"]]
-    columns = ["practitioner_id", "team", "run_length", "first_audit_date", "last_audit_date",
-               "audit_ids", "ongoing"]  # fmt: skip
+    columns = [
+        "practitioner_id",
+        "team",
+        "run_length",
+        "first_audit_date",
+        "last_audit_date",
+        "audit_ids",
+        "ongoing",
+    ]
     out = runs.reset_index(drop=True).reindex(columns=columns)
     out["run_length"] = out["run_length"].astype("int64")
     out["ongoing"] = out["ongoing"].astype(bool)

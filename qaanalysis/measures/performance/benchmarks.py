@@ -26,9 +26,22 @@ SUPPRESSION_REASONS = {
     ":": "not available",
 }
 
-BENCHMARK_COLUMNS = ["kpi_id", "label", "year", "authority", "england", "region", "region_name",
-                     "statistical_neighbours", "sn_available", "vs_england", "vs_region",
-                     "vs_statistical_neighbours", "source", "notes"]  # fmt: skip
+BENCHMARK_COLUMNS = [
+    "kpi_id",
+    "label",
+    "year",
+    "authority",
+    "england",
+    "region",
+    "region_name",
+    "statistical_neighbours",
+    "sn_available",
+    "vs_england",
+    "vs_region",
+    "vs_statistical_neighbours",
+    "source",
+    "notes",
+]
 
 
 def _position(value, comparator, polarity: str) -> str:
@@ -89,8 +102,9 @@ def _statistical_neighbours(evidence: Evidence, la_code: str) -> tuple[list[str]
     return codes, ""
 
 
-def _single_value(frame: pd.DataFrame, what: str, *, year: str, measure, notes: list[str]
-                  ) -> float | None:  # fmt: skip
+def _single_value(
+    frame: pd.DataFrame, what: str, *, year: str, measure, notes: list[str]
+) -> float | None:
     """The one published value a comparator's rows give, or None with the reason in ``notes``."""
     if len(frame) == 0:
         notes.append(f"{what}: no row for {year}")
@@ -124,11 +138,19 @@ def _published_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
         except FileNotFoundError as exc:
             rows.append({"kpi_id": kpi_id, "label": kpi.label, "notes": str(exc)})
             continue
-        missing = [c for c in ("time_period", "geographic_level", measure.value_column, *measure.filters)
-                   if c not in data.columns]  # fmt: skip
+        missing = [
+            c
+            for c in ("time_period", "geographic_level", measure.value_column, *measure.filters)
+            if c not in data.columns
+        ]
         if missing:
-            rows.append({"kpi_id": kpi_id, "label": kpi.label,
-                         "notes": f"{Path(measure.file).name}: column(s) {missing} not found"})  # fmt: skip
+            rows.append(
+                {
+                    "kpi_id": kpi_id,
+                    "label": kpi.label,
+                    "notes": f"{Path(measure.file).name}: column(s) {missing} not found",
+                }
+            )
             continue
         for column, wanted in measure.filters.items():
             data = data[data[column].map(_norm) == _norm(wanted)]
@@ -144,15 +166,22 @@ def _published_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
         year = None
         for candidate in reversed(years):
             value, _ = read_published_value(
-                england_rows.loc[england_rows["time_period"] == candidate, measure.value_column].iloc[0],
+                england_rows.loc[
+                    england_rows["time_period"] == candidate, measure.value_column
+                ].iloc[0],
                 measure.scale,
-            )  # fmt: skip
+            )
             if value is not None:
                 year = candidate
                 break
         if year is None:
-            rows.append({"kpi_id": kpi_id, "label": kpi.label,
-                         "notes": f"{Path(measure.file).name}: no England value in any year"})  # fmt: skip
+            rows.append(
+                {
+                    "kpi_id": kpi_id,
+                    "label": kpi.label,
+                    "notes": f"{Path(measure.file).name}: no England value in any year",
+                }
+            )
             continue
         in_year = data[data["time_period"] == year]
         level_y = in_year["geographic_level"].map(_norm)
@@ -181,15 +210,25 @@ def _published_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
                     sn_values.append(value)
         sn_mean = float(np.mean(sn_values)) if sn_values else None
         if sns and len(sn_values) < len(sns):
-            notes.append(f"statistical neighbours: {len(sn_values)} of {len(sns)} have a value "
-                         "(others suppressed or missing)")  # fmt: skip
-        rows.append({
-            "kpi_id": kpi_id, "label": kpi.label, "year": int(re.sub(r"\D", "", year)[:4]),
-            "authority": authority, "england": england, "region": region, "region_name": region_name,
-            "statistical_neighbours": sn_mean, "sn_available": len(sn_values),
-            "source": f"Department for Education, {Path(measure.file).name}",
-            "notes": "; ".join(dict.fromkeys(n for n in notes if n)),
-        })  # fmt: skip
+            notes.append(
+                f"statistical neighbours: {len(sn_values)} of {len(sns)} have a value "
+                "(others suppressed or missing)"
+            )
+        rows.append(
+            {
+                "kpi_id": kpi_id,
+                "label": kpi.label,
+                "year": int(re.sub(r"\D", "", year)[:4]),
+                "authority": authority,
+                "england": england,
+                "region": region,
+                "region_name": region_name,
+                "statistical_neighbours": sn_mean,
+                "sn_available": len(sn_values),
+                "source": f"Department for Education, {Path(measure.file).name}",
+                "notes": "; ".join(dict.fromkeys(n for n in notes if n)),
+            }
+        )
     return rows
 
 
@@ -209,18 +248,27 @@ def _canonical_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
         if kpi.unit == "percent" and (latest > 1).any():
             latest = latest.where(latest <= 1, latest / 100)
             notes.append("benchmark values above 1 read as percentages and divided by 100")
-        rows.append({
-            "kpi_id": kpi_id, "label": kpi.label, "year": year, "authority": None,
-            "england": latest.get("england"), "region": latest.get("region"),
-            "region_name": evidence.config.authority.region,
-            "statistical_neighbours": latest.get("statistical_neighbours"), "sn_available": None,
-            "source": "benchmarks source", "notes": "; ".join(notes),
-        })  # fmt: skip
+        rows.append(
+            {
+                "kpi_id": kpi_id,
+                "label": kpi.label,
+                "year": year,
+                "authority": None,
+                "england": latest.get("england"),
+                "region": latest.get("region"),
+                "region_name": evidence.config.authority.region,
+                "statistical_neighbours": latest.get("statistical_neighbours"),
+                "sn_available": None,
+                "source": "benchmarks source",
+                "notes": "; ".join(notes),
+            }
+        )
     return rows
 
 
-def benchmarks(evidence: Evidence, *, kpi_ids: list[str] | None = None,
-               units: tuple[str, ...] | None = None) -> pd.DataFrame:  # fmt: skip
+def benchmarks(
+    evidence: Evidence, *, kpi_ids: list[str] | None = None, units: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """England, region and statistical-neighbour values for each KPI, latest comparable year.
 
     From the canonical ``benchmarks`` source where it has the KPI, otherwise derived from the
@@ -267,8 +315,11 @@ def _benchmark_position(value: float | None, row: pd.Series | None, kpi: Kpi) ->
     if row is None or value is None:
         return ""
     parts = []
-    for column, name in (("england", "England"), ("region", "region"),
-                         ("statistical_neighbours", "statistical neighbours")):  # fmt: skip
+    for column, name in (
+        ("england", "England"),
+        ("region", "region"),
+        ("statistical_neighbours", "statistical neighbours"),
+    ):
         position = _position(value, row[column], kpi.polarity)
         if position in ("better", "worse", "same"):
             parts.append(f"{position} than {name}" if position != "same" else f"same as {name}")

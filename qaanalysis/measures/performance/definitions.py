@@ -108,202 +108,310 @@ _EXTRACT_ONLY_NOTE = (
 )
 _NOT_DUE = "A first {what} not yet due counts as in timescale."
 
-KPI_DEFINITIONS: dict[str, KpiDefinition] = {d.id: d for d in (
-    KpiDefinition(
-        "referrals_rereferral_12m", "list_3",
-        numerator="referrals in the month where the Number of Referrals in Last 12 Months is more than 1",
-        denominator="referrals in the month (Date of Referral)",
-        period_rule="flow", event="referral_date", days="none",
-        statutory_source="Ofsted Annex A List 3; DfE Characteristics of children in need (re-referrals within 12 months)",
-        needs=("referral_date", "referrals_12m"),
-        notes="Annex A counts the referral itself, so more than 1 means an earlier referral within 12 months. "
-              "Referrals with the number blank are left out.",
-        evaluate=_eval_rereferral),
-    KpiDefinition(
-        "referrals_nfa", "list_3",
-        numerator="referrals in the month marked no further action (Referral NFA? = Yes)",
-        denominator="referrals in the month with NFA recorded",
-        period_rule="flow", event="referral_date", days="none",
-        statutory_source="Ofsted Annex A List 3",
-        needs=("referral_date", "referral_nfa"), notes="Context measure: neither high nor low is better.",
-        evaluate=_eval_nfa),
-    KpiDefinition(
-        "assessments_within_45wd", "list_4",
-        numerator="assessments authorised in the month within {assessment_working_days} working days of the {assessment_anchor_text}",
-        denominator="assessments authorised in the month (Continuous Assessment Date of Authorisation)",
-        period_rule="flow", event="assessment_authorised_date", days="working",
-        statutory_source="Working Together to Safeguard Children: assessment within 45 working days of the referral; "
-                         "Annex A and ChAT time it from the assessment start",
-        needs=("assessment_start_date", "assessment_authorised_date"),
-        notes="Day 0 is the {assessment_anchor_text} date; weekends and bank holidays do not count. With the referral "
-              "anchor, the child's latest List 3 referral on or before the assessment start is used; assessments "
-              "with no referral found are left out.",
-        evaluate=_eval_assessment_timeliness),
-    KpiDefinition(
-        "assessments_child_seen", "list_4",
-        numerator="assessments authorised in the month where the child was seen (Child Seen During Continuous Assessment = Yes)",
-        denominator="assessments authorised in the month",
-        period_rule="flow", event="assessment_authorised_date", days="none",
-        statutory_source="Working Together to Safeguard Children: the child is seen as part of the assessment",
-        needs=("assessment_authorised_date", "child_seen"),
-        notes="A blank or Unknown is counted as not seen: there is no record of the child being seen.",
-        evaluate=_eval_child_seen),
-    KpiDefinition(
-        "s47_icpc_within_15wd", "list_5",
-        numerator="ICPCs held in the month within {icpc_working_days} working days of the strategy discussion",
-        denominator="initial child protection conferences held in the month (Date of Initial Child Protection Conference)",
-        period_rule="flow", event="icpc_date", days="working",
-        statutory_source="Working Together to Safeguard Children: ICPC within 15 working days of the strategy "
-                         "discussion at which the section 47 enquiry was initiated",
-        needs=("strategy_discussion_date", "icpc_date"),
-        notes="Day 0 is the strategy discussion; weekends and bank holidays do not count.",
-        evaluate=_eval_icpc_timeliness),
-    KpiDefinition(
-        "s47_to_icpc", "list_5",
-        numerator="section 47 enquiries starting in the month that have an ICPC date",
-        denominator="section 47 enquiries starting in the month (strategy discussion date)",
-        period_rule="flow", event="strategy_discussion_date", days="none",
-        statutory_source="Ofsted Annex A List 5",
-        needs=("strategy_discussion_date", "icpc_date"),
-        notes="Context measure. Enquiries in the last few weeks before the extract may not have reached conference yet.",
-        evaluate=_eval_s47_to_icpc),
-    KpiDefinition(
-        "cp_visit_in_timescale", "list_7",
-        numerator="open plans whose last statutory visit was within {cp_visit_working_days} working days of " + _AS_AT,
-        denominator="child protection plans open at " + _AS_AT,
-        period_rule="stock", event=None, days="working",
-        statutory_source="Local visiting standard (default every 10 working days); Working Together to Safeguard Children",
-        needs=("cp_plan_start_date", "last_visit_date"),
-        notes=_STOCK_NOTE.format(what="statutory visit") + " " + _NOT_DUE.format(what="visit"),
-        latest="statutory visit", as_at_events=("last_visit_date",),
-        evaluate=_eval_cp_visits),
-    KpiDefinition(
-        "cp_seen_alone", "list_7",
-        numerator="open plans where the child was seen alone at the last visit",
-        denominator="child protection plans open at " + _AS_AT,
-        period_rule="stock", event=None, days="none",
-        statutory_source="Working Together to Safeguard Children: children seen alone",
-        needs=("cp_plan_start_date", "seen_alone"),
-        notes=_STOCK_NOTE.format(what="visit") + " A blank is counted as not seen alone.",
-        latest="visit", as_at_events=("last_visit_date",),
-        evaluate=_eval_cp_seen_alone),
-    KpiDefinition(
-        "cp_review_in_timescale", "list_7",
-        numerator="open plans whose next review conference is not overdue: the first within {cp_first_review_months} "
-                  "months of the plan start, then every {cp_review_months} months after the latest review",
-        denominator="child protection plans open at " + _AS_AT,
-        period_rule="stock", event=None, days="calendar",
-        statutory_source="Working Together to Safeguard Children: first review within 3 months of the ICPC, then at "
-                         "intervals of no more than 6 months",
-        needs=("cp_plan_start_date", "latest_review_date"),
-        notes=_STOCK_NOTE.format(what="review conference") + " " + _NOT_DUE.format(what="review")
-              + " A review dated before the plan started is ignored.",
-        latest="review conference", as_at_events=("latest_review_date",),
-        evaluate=_eval_cp_reviews),
-    KpiDefinition(
-        "cp_subsequent_plan", "list_7",
-        numerator="plans starting in the month with one or more previous child protection plans",
-        denominator="child protection plans starting in the month",
-        period_rule="flow", event="cp_plan_start_date", days="none",
-        statutory_source="DfE Characteristics of children in need (table D3: second or subsequent plans)",
-        needs=("cp_plan_start_date", "previous_cp_plans"),
-        notes="DfE counts any previous plan; Annex A's Number of Previous Child Protection Plans is used as given.",
-        evaluate=_eval_cp_subsequent),
-    KpiDefinition(
-        "cp_plans_2y_plus", "list_7",
-        numerator="plans ending in the month that had lasted " + str(CP_LONG_PLAN_YEARS) + " years or more",
-        denominator="child protection plans ending in the month",
-        period_rule="flow", event="cp_plan_end_date", days="calendar",
-        statutory_source="DfE Characteristics of children in need (plans ceasing, by duration)",
-        needs=("cp_plan_start_date", "cp_plan_end_date"),
-        evaluate=_eval_cp_long),
-    KpiDefinition(
-        "cla_review_in_timescale", "list_8",
-        numerator="children whose next statutory review is not overdue: the first within {cla_first_review_working_days} "
-                  "working days of coming into care, the second within {cla_second_review_months} months of the first, "
-                  "then every {cla_review_months} months",
-        denominator="children in care at " + _AS_AT,
-        period_rule="stock", event=None, days="working",
-        statutory_source="Care Planning, Placement and Case Review (England) Regulations 2010, regulation 33",
-        needs=("cla_start_date", "latest_review_date"),
-        notes=_STOCK_NOTE.format(what="review") + " " + _NOT_DUE.format(what="review")
-              + " The latest review counts as the first when it was held within {cla_first_review_working_days} "
-                "working days of the start; otherwise the next is due {cla_review_months} months after it.",
-        latest="review", as_at_events=("latest_review_date",),
-        evaluate=_eval_cla_reviews),
-    KpiDefinition(
-        "cla_visit_in_timescale", "list_8",
-        numerator="children whose last social work visit was within {cla_visit_weeks} weeks of " + _AS_AT,
-        denominator="children in care at " + _AS_AT,
-        period_rule="stock", event=None, days="calendar",
-        statutory_source="Care Planning, Placement and Case Review (England) Regulations 2010, regulation 28: within a "
-                         "week of a placement, then at least every 6 weeks",
-        needs=("cla_start_date", "last_visit_date"),
-        notes=_STOCK_NOTE.format(what="visit") + " A child with no visit since coming into care is in timescale for "
-              + str(CLA_FIRST_VISIT_DAYS) + " days.",
-        latest="visit", as_at_events=("last_visit_date",),
-        evaluate=_eval_cla_visits),
-    KpiDefinition(
-        "cla_health_assessment_in_date", "list_8",
-        numerator="children with a health assessment within {health_assessment_months_under_5} months (under 5) or "
-                  "{health_assessment_months_5_plus} months (5 and over) of " + _AS_AT,
-        denominator="children in care at " + _AS_AT + " whose age is known",
-        period_rule="stock", event=None, days="calendar",
-        statutory_source="Promoting the health and wellbeing of looked-after children (2015): reviews every 6 months "
-                         "under 5, every 12 months from 5",
-        needs=("cla_start_date", "health_assessment_date", "date_of_birth"),
-        notes=_STOCK_NOTE.format(what="health assessment") + " Age at the as-at date from the date of birth, else "
-              "the Age column. An initial assessment is not due until " + str(INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS)
-              + " working days after coming into care.",
-        latest="health assessment", as_at_events=("health_assessment_date",),
-        evaluate=_eval_health),
-    KpiDefinition(
-        "cla_3plus_placements", "list_8",
-        numerator="children with " + str(PLACEMENTS_THRESHOLD) + " or more placements in the last 12 months",
-        denominator="children in care at the extract date with the number of placements recorded",
-        period_rule="stock", event=None, days="none",
-        statutory_source="DfE Children looked after in England: placement stability",
-        needs=("cla_start_date", "placements_12m"),
-        notes=_EXTRACT_ONLY_NOTE.format(what="12-month placement count"),
-        latest="12-month placement count", evaluate=_eval_placements),
-    KpiDefinition(
-        "cla_missing", "list_8",
-        numerator="children with one or more missing episodes in the last 12 months",
-        denominator="children in care at the extract date with missing episodes recorded",
-        period_rule="stock", event=None, days="none",
-        statutory_source="Ofsted Annex A List 8; DfE Children looked after in England (missing)",
-        needs=("cla_start_date", "missing_episodes_12m"),
-        notes=_EXTRACT_ONLY_NOTE.format(what="12-month missing count") + " Absences are not counted.",
-        latest="12-month missing count", evaluate=_eval_missing),
-    KpiDefinition(
-        "care_leavers_in_touch", "list_9",
-        numerator="care leavers the authority is in touch with (LA in Touch = Yes)",
-        denominator=_CL_DENOMINATOR,
-        period_rule="stock", event=None, days="none",
-        statutory_source="Children (Leaving Care) Act 2000; DfE Children looked after in England (care leavers)",
-        needs=("in_touch", "date_of_birth"),
-        notes="As at the extract date. A blank is counted as not in touch, as DfE counts 'no information'." + _CL_NOTE,
-        latest="status", evaluate=_eval_in_touch),
-    KpiDefinition(
-        "care_leavers_suitable_accommodation", "list_9",
-        numerator="care leavers in accommodation recorded as suitable",
-        denominator=_CL_DENOMINATOR,
-        period_rule="stock", event=None, days="none",
-        statutory_source="DfE Children looked after in England: care leavers in suitable accommodation",
-        needs=("accommodation_suitable", "date_of_birth"),
-        notes="As at the extract date. A blank is counted as not suitable, as DfE counts 'no information'." + _CL_NOTE,
-        latest="status", evaluate=_eval_suitable),
-    KpiDefinition(
-        "care_leavers_eet", "list_9",
-        numerator="care leavers in education, employment or training (activity codes F1 to F5, P1 to P5)",
-        denominator=_CL_DENOMINATOR,
-        period_rule="stock", event=None, days="none",
-        statutory_source="DfE Children looked after in England: care leavers' activity (SSDA903 codes)",
-        needs=("activity_status", "date_of_birth"),
-        notes="As at the extract date. A blank or unrecognised activity is counted as not in education, "
-              "employment or training." + _CL_NOTE,
-        latest="status", evaluate=_eval_eet),
-)}  # fmt: skip
+KPI_DEFINITIONS: dict[str, KpiDefinition] = {
+    d.id: d
+    for d in (
+        KpiDefinition(
+            "referrals_rereferral_12m",
+            "list_3",
+            numerator="referrals in the month where the Number of Referrals in Last 12 Months is more than 1",
+            denominator="referrals in the month (Date of Referral)",
+            period_rule="flow",
+            event="referral_date",
+            days="none",
+            statutory_source="Ofsted Annex A List 3; DfE Characteristics of children in need (re-referrals within 12 months)",
+            needs=("referral_date", "referrals_12m"),
+            notes="Annex A counts the referral itself, so more than 1 means an earlier referral within 12 months. "
+            "Referrals with the number blank are left out.",
+            evaluate=_eval_rereferral,
+        ),
+        KpiDefinition(
+            "referrals_nfa",
+            "list_3",
+            numerator="referrals in the month marked no further action (Referral NFA? = Yes)",
+            denominator="referrals in the month with NFA recorded",
+            period_rule="flow",
+            event="referral_date",
+            days="none",
+            statutory_source="Ofsted Annex A List 3",
+            needs=("referral_date", "referral_nfa"),
+            notes="Context measure: neither high nor low is better.",
+            evaluate=_eval_nfa,
+        ),
+        KpiDefinition(
+            "assessments_within_45wd",
+            "list_4",
+            numerator="assessments authorised in the month within {assessment_working_days} working days of the {assessment_anchor_text}",
+            denominator="assessments authorised in the month (Continuous Assessment Date of Authorisation)",
+            period_rule="flow",
+            event="assessment_authorised_date",
+            days="working",
+            statutory_source="Working Together to Safeguard Children: assessment within 45 working days of the referral; "
+            "Annex A and ChAT time it from the assessment start",
+            needs=("assessment_start_date", "assessment_authorised_date"),
+            notes="Day 0 is the {assessment_anchor_text} date; weekends and bank holidays do not count. With the referral "
+            "anchor, the child's latest List 3 referral on or before the assessment start is used; assessments "
+            "with no referral found are left out.",
+            evaluate=_eval_assessment_timeliness,
+        ),
+        KpiDefinition(
+            "assessments_child_seen",
+            "list_4",
+            numerator="assessments authorised in the month where the child was seen (Child Seen During Continuous Assessment = Yes)",
+            denominator="assessments authorised in the month",
+            period_rule="flow",
+            event="assessment_authorised_date",
+            days="none",
+            statutory_source="Working Together to Safeguard Children: the child is seen as part of the assessment",
+            needs=("assessment_authorised_date", "child_seen"),
+            notes="A blank or Unknown is counted as not seen: there is no record of the child being seen.",
+            evaluate=_eval_child_seen,
+        ),
+        KpiDefinition(
+            "s47_icpc_within_15wd",
+            "list_5",
+            numerator="ICPCs held in the month within {icpc_working_days} working days of the strategy discussion",
+            denominator="initial child protection conferences held in the month (Date of Initial Child Protection Conference)",
+            period_rule="flow",
+            event="icpc_date",
+            days="working",
+            statutory_source="Working Together to Safeguard Children: ICPC within 15 working days of the strategy "
+            "discussion at which the section 47 enquiry was initiated",
+            needs=("strategy_discussion_date", "icpc_date"),
+            notes="Day 0 is the strategy discussion; weekends and bank holidays do not count.",
+            evaluate=_eval_icpc_timeliness,
+        ),
+        KpiDefinition(
+            "s47_to_icpc",
+            "list_5",
+            numerator="section 47 enquiries starting in the month that have an ICPC date",
+            denominator="section 47 enquiries starting in the month (strategy discussion date)",
+            period_rule="flow",
+            event="strategy_discussion_date",
+            days="none",
+            statutory_source="Ofsted Annex A List 5",
+            needs=("strategy_discussion_date", "icpc_date"),
+            notes="Context measure. Enquiries in the last few weeks before the extract may not have reached conference yet.",
+            evaluate=_eval_s47_to_icpc,
+        ),
+        KpiDefinition(
+            "cp_visit_in_timescale",
+            "list_7",
+            numerator="open plans whose last statutory visit was within {cp_visit_working_days} working days of "
+            + _AS_AT,
+            denominator="child protection plans open at " + _AS_AT,
+            period_rule="stock",
+            event=None,
+            days="working",
+            statutory_source="Local visiting standard (default every 10 working days); Working Together to Safeguard Children",
+            needs=("cp_plan_start_date", "last_visit_date"),
+            notes=_STOCK_NOTE.format(what="statutory visit") + " " + _NOT_DUE.format(what="visit"),
+            latest="statutory visit",
+            as_at_events=("last_visit_date",),
+            evaluate=_eval_cp_visits,
+        ),
+        KpiDefinition(
+            "cp_seen_alone",
+            "list_7",
+            numerator="open plans where the child was seen alone at the last visit",
+            denominator="child protection plans open at " + _AS_AT,
+            period_rule="stock",
+            event=None,
+            days="none",
+            statutory_source="Working Together to Safeguard Children: children seen alone",
+            needs=("cp_plan_start_date", "seen_alone"),
+            notes=_STOCK_NOTE.format(what="visit") + " A blank is counted as not seen alone.",
+            latest="visit",
+            as_at_events=("last_visit_date",),
+            evaluate=_eval_cp_seen_alone,
+        ),
+        KpiDefinition(
+            "cp_review_in_timescale",
+            "list_7",
+            numerator="open plans whose next review conference is not overdue: the first within {cp_first_review_months} "
+            "months of the plan start, then every {cp_review_months} months after the latest review",
+            denominator="child protection plans open at " + _AS_AT,
+            period_rule="stock",
+            event=None,
+            days="calendar",
+            statutory_source="Working Together to Safeguard Children: first review within 3 months of the ICPC, then at "
+            "intervals of no more than 6 months",
+            needs=("cp_plan_start_date", "latest_review_date"),
+            notes=_STOCK_NOTE.format(what="review conference")
+            + " "
+            + _NOT_DUE.format(what="review")
+            + " A review dated before the plan started is ignored.",
+            latest="review conference",
+            as_at_events=("latest_review_date",),
+            evaluate=_eval_cp_reviews,
+        ),
+        KpiDefinition(
+            "cp_subsequent_plan",
+            "list_7",
+            numerator="plans starting in the month with one or more previous child protection plans",
+            denominator="child protection plans starting in the month",
+            period_rule="flow",
+            event="cp_plan_start_date",
+            days="none",
+            statutory_source="DfE Characteristics of children in need (table D3: second or subsequent plans)",
+            needs=("cp_plan_start_date", "previous_cp_plans"),
+            notes="DfE counts any previous plan; Annex A's Number of Previous Child Protection Plans is used as given.",
+            evaluate=_eval_cp_subsequent,
+        ),
+        KpiDefinition(
+            "cp_plans_2y_plus",
+            "list_7",
+            numerator="plans ending in the month that had lasted "
+            + str(CP_LONG_PLAN_YEARS)
+            + " years or more",
+            denominator="child protection plans ending in the month",
+            period_rule="flow",
+            event="cp_plan_end_date",
+            days="calendar",
+            statutory_source="DfE Characteristics of children in need (plans ceasing, by duration)",
+            needs=("cp_plan_start_date", "cp_plan_end_date"),
+            evaluate=_eval_cp_long,
+        ),
+        KpiDefinition(
+            "cla_review_in_timescale",
+            "list_8",
+            numerator="children whose next statutory review is not overdue: the first within {cla_first_review_working_days} "
+            "working days of coming into care, the second within {cla_second_review_months} months of the first, "
+            "then every {cla_review_months} months",
+            denominator="children in care at " + _AS_AT,
+            period_rule="stock",
+            event=None,
+            days="working",
+            statutory_source="Care Planning, Placement and Case Review (England) Regulations 2010, regulation 33",
+            needs=("cla_start_date", "latest_review_date"),
+            notes=_STOCK_NOTE.format(what="review")
+            + " "
+            + _NOT_DUE.format(what="review")
+            + " The latest review counts as the first when it was held within {cla_first_review_working_days} "
+            "working days of the start; otherwise the next is due {cla_review_months} months after it.",
+            latest="review",
+            as_at_events=("latest_review_date",),
+            evaluate=_eval_cla_reviews,
+        ),
+        KpiDefinition(
+            "cla_visit_in_timescale",
+            "list_8",
+            numerator="children whose last social work visit was within {cla_visit_weeks} weeks of "
+            + _AS_AT,
+            denominator="children in care at " + _AS_AT,
+            period_rule="stock",
+            event=None,
+            days="calendar",
+            statutory_source="Care Planning, Placement and Case Review (England) Regulations 2010, regulation 28: within a "
+            "week of a placement, then at least every 6 weeks",
+            needs=("cla_start_date", "last_visit_date"),
+            notes=_STOCK_NOTE.format(what="visit")
+            + " A child with no visit since coming into care is in timescale for "
+            + str(CLA_FIRST_VISIT_DAYS)
+            + " days.",
+            latest="visit",
+            as_at_events=("last_visit_date",),
+            evaluate=_eval_cla_visits,
+        ),
+        KpiDefinition(
+            "cla_health_assessment_in_date",
+            "list_8",
+            numerator="children with a health assessment within {health_assessment_months_under_5} months (under 5) or "
+            "{health_assessment_months_5_plus} months (5 and over) of " + _AS_AT,
+            denominator="children in care at " + _AS_AT + " whose age is known",
+            period_rule="stock",
+            event=None,
+            days="calendar",
+            statutory_source="Promoting the health and wellbeing of looked-after children (2015): reviews every 6 months "
+            "under 5, every 12 months from 5",
+            needs=("cla_start_date", "health_assessment_date", "date_of_birth"),
+            notes=_STOCK_NOTE.format(what="health assessment")
+            + " Age at the as-at date from the date of birth, else "
+            "the Age column. An initial assessment is not due until "
+            + str(INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS)
+            + " working days after coming into care.",
+            latest="health assessment",
+            as_at_events=("health_assessment_date",),
+            evaluate=_eval_health,
+        ),
+        KpiDefinition(
+            "cla_3plus_placements",
+            "list_8",
+            numerator="children with "
+            + str(PLACEMENTS_THRESHOLD)
+            + " or more placements in the last 12 months",
+            denominator="children in care at the extract date with the number of placements recorded",
+            period_rule="stock",
+            event=None,
+            days="none",
+            statutory_source="DfE Children looked after in England: placement stability",
+            needs=("cla_start_date", "placements_12m"),
+            notes=_EXTRACT_ONLY_NOTE.format(what="12-month placement count"),
+            latest="12-month placement count",
+            evaluate=_eval_placements,
+        ),
+        KpiDefinition(
+            "cla_missing",
+            "list_8",
+            numerator="children with one or more missing episodes in the last 12 months",
+            denominator="children in care at the extract date with missing episodes recorded",
+            period_rule="stock",
+            event=None,
+            days="none",
+            statutory_source="Ofsted Annex A List 8; DfE Children looked after in England (missing)",
+            needs=("cla_start_date", "missing_episodes_12m"),
+            notes=_EXTRACT_ONLY_NOTE.format(what="12-month missing count")
+            + " Absences are not counted.",
+            latest="12-month missing count",
+            evaluate=_eval_missing,
+        ),
+        KpiDefinition(
+            "care_leavers_in_touch",
+            "list_9",
+            numerator="care leavers the authority is in touch with (LA in Touch = Yes)",
+            denominator=_CL_DENOMINATOR,
+            period_rule="stock",
+            event=None,
+            days="none",
+            statutory_source="Children (Leaving Care) Act 2000; DfE Children looked after in England (care leavers)",
+            needs=("in_touch", "date_of_birth"),
+            notes="As at the extract date. A blank is counted as not in touch, as DfE counts 'no information'."
+            + _CL_NOTE,
+            latest="status",
+            evaluate=_eval_in_touch,
+        ),
+        KpiDefinition(
+            "care_leavers_suitable_accommodation",
+            "list_9",
+            numerator="care leavers in accommodation recorded as suitable",
+            denominator=_CL_DENOMINATOR,
+            period_rule="stock",
+            event=None,
+            days="none",
+            statutory_source="DfE Children looked after in England: care leavers in suitable accommodation",
+            needs=("accommodation_suitable", "date_of_birth"),
+            notes="As at the extract date. A blank is counted as not suitable, as DfE counts 'no information'."
+            + _CL_NOTE,
+            latest="status",
+            evaluate=_eval_suitable,
+        ),
+        KpiDefinition(
+            "care_leavers_eet",
+            "list_9",
+            numerator="care leavers in education, employment or training (activity codes F1 to F5, P1 to P5)",
+            denominator=_CL_DENOMINATOR,
+            period_rule="stock",
+            event=None,
+            days="none",
+            statutory_source="DfE Children looked after in England: care leavers' activity (SSDA903 codes)",
+            needs=("activity_status", "date_of_birth"),
+            notes="As at the extract date. A blank or unrecognised activity is counted as not in education, "
+            "employment or training." + _CL_NOTE,
+            latest="status",
+            evaluate=_eval_eet,
+        ),
+    )
+}
 
 
 def _fill(text: str, config: Config) -> str:
@@ -345,17 +453,35 @@ def kpi_definitions(config: Config) -> pd.DataFrame:
     for kpi_id, kpi in config.kpis.items():
         d = KPI_DEFINITIONS.get(kpi_id)
         if d is None:
-            rows.append({"kpi_id": kpi_id, "label": kpi.label, "source": "monthly scorecard (kpis)",
-                         "period_rule": "monthly value as supplied", "numerator": "", "denominator": "",
-                         "days": "", "polarity": kpi.polarity, "target": kpi.target,
-                         "statutory_source": "", "notes": "Defined by the authority's scorecard."})  # fmt: skip
+            rows.append(
+                {
+                    "kpi_id": kpi_id,
+                    "label": kpi.label,
+                    "source": "monthly scorecard (kpis)",
+                    "period_rule": "monthly value as supplied",
+                    "numerator": "",
+                    "denominator": "",
+                    "days": "",
+                    "polarity": kpi.polarity,
+                    "target": kpi.target,
+                    "statutory_source": "",
+                    "notes": "Defined by the authority's scorecard.",
+                }
+            )
             continue
-        rows.append({
-            "kpi_id": kpi_id, "label": kpi.label,
-            "source": f"Annex A {d.list_id.replace('_', ' ').title()}",
-            "period_rule": _period_rule_text(d, config),
-            "numerator": _fill(d.numerator, config), "denominator": _fill(d.denominator, config),
-            "days": d.days, "polarity": kpi.polarity, "target": kpi.target,
-            "statutory_source": d.statutory_source, "notes": _fill(d.notes, config),
-        })  # fmt: skip
+        rows.append(
+            {
+                "kpi_id": kpi_id,
+                "label": kpi.label,
+                "source": f"Annex A {d.list_id.replace('_', ' ').title()}",
+                "period_rule": _period_rule_text(d, config),
+                "numerator": _fill(d.numerator, config),
+                "denominator": _fill(d.denominator, config),
+                "days": d.days,
+                "polarity": kpi.polarity,
+                "target": kpi.target,
+                "statutory_source": d.statutory_source,
+                "notes": _fill(d.notes, config),
+            }
+        )
     return pd.DataFrame(rows)

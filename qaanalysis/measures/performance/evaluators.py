@@ -84,11 +84,19 @@ def _assessment_anchor(lists, config) -> tuple[pd.Series, str]:
     referrals = lists.get("list_3")
     if todo.any() and referrals is not None and len(referrals):
         # The child's latest referral on or before the assessment started (List 3).
-        left = pd.DataFrame({"child_id": f.loc[todo, "child_id"].astype(str),
-                             "date": f.loc[todo, "assessment_start_date"].astype("datetime64[ns]"),
-                             "row": f.index[todo]}).sort_values("date")  # fmt: skip
-        right = pd.DataFrame({"child_id": referrals["child_id"].astype(str),
-                              "date": referrals["referral_date"].astype("datetime64[ns]")})  # fmt: skip
+        left = pd.DataFrame(
+            {
+                "child_id": f.loc[todo, "child_id"].astype(str),
+                "date": f.loc[todo, "assessment_start_date"].astype("datetime64[ns]"),
+                "row": f.index[todo],
+            }
+        ).sort_values("date")
+        right = pd.DataFrame(
+            {
+                "child_id": referrals["child_id"].astype(str),
+                "date": referrals["referral_date"].astype("datetime64[ns]"),
+            }
+        )
         right = right.dropna().sort_values("date")
         right["referral"] = right["date"]
         joined = pd.merge_asof(left, right, on="date", by="child_id", direction="backward")
@@ -240,8 +248,10 @@ def _eval_health(lists, config, as_at):
     ts = config.timescales
     age = _age_at(f, as_at)
     out["age"] = age
-    months = pd.Series(np.where(age < 5, ts.health_assessment_months_under_5,
-                                ts.health_assessment_months_5_plus), index=f.index)  # fmt: skip
+    months = pd.Series(
+        np.where(age < 5, ts.health_assessment_months_under_5, ts.health_assessment_months_5_plus),
+        index=f.index,
+    )
     assessed = f["health_assessment_date"]
     due = pd.Series(pd.NaT, index=f.index, dtype="datetime64[ns]")
     for m in months.unique():

@@ -75,8 +75,15 @@ def period_value(evidence: Evidence, kpi_id: str, period: Period) -> PeriodValue
     last = rows.sort_values("month").iloc[-1]
     k = None if pd.isna(last["numerator"]) else float(last["numerator"])
     n = None if pd.isna(last["denominator"]) else float(last["denominator"])
-    return PeriodValue(kpi_id, k, n, float(last["value"]), f"latest month ({last['month']})",
-                       "scorecard", "; ".join(notes))  # fmt: skip
+    return PeriodValue(
+        kpi_id,
+        k,
+        n,
+        float(last["value"]),
+        f"latest month ({last['month']})",
+        "scorecard",
+        "; ".join(notes),
+    )
 
 
 def target_value(kpi: Kpi) -> float | None:
@@ -113,8 +120,11 @@ def kpi_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure | None
     if current is None:
         return None
     theme = config.theme_of_kpi(kpi_id)
-    source = (f"Annex A {KPI_DEFINITIONS[kpi_id].list_id.replace('_', ' ').title()}"
-              if current.origin == "annex_a" else "monthly scorecard")  # fmt: skip
+    source = (
+        f"Annex A {KPI_DEFINITIONS[kpi_id].list_id.replace('_', ' ').title()}"
+        if current.origin == "annex_a"
+        else "monthly scorecard"
+    )
     status = target_status(current.value, kpi)
     target = target_value(kpi)
     note_parts = [current.basis]
@@ -138,31 +148,55 @@ def kpi_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure | None
     if kpi.unit == "percent" and not current.denominator:
         # A scorecard percentage supplied without its counts: shown, never tested.
         figure = Figure(
-            id=f"kpi.{kpi_id}", label=kpi.label, value=current.value, unit="percent",
-            period=period.code, source=source, theme=theme, note="; ".join(note_parts),
-            comparison=None if not comparable else {
-                "kind": "previous_period", "label": "previous period",
-                "period": previous_period.code, "value": previous.value},
-        )  # fmt: skip
+            id=f"kpi.{kpi_id}",
+            label=kpi.label,
+            value=current.value,
+            unit="percent",
+            period=period.code,
+            source=source,
+            theme=theme,
+            note="; ".join(note_parts),
+            comparison=None
+            if not comparable
+            else {
+                "kind": "previous_period",
+                "label": "previous period",
+                "period": previous_period.code,
+                "value": previous.value,
+            },
+        )
     elif kpi.unit == "percent":
         prev_counts = None
         if comparable and previous.denominator and previous.numerator is not None:
             prev_counts = (round(previous.numerator), round(previous.denominator))
         figure = fig.proportion(
-            f"kpi.{kpi_id}", kpi.label, k=round(current.numerator), n=round(current.denominator),
-            period=period.code, source=source, theme=theme, previous=prev_counts,
-            previous_period=previous_period.code, polarity=kpi.polarity,
-            alpha=config.thresholds.significance_alpha, min_n=config.thresholds.min_n_compare,
+            f"kpi.{kpi_id}",
+            kpi.label,
+            k=round(current.numerator),
+            n=round(current.denominator),
+            period=period.code,
+            source=source,
+            theme=theme,
+            previous=prev_counts,
+            previous_period=previous_period.code,
+            polarity=kpi.polarity,
+            alpha=config.thresholds.significance_alpha,
+            min_n=config.thresholds.min_n_compare,
             note="; ".join(note_parts),
-        )  # fmt: skip
+        )
     else:
         figure = fig.count(
-            f"kpi.{kpi_id}", kpi.label, current.value, period=period.code, source=source,
-            theme=theme, previous=previous.value if comparable else None,
+            f"kpi.{kpi_id}",
+            kpi.label,
+            current.value,
+            period=period.code,
+            source=source,
+            theme=theme,
+            previous=previous.value if comparable else None,
             previous_period=previous_period.code,
             unit=kpi.unit if kpi.unit in ("count", "days", "rate") else "number",
             note="; ".join(note_parts),
-        )  # fmt: skip
+        )
     if target is not None:
         comparison = dict(
             figure.comparison or {"kind": "target", "label": "target", "value": target}

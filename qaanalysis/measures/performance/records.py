@@ -75,10 +75,13 @@ def window_start(evidence: Evidence) -> pd.Timestamp | None:
     """
     memo = _memo(evidence)
     if "window_start" not in memo:
-        firsts = [frame[column].min() for list_id, column in (("list_1", "contact_date"),
-                                                             ("list_3", "referral_date"))
-                  if len(frame := _lists(evidence).get(list_id, pd.DataFrame()))
-                  and column in frame and frame[column].notna().any()]  # fmt: skip
+        firsts = [
+            frame[column].min()
+            for list_id, column in (("list_1", "contact_date"), ("list_3", "referral_date"))
+            if len(frame := _lists(evidence).get(list_id, pd.DataFrame()))
+            and column in frame
+            and frame[column].notna().any()
+        ]
         start = min(firsts) if firsts else None
         if start is not None:
             first = start - pd.offsets.MonthBegin(1) if start.day != 1 else start
@@ -168,10 +171,14 @@ def stock_as_at(evidence: Evidence, kpi_id: str, period: Period) -> AsAt:
         return AsAt(None, why=f"no extract within {period.label}")
     weeks = as_at_window_weeks(evidence.config)
     if extract > end + pd.Timedelta(weeks=weeks):
-        return AsAt(None, why=(
-            f"not computable for {period.label}: the extract ({extract:%d/%m/%Y}) was taken more "
-            f"than {weeks} weeks after the period end ({end:%d/%m/%Y}) and Annex A holds only each "
-            f"child's latest {d.latest or 'record'}"))  # fmt: skip
+        return AsAt(
+            None,
+            why=(
+                f"not computable for {period.label}: the extract ({extract:%d/%m/%Y}) was taken more "
+                f"than {weeks} weeks after the period end ({end:%d/%m/%Y}) and Annex A holds only each "
+                f"child's latest {d.latest or 'record'}"
+            ),
+        )
     later = _later_events(evidence, kpi_id, end)
     if later == 0:
         return AsAt(end, f"as at {end:%d/%m/%Y} (the period end)")
@@ -181,9 +188,13 @@ def stock_as_at(evidence: Evidence, kpi_id: str, period: Period) -> AsAt:
         counted = len(_counted(kpi_records(evidence, kpi_id, as_at=end)))
         verb = "has" if later == 1 else "have"
         reason = f"{later} of the {counted} children counted then {verb} a later {d.latest}"
-    return AsAt(extract, (
-        f"as at {extract:%d/%m/%Y} (the extract date, {(extract - end).days} days after the period "
-        f"end: the position at {end:%d/%m/%Y} cannot be rebuilt, as {reason})"))  # fmt: skip
+    return AsAt(
+        extract,
+        (
+            f"as at {extract:%d/%m/%Y} (the extract date, {(extract - end).days} days after the period "
+            f"end: the position at {end:%d/%m/%Y} cannot be rebuilt, as {reason})"
+        ),
+    )
 
 
 def _counted(records: pd.DataFrame) -> pd.DataFrame:
@@ -240,11 +251,35 @@ def team_breakdown(
             k, n = int(part["met"].sum()), len(part)
             low, high = stats.wilson_interval(k, n, alpha=config.thresholds.significance_alpha)
             position = stats.funnel_position(k, n, p0=overall) if 0 < overall < 1 else None
-            rows.append({"kpi_id": kpi_id, "label": config.kpis[kpi_id].label, "team": team,
-                         "numerator": k, "denominator": n, "value": k / n, "ci_low": low,
-                         "ci_high": high, "authority_value": overall, "funnel_position": position})  # fmt: skip
-    return pd.DataFrame(rows, columns=["kpi_id", "label", "team", "numerator", "denominator", "value",
-                                       "ci_low", "ci_high", "authority_value", "funnel_position"])  # fmt: skip
+            rows.append(
+                {
+                    "kpi_id": kpi_id,
+                    "label": config.kpis[kpi_id].label,
+                    "team": team,
+                    "numerator": k,
+                    "denominator": n,
+                    "value": k / n,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "authority_value": overall,
+                    "funnel_position": position,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "kpi_id",
+            "label",
+            "team",
+            "numerator",
+            "denominator",
+            "value",
+            "ci_low",
+            "ci_high",
+            "authority_value",
+            "funnel_position",
+        ],
+    )
 
 
 def exceptions(evidence: Evidence, period: Period, kpi_id: str) -> pd.DataFrame:
@@ -303,11 +338,23 @@ def kpi_availability(evidence: Evidence, period: Period) -> pd.DataFrame:
             else:
                 counted = records["excluded"] == ""
                 n, excluded = int(counted.sum()), int((~counted).sum())
-                reasons = "; ".join(f"{r} ({c})" for r, c in records.loc[~counted, "excluded"]
-                                    .value_counts().items())  # fmt: skip
+                reasons = "; ".join(
+                    f"{r} ({c})"
+                    for r, c in records.loc[~counted, "excluded"].value_counts().items()
+                )
                 if not n:
                     status = "no records in the period"
-        rows.append({"kpi_id": kpi_id, "label": label, "list": d.list_id, "period_rule": d.period_rule,
-                     "as_at": described, "status": status, "records": n, "excluded": excluded,
-                     "reason": why or reasons})  # fmt: skip
+        rows.append(
+            {
+                "kpi_id": kpi_id,
+                "label": label,
+                "list": d.list_id,
+                "period_rule": d.period_rule,
+                "as_at": described,
+                "status": status,
+                "records": n,
+                "excluded": excluded,
+                "reason": why or reasons,
+            }
+        )
     return pd.DataFrame(rows)

@@ -13,16 +13,39 @@ from .benchmarks import _benchmark_position, benchmarks
 from .kpis import kpi_figures, target_value
 from .spc import ICON_WORDS, SpcResult, kpi_spc
 
-SCORECARD_COLUMNS = ["kpi_id", "label", "theme", "basis", "value", "numerator", "denominator",
-                     "target", "target_status", "previous_value", "change", "chart", "variation",
-                     "assurance", "benchmark_year", "england", "region", "statistical_neighbours",
-                     "benchmark_position", "source"]  # fmt: skip
+SCORECARD_COLUMNS = [
+    "kpi_id",
+    "label",
+    "theme",
+    "basis",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "target_status",
+    "previous_value",
+    "change",
+    "chart",
+    "variation",
+    "assurance",
+    "benchmark_year",
+    "england",
+    "region",
+    "statistical_neighbours",
+    "benchmark_position",
+    "source",
+]
 
 
-def scorecard(evidence: Evidence, period: Period, *, units: tuple[str, ...] | None = None,
-              figures: Sequence[Figure] | None = None,
-              spc: Mapping[str, SpcResult | None] | None = None,
-              bench: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+def scorecard(
+    evidence: Evidence,
+    period: Period,
+    *,
+    units: tuple[str, ...] | None = None,
+    figures: Sequence[Figure] | None = None,
+    spc: Mapping[str, SpcResult | None] | None = None,
+    bench: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The performance scorecard: one row per KPI with data in the period.
 
     ``units`` keeps only KPIs of those units (``("percent",)``), so that a table shows one kind of
@@ -51,23 +74,37 @@ def scorecard(evidence: Evidence, period: Period, *, units: tuple[str, ...] | No
         result = kpi_spc(evidence, kpi_id, period) if spc is None else spc.get(kpi_id)
         b = bench.loc[kpi_id] if kpi_id in bench.index else None
         comp = figure.comparison or {}
-        rows.append({
-            "kpi_id": kpi_id, "label": kpi.label, "theme": figure.theme,
-            "basis": figure.note.split(";")[0], "value": figure.value,
-            "numerator": figure.numerator, "denominator": figure.denominator,
-            "target": target_value(kpi), "target_status": comp.get("target_status"),
-            "previous_value": comp.get("value") if comp.get("kind") == "previous_period" else None,
-            "change": {"improving": "improving", "declining": "declining", "stable": "broadly stable",
-                       "not_judged": "not judged"}.get(figure.direction, figure.direction)
-            if comp.get("kind") == "previous_period" else "",
-            "chart": "" if result is None else ("run chart" if result.is_run_chart else "XmR"),
-            "variation": "" if result is None else ICON_WORDS.get(result.variation, ""),
-            "assurance": "" if result is None else ICON_WORDS.get(result.assurance, ""),
-            "benchmark_year": None if b is None or pd.isna(b["year"]) else int(b["year"]),
-            "england": None if b is None else b["england"],
-            "region": None if b is None else b["region"],
-            "statistical_neighbours": None if b is None else b["statistical_neighbours"],
-            "benchmark_position": _benchmark_position(figure.value, b, kpi),
-            "source": figure.source,
-        })  # fmt: skip
+        rows.append(
+            {
+                "kpi_id": kpi_id,
+                "label": kpi.label,
+                "theme": figure.theme,
+                "basis": figure.note.split(";")[0],
+                "value": figure.value,
+                "numerator": figure.numerator,
+                "denominator": figure.denominator,
+                "target": target_value(kpi),
+                "target_status": comp.get("target_status"),
+                "previous_value": comp.get("value")
+                if comp.get("kind") == "previous_period"
+                else None,
+                "change": {
+                    "improving": "improving",
+                    "declining": "declining",
+                    "stable": "broadly stable",
+                    "not_judged": "not judged",
+                }.get(figure.direction, figure.direction)
+                if comp.get("kind") == "previous_period"
+                else "",
+                "chart": "" if result is None else ("run chart" if result.is_run_chart else "XmR"),
+                "variation": "" if result is None else ICON_WORDS.get(result.variation, ""),
+                "assurance": "" if result is None else ICON_WORDS.get(result.assurance, ""),
+                "benchmark_year": None if b is None or pd.isna(b["year"]) else int(b["year"]),
+                "england": None if b is None else b["england"],
+                "region": None if b is None else b["region"],
+                "statistical_neighbours": None if b is None else b["statistical_neighbours"],
+                "benchmark_position": _benchmark_position(figure.value, b, kpi),
+                "source": figure.source,
+            }
+        )
     return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)

@@ -21,9 +21,13 @@ def _scorecard_series(evidence: Evidence, kpi_id: str) -> tuple[pd.DataFrame, li
     if not len(rows):
         return empty, notes
     rows = rows.groupby("month", as_index=False).agg(
-        numerator=("numerator", "sum"), denominator=("denominator", "sum"), value=("value", "last"),
-        n_num=("numerator", "count"), n_den=("denominator", "count"), rows=("value", "size"),
-    )  # fmt: skip
+        numerator=("numerator", "sum"),
+        denominator=("denominator", "sum"),
+        value=("value", "last"),
+        n_num=("numerator", "count"),
+        n_den=("denominator", "count"),
+        rows=("value", "size"),
+    )
     if (rows["rows"] > 1).any():
         notes.append(
             f"{kpi_id}: more than one scorecard row for a month; numerators and denominators summed"
@@ -78,10 +82,13 @@ def kpi_series(evidence: Evidence, kpi_id: str, *, end: pd.Timestamp | None = No
             if len(grouped):
                 index = pd.period_range(grouped.index.min(), grouped.index.max(), freq="M")
                 grouped = grouped.reindex(index)
-                frame = pd.DataFrame({
-                    "month": index, "numerator": grouped["sum"].fillna(0).to_numpy(),
-                    "denominator": grouped["size"].fillna(0).to_numpy(),
-                })  # fmt: skip
+                frame = pd.DataFrame(
+                    {
+                        "month": index,
+                        "numerator": grouped["sum"].fillna(0).to_numpy(),
+                        "denominator": grouped["size"].fillna(0).to_numpy(),
+                    }
+                )
                 frame["value"] = frame["numerator"] / frame["denominator"].where(
                     frame["denominator"] > 0
                 )
@@ -89,9 +96,17 @@ def kpi_series(evidence: Evidence, kpi_id: str, *, end: pd.Timestamp | None = No
                 parts.append(frame)
         elif len(records) and extract <= end:
             k, n = _aggregate(records)
-            parts.append(pd.DataFrame({"month": [extract.to_period("M")], "numerator": [k],
-                                       "denominator": [n], "value": [k / n if n else np.nan],
-                                       "origin": ["annex_a"]}))  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "month": [extract.to_period("M")],
+                        "numerator": [k],
+                        "denominator": [n],
+                        "value": [k / n if n else np.nan],
+                        "origin": ["annex_a"],
+                    }
+                )
+            )
     scorecard, _ = _scorecard_series(evidence, kpi_id)
     if len(scorecard):
         scorecard = scorecard[scorecard["month"] <= end.to_period("M")].assign(origin="scorecard")

@@ -17,8 +17,9 @@ from .kpis import MEETING_TARGET, MISSING_TARGET
 from .spc import ICON_WORDS, SpcResult, kpi_spc
 
 
-def _kpi_reading(figure: Figure, kpi: Kpi, spc: SpcResult | None, bench: pd.Series | None
-                 ) -> tuple[str, str]:  # fmt: skip
+def _kpi_reading(
+    figure: Figure, kpi: Kpi, spc: SpcResult | None, bench: pd.Series | None
+) -> tuple[str, str]:
     """One KPI's signal (positive, negative, neutral) and the clause that justifies it."""
     if kpi.polarity == "context":
         return "neutral", f"{kpi.label.lower()} {fig.format_value(figure)} (context measure)"
@@ -45,9 +46,14 @@ def _kpi_reading(figure: Figure, kpi: Kpi, spc: SpcResult | None, bench: pd.Seri
     return "neutral", text
 
 
-def signals(figures: Mapping[str, Figure] | Sequence[Figure], *, evidence: Evidence,
-            period: Period, spc: Mapping[str, SpcResult | None] | None = None,
-            bench: pd.DataFrame | None = None) -> list[Signal]:  # fmt: skip
+def signals(
+    figures: Mapping[str, Figure] | Sequence[Figure],
+    *,
+    evidence: Evidence,
+    period: Period,
+    spc: Mapping[str, SpcResult | None] | None = None,
+    bench: pd.DataFrame | None = None,
+) -> list[Signal]:
     """Performance's reading of each theme, for triangulation, from the period's KPI Figures.
 
     Per KPI: negative when it misses its target, shows special-cause concern, or is worse than both
@@ -92,7 +98,14 @@ def signals(figures: Mapping[str, Figure] | Sequence[Figure], *, evidence: Evide
 def signals_table(signals: Sequence[Signal]) -> pd.DataFrame:
     """Signals as a table (theme, signal, reason, figures)."""
     return pd.DataFrame(
-        [{"theme": s.theme, "signal": s.signal, "reason": s.reason, "figures": ", ".join(s.figure_ids)}
-         for s in signals],
+        [
+            {
+                "theme": s.theme,
+                "signal": s.signal,
+                "reason": s.reason,
+                "figures": ", ".join(s.figure_ids),
+            }
+            for s in signals
+        ],
         columns=["theme", "signal", "reason", "figures"],
-    )  # fmt: skip
+    )

@@ -52,8 +52,10 @@ def _kpi_spc(evidence: Evidence, kpi_id: str, period: Period) -> SpcResult | Non
     series = kpi_series(evidence, kpi_id, end=period.end)
     notes: list[str] = []
     if len(series) and series["is_partial"].any():
-        notes.append(f"{series.loc[series['is_partial'], 'month'].iloc[0]} is incomplete at the extract "
-                     "date and is left off the chart")  # fmt: skip
+        notes.append(
+            f"{series.loc[series['is_partial'], 'month'].iloc[0]} is incomplete at the extract "
+            "date and is left off the chart"
+        )
         series = series[~series["is_partial"]]
     series = series[series["value"].notna()]
     if len(series) < 2:  # one point (a stock KPI without scorecard history) is not a chart
@@ -76,19 +78,35 @@ def _kpi_spc(evidence: Evidence, kpi_id: str, period: Period) -> SpcResult | Non
                 f"recalculation date {date} is outside the data ({first} to {last}); ignored"
             )
     result = stats.xmr(
-        values, polarity=kpi.polarity, target=target_value(kpi), baseline_end=baseline,
-        recalc_dates=recalcs, shift_length=config.spc.shift_length,
-        trend_length=config.spc.trend_length, min_points=config.spc.min_points,
-    )  # fmt: skip
+        values,
+        polarity=kpi.polarity,
+        target=target_value(kpi),
+        baseline_end=baseline,
+        recalc_dates=recalcs,
+        shift_length=config.spc.shift_length,
+        trend_length=config.spc.trend_length,
+        min_points=config.spc.min_points,
+    )
     points = result.frame.copy()
     counts = series.set_index("month")[["numerator", "denominator"]].reindex(index)
     points["numerator"] = counts["numerator"].to_numpy()
     points["denominator"] = counts["denominator"].to_numpy()
     if result.is_run_chart:
-        notes.append(f"{int(values.notna().sum())} monthly points: a run chart, without limits or "
-                     f"icons, until there are {config.spc.min_points}")  # fmt: skip
-    return SpcResult(kpi_id, kpi.label, points, result.variation, result.assurance,
-                     result.is_run_chart, baseline, tuple(recalcs), tuple(notes))  # fmt: skip
+        notes.append(
+            f"{int(values.notna().sum())} monthly points: a run chart, without limits or "
+            f"icons, until there are {config.spc.min_points}"
+        )
+    return SpcResult(
+        kpi_id,
+        kpi.label,
+        points,
+        result.variation,
+        result.assurance,
+        result.is_run_chart,
+        baseline,
+        tuple(recalcs),
+        tuple(notes),
+    )
 
 
 ICON_WORDS = {
@@ -107,8 +125,9 @@ def spc_results(evidence: Evidence, period: Period) -> dict[str, SpcResult | Non
     return {kpi_id: kpi_spc(evidence, kpi_id, period) for kpi_id in evidence.config.kpis}
 
 
-def spc_summary(evidence: Evidence, period: Period, *,
-                results: Mapping[str, SpcResult | None] | None = None) -> pd.DataFrame:  # fmt: skip
+def spc_summary(
+    evidence: Evidence, period: Period, *, results: Mapping[str, SpcResult | None] | None = None
+) -> pd.DataFrame:
     """One row per KPI with a monthly series: points, chart type, icons, baseline and recalculations.
 
     Args:
@@ -122,15 +141,34 @@ def spc_summary(evidence: Evidence, period: Period, *,
         if result is None:
             continue
         present = result.points[result.points["value"].notna()]
-        rows.append({
-            "kpi_id": kpi_id, "label": kpi.label, "points": len(present),
-            "first_month": str(present.index[0]), "last_month": str(present.index[-1]),
-            "chart": "run chart" if result.is_run_chart else "XmR",
-            "variation": ICON_WORDS.get(result.variation, ""),
-            "assurance": ICON_WORDS.get(result.assurance, ""),
-            "baseline_end": result.baseline_end or "all points",
-            "recalculated": ", ".join(result.recalc_dates),
-            "notes": "; ".join(result.notes),
-        })  # fmt: skip
-    return pd.DataFrame(rows, columns=["kpi_id", "label", "points", "first_month", "last_month", "chart", "variation", "assurance", "baseline_end",
-                                       "recalculated", "notes"])  # fmt: skip
+        rows.append(
+            {
+                "kpi_id": kpi_id,
+                "label": kpi.label,
+                "points": len(present),
+                "first_month": str(present.index[0]),
+                "last_month": str(present.index[-1]),
+                "chart": "run chart" if result.is_run_chart else "XmR",
+                "variation": ICON_WORDS.get(result.variation, ""),
+                "assurance": ICON_WORDS.get(result.assurance, ""),
+                "baseline_end": result.baseline_end or "all points",
+                "recalculated": ", ".join(result.recalc_dates),
+                "notes": "; ".join(result.notes),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "kpi_id",
+            "label",
+            "points",
+            "first_month",
+            "last_month",
+            "chart",
+            "variation",
+            "assurance",
+            "baseline_end",
+            "recalculated",
+            "notes",
+        ],
+    )

@@ -97,18 +97,29 @@ def stage_summary(complaints: pd.DataFrame, *, period: Period) -> pd.DataFrame:
     for i, stage in enumerate(STAGES):
         n = int(counts.get(stage, 0))
         following = int(counts.get(STAGES[i + 1], 0)) if i + 1 < len(STAGES) else None
-        rows.append({
-            "stage": stage, "stage_label": STAGE_LABELS[stage], "complaints": n,
-            "complaints_pct": n / total if total else math.nan,
-            "next_stage_pct": following / n if following is not None and n else math.nan,
-        })  # fmt: skip
+        rows.append(
+            {
+                "stage": stage,
+                "stage_label": STAGE_LABELS[stage],
+                "complaints": n,
+                "complaints_pct": n / total if total else math.nan,
+                "next_stage_pct": following / n if following is not None and n else math.nan,
+            }
+        )
     missing = int(received["stage"].isna().sum())
     if missing:
-        rows.append({"stage": NOT_RECORDED, "stage_label": "Stage not recorded",
-                     "complaints": missing, "complaints_pct": missing / total,
-                     "next_stage_pct": math.nan})  # fmt: skip
-    return pd.DataFrame(rows, columns=["stage", "stage_label", "complaints", "complaints_pct",
-                                       "next_stage_pct"])  # fmt: skip
+        rows.append(
+            {
+                "stage": NOT_RECORDED,
+                "stage_label": "Stage not recorded",
+                "complaints": missing,
+                "complaints_pct": missing / total,
+                "next_stage_pct": math.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["stage", "stage_label", "complaints", "complaints_pct", "next_stage_pct"]
+    )
 
 
 def _timescales(config: Config) -> dict[str, tuple[int, int]]:
@@ -119,8 +130,9 @@ def _timescales(config: Config) -> dict[str, tuple[int, int]]:
     }
 
 
-def complaint_timeliness(complaints: pd.DataFrame, *, period: Period, config: Config,
-                         as_at: pd.Timestamp) -> pd.DataFrame:  # fmt: skip
+def complaint_timeliness(
+    complaints: pd.DataFrame, *, period: Period, config: Config, as_at: pd.Timestamp
+) -> pd.DataFrame:
     """Each complaint received in the period at a stage with a statutory timescale, and whether
     it was answered in time.
 
@@ -158,13 +170,20 @@ def complaint_timeliness(complaints: pd.DataFrame, *, period: Period, config: Co
         default="pending",
     )
     due = [add_working_days(d, n) for d, n in zip(rows["received_date"], timescale, strict=True)]
-    return pd.DataFrame({
-        "record_id": rows["record_id"], "stage": rows["stage"],
-        "received_date": rows["received_date"], "responded_date": rows["responded_date"],
-        "extended": extended, "timescale_working_days": timescale,
-        "due_date": pd.to_datetime(pd.Series(due, index=rows.index, dtype="datetime64[ns]")),
-        "working_days": taken, "status": pd.Series(status, index=rows.index, dtype=object),
-    }, index=rows.index)  # fmt: skip
+    return pd.DataFrame(
+        {
+            "record_id": rows["record_id"],
+            "stage": rows["stage"],
+            "received_date": rows["received_date"],
+            "responded_date": rows["responded_date"],
+            "extended": extended,
+            "timescale_working_days": timescale,
+            "due_date": pd.to_datetime(pd.Series(due, index=rows.index, dtype="datetime64[ns]")),
+            "working_days": taken,
+            "status": pd.Series(status, index=rows.index, dtype=object),
+        },
+        index=rows.index,
+    )
 
 
 def timeliness_summary(timeliness: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
@@ -200,16 +219,33 @@ def timeliness_summary(timeliness: pd.DataFrame, *, alpha: float = 0.05) -> pd.D
         n = within + late
         low, high = stats.wilson_interval(within, n, alpha=alpha) if n else (math.nan, math.nan)
         answered = part.loc[part["status"].isin(["within", "late"]), "working_days"].dropna()
-        rows.append({
-            "stage": STAGE_LABELS[stage], "within": within, "late": late,
-            "pending": int((part["status"] == "pending").sum()), "assessed": n,
-            "within_pct": within / n if n else math.nan, "within_ci_low": low,
-            "within_ci_high": high,
-            "median_working_days": float(answered.median()) if len(answered) else math.nan,
-        })  # fmt: skip
-    return pd.DataFrame(rows, columns=["stage", "within", "late", "pending", "assessed",
-                                       "within_pct", "within_ci_low", "within_ci_high",
-                                       "median_working_days"])  # fmt: skip
+        rows.append(
+            {
+                "stage": STAGE_LABELS[stage],
+                "within": within,
+                "late": late,
+                "pending": int((part["status"] == "pending").sum()),
+                "assessed": n,
+                "within_pct": within / n if n else math.nan,
+                "within_ci_low": low,
+                "within_ci_high": high,
+                "median_working_days": float(answered.median()) if len(answered) else math.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "stage",
+            "within",
+            "late",
+            "pending",
+            "assessed",
+            "within_pct",
+            "within_ci_low",
+            "within_ci_high",
+            "median_working_days",
+        ],
+    )
 
 
 def _timescale_stages(timeliness: pd.DataFrame) -> list[str]:
@@ -219,12 +255,14 @@ def _timescale_stages(timeliness: pd.DataFrame) -> list[str]:
 def period_timeliness(evidence: Evidence, period: Period) -> pd.DataFrame:
     """:func:`complaint_timeliness` of the period's complaints, judged at the extract date (what
     the timeliness table, the late complaints and the Figures all read)."""
-    return complaint_timeliness(evidence.complaints, period=period, config=evidence.config,
-                                as_at=evidence.extract_date)  # fmt: skip
+    return complaint_timeliness(
+        evidence.complaints, period=period, config=evidence.config, as_at=evidence.extract_date
+    )
 
 
-def timeliness_table(evidence: Evidence, period: Period, *,
-                     timeliness: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+def timeliness_table(
+    evidence: Evidence, period: Period, *, timeliness: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """:func:`timeliness_summary` of the period's complaints, judged at the extract date.
 
     Args:
@@ -235,8 +273,9 @@ def timeliness_table(evidence: Evidence, period: Period, *,
     return timeliness_summary(timeliness, alpha=evidence.config.thresholds.significance_alpha)
 
 
-def late_complaints(evidence: Evidence, period: Period, *,
-                    timeliness: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+def late_complaints(
+    evidence: Evidence, period: Period, *, timeliness: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Complaints received in the period answered late or still unanswered, latest due first
     (one row per complaint: for the internal audience only).
 
@@ -286,8 +325,17 @@ def complaint_outcomes(complaints: pd.DataFrame, *, period: Period) -> pd.DataFr
         row["upheld_or_partly"] = k = row["upheld"] + row["partly_upheld"]
         row["upheld_or_partly_pct"] = k / row["concluded"] if row["concluded"] else math.nan
         rows.append(row)
-    return pd.DataFrame(rows, columns=["stage", *columns, "no_outcome", "concluded",
-                                       "upheld_or_partly", "upheld_or_partly_pct"])  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "stage",
+            *columns,
+            "no_outcome",
+            "concluded",
+            "upheld_or_partly",
+            "upheld_or_partly_pct",
+        ],
+    )
 
 
 def _upheld_counts(complaints: pd.DataFrame, period: Period) -> tuple[int, int]:
@@ -309,13 +357,29 @@ def _advocacy_counts(complaints: pd.DataFrame, period: Period) -> tuple[int, int
     return int(children["advocate"].astype("boolean").fillna(False).sum()), len(children)
 
 
-CATEGORY_COLUMNS = ["category", "category_label", "themes", "complaints", "previous", "previous_p",
-                    "last_year", "last_year_p", "change", "trend", "trend_p"]  # fmt: skip
+CATEGORY_COLUMNS = [
+    "category",
+    "category_label",
+    "themes",
+    "complaints",
+    "previous",
+    "previous_p",
+    "last_year",
+    "last_year_p",
+    "change",
+    "trend",
+    "trend_p",
+]
 
 
-def complaint_categories(complaints: pd.DataFrame, *, period: Period, config: Config,
-                         record_type: str = "complaint",
-                         trend_quarters: int = 6) -> pd.DataFrame:  # fmt: skip
+def complaint_categories(
+    complaints: pd.DataFrame,
+    *,
+    period: Period,
+    config: Config,
+    record_type: str = "complaint",
+    trend_quarters: int = 6,
+) -> pd.DataFrame:
     """Complaints received in the period by category, with the themes they speak to and the
     change on the previous period and the same period last year.
 
@@ -341,8 +405,11 @@ def complaint_categories(complaints: pd.DataFrame, *, period: Period, config: Co
     categories = list(theme_map(config, "complaint_categories"))
     # Whole quarters the log covers, ending with the period's last quarter (partial quarters
     # would read as a fall).
-    quarters = [q for q in quarter_periods(period, quarters=trend_quarters)
-                if covered is not None and q.start >= covered and q.end <= period.end]  # fmt: skip
+    quarters = [
+        q
+        for q in quarter_periods(period, quarters=trend_quarters)
+        if covered is not None and q.start >= covered and q.end <= period.end
+    ]
     windows = [period, *comparisons.values()]
     for p in windows:
         seen = _in(records, "received_date", p)["category"].dropna().unique()
@@ -350,21 +417,31 @@ def complaint_categories(complaints: pd.DataFrame, *, period: Period, config: Co
     rows = []
     for code in categories:
         in_category = records.loc[records["category"] == code, ["received_date"]]
-        counts = _count_changes(in_category, "received_date", period=period,
-                                comparisons=comparisons, quarters=quarters, alpha=alpha)  # fmt: skip
-        row = {"category": code, "category_label": _label(code),
-               "complaints": counts.pop("current"), **counts}  # fmt: skip
+        counts = _count_changes(
+            in_category,
+            "received_date",
+            period=period,
+            comparisons=comparisons,
+            quarters=quarters,
+            alpha=alpha,
+        )
+        row = {
+            "category": code,
+            "category_label": _label(code),
+            "complaints": counts.pop("current"),
+            **counts,
+        }
         rows.append(row)
     columns = [c for c in CATEGORY_COLUMNS if c != "themes"]
     frame = pd.DataFrame(rows, columns=columns)
     frame.insert(2, "themes", _theme_labels(frame["category"], config, "complaint_categories"))
     frame[["previous", "last_year"]] = frame[["previous", "last_year"]].astype("Int64")
-    return frame.sort_values(["complaints", "category"], ascending=[False, True],
-                             ignore_index=True)  # fmt: skip
+    return frame.sort_values(["complaints", "category"], ascending=[False, True], ignore_index=True)
 
 
-def category_by_quarter(complaints: pd.DataFrame, *, period: Period, quarters: int = 8,
-                        record_type: str = "complaint") -> pd.DataFrame:  # fmt: skip
+def category_by_quarter(
+    complaints: pd.DataFrame, *, period: Period, quarters: int = 8, record_type: str = "complaint"
+) -> pd.DataFrame:
     """Records received per quarter (rows) and category (columns), up to the period's end.
 
     Returns:
@@ -406,11 +483,17 @@ def complainants(complaints: pd.DataFrame, *, period: Period) -> pd.DataFrame:
         if code == NOT_RECORDED and not n:
             continue
         k = int((mask & advocate).sum())
-        rows.append({"complainant": COMPLAINANT_LABELS.get(code, "Not recorded"),
-                     "complaints": n, "with_advocate": k,
-                     "with_advocate_pct": k / n if n else math.nan})  # fmt: skip
-    return pd.DataFrame(rows, columns=["complainant", "complaints", "with_advocate",
-                                       "with_advocate_pct"])  # fmt: skip
+        rows.append(
+            {
+                "complainant": COMPLAINANT_LABELS.get(code, "Not recorded"),
+                "complaints": n,
+                "with_advocate": k,
+                "with_advocate_pct": k / n if n else math.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["complainant", "complaints", "with_advocate", "with_advocate_pct"]
+    )
 
 
 def compliments_by_service(
@@ -483,8 +566,13 @@ def open_caseload(annex_a: dict[str, pd.DataFrame], *, at: pd.Timestamp) -> int 
 # ----------------------------------------------------------------------------- complaint figures
 
 
-def complaint_figures(evidence: Evidence, period: Period, *, timeliness: pd.DataFrame | None = None,
-                      categories: pd.DataFrame | None = None) -> list[Figure]:  # fmt: skip
+def complaint_figures(
+    evidence: Evidence,
+    period: Period,
+    *,
+    timeliness: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+) -> list[Figure]:
     """Figures for complaints and compliments received, answered and concluded in the period.
 
     Ids: ``complaints.count``, ``compliments.count``, ``complaints.stage.<stage>.count``,
@@ -513,10 +601,17 @@ def complaint_figures(evidence: Evidence, period: Period, *, timeliness: pd.Data
         return _n_in(frame, "received_date", p)
 
     def count_fig(id: str, label: str, frame: pd.DataFrame, polarity: str, theme=None) -> Figure:
-        return _count_figure(id, label, current=counted(frame, period),
-                             compared=[(k, p, counted(frame, p)) for k, p in compared],
-                             period=period, source=src, theme=theme, polarity=polarity,
-                             alpha=alpha)  # fmt: skip
+        return _count_figure(
+            id,
+            label,
+            current=counted(frame, period),
+            compared=[(k, p, counted(frame, p)) for k, p in compared],
+            period=period,
+            source=src,
+            theme=theme,
+            polarity=polarity,
+            alpha=alpha,
+        )
 
     records = _records(complaints, "complaint")
     figs = [
@@ -529,20 +624,32 @@ def complaint_figures(evidence: Evidence, period: Period, *, timeliness: pd.Data
         ),
     ]
     for stage in STAGES:
-        figs.append(count_fig(f"complaints.stage.{stage}.count",
-                              _stage_count_label(stage),
-                              records[records["stage"] == stage], "lower"))  # fmt: skip
+        figs.append(
+            count_fig(
+                f"complaints.stage.{stage}.count",
+                _stage_count_label(stage),
+                records[records["stage"] == stage],
+                "lower",
+            )
+        )
 
     caseload = open_caseload(evidence.annex_a, at=_as_at(evidence, period))
     if caseload:
         k = counted(records, period)
-        figs.append(Figure(
-            id="complaints.per_100_open", label="Complaints per 100 open cases",
-            value=100 * k / caseload, unit="rate", numerator=k, denominator=caseload,
-            period=period.code, source=src,
-            note="open cases: children with an open CIN episode, CP plan or period of care "
-                 "(Annex A lists 6 to 8) at the period end",
-        ))  # fmt: skip
+        figs.append(
+            Figure(
+                id="complaints.per_100_open",
+                label="Complaints per 100 open cases",
+                value=100 * k / caseload,
+                unit="rate",
+                numerator=k,
+                denominator=caseload,
+                period=period.code,
+                source=src,
+                note="open cases: children with an open CIN episode, CP plan or period of care "
+                "(Annex A lists 6 to 8) at the period end",
+            )
+        )
 
     as_at = pd.Timestamp(evidence.extract_date)
     now = period_timeliness(evidence, period) if timeliness is None else timeliness
@@ -554,42 +661,87 @@ def complaint_figures(evidence: Evidence, period: Period, *, timeliness: pd.Data
         k, n = _within(now, stage)
         k0, n0 = _within(before, stage)
         base, longer = limits[stage]
-        figs.append(proportion(
-            f"complaints.stage{stage}.within_timescale",
-            f"Stage {stage} complaints answered within {base} working days ({longer} if extended)",
-            k=k, n=n, period=period.code, source=src, previous=(k0, n0),
-            previous_period=previous.code, polarity="higher", alpha=alpha, min_n=min_n,
-            theme=None,
-        ))  # fmt: skip
+        figs.append(
+            proportion(
+                f"complaints.stage{stage}.within_timescale",
+                f"Stage {stage} complaints answered within {base} working days ({longer} if extended)",
+                k=k,
+                n=n,
+                period=period.code,
+                source=src,
+                previous=(k0, n0),
+                previous_period=previous.code,
+                polarity="higher",
+                alpha=alpha,
+                min_n=min_n,
+                theme=None,
+            )
+        )
     k, n = _upheld_counts(complaints, period)
     k0, n0 = _upheld_counts(complaints, previous)
-    figs.append(proportion("complaints.upheld", "Concluded complaints upheld or partly upheld",
-                           k=k, n=n, period=period.code, source=src, previous=(k0, n0),
-                           previous_period=previous.code, polarity="context", alpha=alpha,
-                           min_n=min_n))  # fmt: skip
+    figs.append(
+        proportion(
+            "complaints.upheld",
+            "Concluded complaints upheld or partly upheld",
+            k=k,
+            n=n,
+            period=period.code,
+            source=src,
+            previous=(k0, n0),
+            previous_period=previous.code,
+            polarity="context",
+            alpha=alpha,
+            min_n=min_n,
+        )
+    )
     k, n = _learning_counts(complaints, period)
     k0, n0 = _learning_counts(complaints, previous)
-    figs.append(proportion("complaints.learning_recorded",
-                           "Upheld or partly upheld complaints with learning recorded",
-                           k=k, n=n, period=period.code, source=src, previous=(k0, n0),
-                           previous_period=previous.code, polarity="higher", alpha=alpha,
-                           min_n=min_n))  # fmt: skip
+    figs.append(
+        proportion(
+            "complaints.learning_recorded",
+            "Upheld or partly upheld complaints with learning recorded",
+            k=k,
+            n=n,
+            period=period.code,
+            source=src,
+            previous=(k0, n0),
+            previous_period=previous.code,
+            polarity="higher",
+            alpha=alpha,
+            min_n=min_n,
+        )
+    )
     k, n = _advocacy_counts(complaints, period)
     k0, n0 = _advocacy_counts(complaints, previous)
-    figs.append(proportion("complaints.advocacy",
-                           "Complaints by children and young people made with an advocate",
-                           k=k, n=n, period=period.code, source=src, previous=(k0, n0),
-                           previous_period=previous.code, polarity="higher", alpha=alpha,
-                           min_n=min_n))  # fmt: skip
+    figs.append(
+        proportion(
+            "complaints.advocacy",
+            "Complaints by children and young people made with an advocate",
+            k=k,
+            n=n,
+            period=period.code,
+            source=src,
+            previous=(k0, n0),
+            previous_period=previous.code,
+            polarity="higher",
+            alpha=alpha,
+            min_n=min_n,
+        )
+    )
 
     mapping = theme_map(config, "complaint_categories")
     if categories is None:
         categories = complaint_categories(complaints, period=period, config=config)
     for code in categories["category"]:
-        figs.append(count_fig(f"complaints.category.{code}.count",
-                              f"Complaints about {_label(code).lower()}",
-                              records.loc[records["category"] == code, ["received_date"]], "lower",
-                              theme=(mapping.get(code) or [None])[0]))  # fmt: skip
+        figs.append(
+            count_fig(
+                f"complaints.category.{code}.count",
+                f"Complaints about {_label(code).lower()}",
+                records.loc[records["category"] == code, ["received_date"]],
+                "lower",
+                theme=(mapping.get(code) or [None])[0],
+            )
+        )
     return figs
 
 
@@ -613,8 +765,9 @@ def significant_rises(table: pd.DataFrame) -> list[str]:
     return table.loc[table["change"] == "significant rise", "category"].tolist()
 
 
-def rising_categories(complaints: pd.DataFrame, *, period: Period, config: Config,
-                      record_type: str = "complaint") -> list[str]:  # fmt: skip
+def rising_categories(
+    complaints: pd.DataFrame, *, period: Period, config: Config, record_type: str = "complaint"
+) -> list[str]:
     """Complaint categories with significantly more complaints than in the previous period or the
     same period last year (:func:`complaint_categories`, read by :func:`significant_rises`)."""
     if not len(complaints):

@@ -80,8 +80,18 @@ def compare_counts(
         raise ValueError(f"counts must not be negative, got {current!r} and {previous!r}")
     n = current + previous
     if n == 0:
-        return CountComparison(current, previous, current_exposure, previous_exposure,
-                               math.nan, math.nan, math.nan, math.nan, False, "no_change")  # fmt: skip
+        return CountComparison(
+            current,
+            previous,
+            current_exposure,
+            previous_exposure,
+            math.nan,
+            math.nan,
+            math.nan,
+            math.nan,
+            False,
+            "no_change",
+        )
     share = current_exposure / (current_exposure + previous_exposure)
     test = sps.binomtest(current, n, share, alternative="two-sided")
     p_value = float(test.pvalue)
@@ -101,8 +111,18 @@ def compare_counts(
     if significant:
         rising = current / current_exposure > previous / previous_exposure
         change = "increase" if rising else "decrease"
-    return CountComparison(current, previous, current_exposure, previous_exposure, rate_ratio,
-                           ratio(ci.low), ratio(ci.high), p_value, significant, change)  # fmt: skip
+    return CountComparison(
+        current,
+        previous,
+        current_exposure,
+        previous_exposure,
+        rate_ratio,
+        ratio(ci.low),
+        ratio(ci.high),
+        p_value,
+        significant,
+        change,
+    )
 
 
 @dataclass(frozen=True)
@@ -174,8 +194,10 @@ def comparison_periods(
     ``covered_from`` (the source's first month) is not compared with.
     """
     out: list[tuple[str, Period]] = []
-    for kind, other in (("previous_period", period.previous()),
-                        ("same_period_last_year", period.same_period_last_year())):  # fmt: skip
+    for kind, other in (
+        ("previous_period", period.previous()),
+        ("same_period_last_year", period.same_period_last_year()),
+    ):
         if any(o.start == other.start and o.end == other.end for _, o in out):
             continue
         if covered_from is None or other.start >= covered_from:
@@ -189,9 +211,19 @@ COMPARISON_LABELS = {
 }
 
 
-def _count_figure(id: str, label: str, *, current: int, compared: list[tuple[str, Period, int]],
-                  period: Period, source: str, theme: str | None, polarity: str, alpha: float,
-                  note: str = "") -> Figure:  # fmt: skip
+def _count_figure(
+    id: str,
+    label: str,
+    *,
+    current: int,
+    compared: list[tuple[str, Period, int]],
+    period: Period,
+    source: str,
+    theme: str | None,
+    polarity: str,
+    alpha: float,
+    note: str = "",
+) -> Figure:
     """A count with its change judged by :func:`compare_counts` against each comparison period.
 
     A significant rise on either comparison decides the direction (a rise is the reading that
@@ -200,23 +232,49 @@ def _count_figure(id: str, label: str, *, current: int, compared: list[tuple[str
     """
     tests = []
     for kind, other, value in compared:
-        c = compare_counts(current, value, current_exposure=_days(period),
-                           previous_exposure=_days(other), alpha=alpha)  # fmt: skip
-        tests.append({
-            "kind": kind, "label": COMPARISON_LABELS[kind], "period": other.code, "value": value,
-            "rate_ratio": _finite(c.rate_ratio), "p_value": _finite(c.p_value),
-            "change": c.change, "test": "exact conditional Poisson (binomial)",
-        })  # fmt: skip
+        c = compare_counts(
+            current,
+            value,
+            current_exposure=_days(period),
+            previous_exposure=_days(other),
+            alpha=alpha,
+        )
+        tests.append(
+            {
+                "kind": kind,
+                "label": COMPARISON_LABELS[kind],
+                "period": other.code,
+                "value": value,
+                "rate_ratio": _finite(c.rate_ratio),
+                "p_value": _finite(c.p_value),
+                "change": c.change,
+                "test": "exact conditional Poisson (binomial)",
+            }
+        )
     comparison, direction, significant = None, "not_judged", False
     if tests:
-        chosen = (next((t for t in tests if t["change"] == "increase"), None)
-                  or next((t for t in tests if t["change"] == "decrease"), None) or tests[0])  # fmt: skip
+        chosen = (
+            next((t for t in tests if t["change"] == "increase"), None)
+            or next((t for t in tests if t["change"] == "decrease"), None)
+            or tests[0]
+        )
         comparison = dict(chosen, others=[t for t in tests if t is not chosen])
         direction = stats.judge_direction(chosen["change"], polarity)
         significant = chosen["change"] != "no_change"
-    return Figure(id=id, label=label, value=int(current), unit="count", numerator=int(current),
-                  period=period.code, comparison=comparison, direction=direction,
-                  significant=significant, source=source, theme=theme, note=note)  # fmt: skip
+    return Figure(
+        id=id,
+        label=label,
+        value=int(current),
+        unit="count",
+        numerator=int(current),
+        period=period.code,
+        comparison=comparison,
+        direction=direction,
+        significant=significant,
+        source=source,
+        theme=theme,
+        note=note,
+    )
 
 
 def _finite(value: float) -> float | None:
@@ -277,8 +335,15 @@ def _contains_until(period: Period, until: pd.Timestamp, dates: pd.Series) -> pd
 TREND_WORDS = {"increase": "rising", "decrease": "falling", "no_change": "no clear trend"}
 
 
-def _count_changes(records: pd.DataFrame, date_column: str, *, period: Period,
-                   comparisons: dict[str, Period], quarters: list[Period], alpha: float) -> dict:  # fmt: skip
+def _count_changes(
+    records: pd.DataFrame,
+    date_column: str,
+    *,
+    period: Period,
+    comparisons: dict[str, Period],
+    quarters: list[Period],
+    alpha: float,
+) -> dict:
     """Records in the period, against the previous period and the same period last year.
 
     Each change is judged by :func:`compare_counts` (exposure = days in each period); "significant
@@ -298,15 +363,29 @@ def _count_changes(records: pd.DataFrame, date_column: str, *, period: Period,
             out[column], out[f"{column}_p"] = math.nan, math.nan
             continue
         value = _n_in(records, date_column, other)
-        c = compare_counts(current, value, current_exposure=_days(period),
-                           previous_exposure=_days(other), alpha=alpha)  # fmt: skip
+        c = compare_counts(
+            current,
+            value,
+            current_exposure=_days(period),
+            previous_exposure=_days(other),
+            alpha=alpha,
+        )
         out[column], out[f"{column}_p"] = value, c.p_value
         changes.append(c.change)
-    out["change"] = ("significant rise" if "increase" in changes else "significant fall"
-                     if "decrease" in changes else "broadly stable" if changes
-                     else "no comparison")  # fmt: skip
-    trend = count_trend([_n_in(records, date_column, q) for q in quarters],
-                        exposures=[_days(q) for q in quarters], alpha=alpha)  # fmt: skip
+    out["change"] = (
+        "significant rise"
+        if "increase" in changes
+        else "significant fall"
+        if "decrease" in changes
+        else "broadly stable"
+        if changes
+        else "no comparison"
+    )
+    trend = count_trend(
+        [_n_in(records, date_column, q) for q in quarters],
+        exposures=[_days(q) for q in quarters],
+        alpha=alpha,
+    )
     out["trend"], out["trend_p"] = TREND_WORDS[trend.change], trend.p_value
     return out
 
@@ -326,8 +405,13 @@ def table_options(frame: pd.DataFrame) -> dict:
     Example:
         ``s.table(t, name="outcomes", title="...", **table_options(t))``
     """
-    counts = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])
-              and not pd.api.types.is_bool_dtype(frame[c]) and c not in NOT_COUNTS]  # fmt: skip
+    counts = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_integer_dtype(frame[c])
+        and not pd.api.types.is_bool_dtype(frame[c])
+        and c not in NOT_COUNTS
+    ]
     percents = [c for c in frame.columns if str(c).endswith(PERCENT_SUFFIXES)]
     percent_of = {}
     for column in percents:

@@ -49,25 +49,51 @@ def escalation_status(
     alerts = escalations[escalations["raised_date"] <= as_at]
     resolved = alerts["resolved_date"].notna() & (alerts["resolved_date"] <= as_at)
     taken = working_days_between(start=alerts["raised_date"], end=alerts["resolved_date"])
-    waited = working_days_between(start=alerts["raised_date"],
-                                  end=pd.Series(as_at, index=alerts.index))  # fmt: skip
-    return pd.DataFrame({
-        "alert_id": alerts["alert_id"], "category": alerts["category"], "stage": alerts["stage"],
-        "raised_date": alerts["raised_date"], "resolved_date": alerts["resolved_date"],
-        "resolution_working_days": taken.where(resolved), "is_open": ~resolved,
-        "open_working_days": waited.where(~resolved),
-        "is_past_timescale": ~resolved & (waited > limit),
-    }, index=alerts.index)  # fmt: skip
+    waited = working_days_between(
+        start=alerts["raised_date"], end=pd.Series(as_at, index=alerts.index)
+    )
+    return pd.DataFrame(
+        {
+            "alert_id": alerts["alert_id"],
+            "category": alerts["category"],
+            "stage": alerts["stage"],
+            "raised_date": alerts["raised_date"],
+            "resolved_date": alerts["resolved_date"],
+            "resolution_working_days": taken.where(resolved),
+            "is_open": ~resolved,
+            "open_working_days": waited.where(~resolved),
+            "is_past_timescale": ~resolved & (waited > limit),
+        },
+        index=alerts.index,
+    )
 
 
-ESCALATION_COLUMNS = ["category", "category_label", "themes", "raised", "previous", "last_year",
-                      "change", "trend", "resolved", "resolved_within_timescale",
-                      "median_working_days", "open_at_end", "open_past_timescale"]  # fmt: skip
+ESCALATION_COLUMNS = [
+    "category",
+    "category_label",
+    "themes",
+    "raised",
+    "previous",
+    "last_year",
+    "change",
+    "trend",
+    "resolved",
+    "resolved_within_timescale",
+    "median_working_days",
+    "open_at_end",
+    "open_past_timescale",
+]
 
 
-def escalation_categories(escalations: pd.DataFrame, *, period: Period, config: Config,
-                          as_at: pd.Timestamp, trend_quarters: int = 6,
-                          status: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+def escalation_categories(
+    escalations: pd.DataFrame,
+    *,
+    period: Period,
+    config: Config,
+    as_at: pd.Timestamp,
+    trend_quarters: int = 6,
+    status: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Alerts by category: raised in the period (with the change on the previous period and the
     same period last year), resolved in the period, median working days to resolve, and open past
     the timescale at the period end.
@@ -89,23 +115,37 @@ def escalation_categories(escalations: pd.DataFrame, *, period: Period, config: 
     comparisons = dict(comparison_periods(period, covered_from=covered))
     if status is None:
         status = escalation_status(escalations, config=config, as_at=as_at)
-    quarters = [q for q in quarter_periods(period, quarters=trend_quarters)
-                if covered is not None and q.start >= covered and q.end <= period.end]  # fmt: skip
+    quarters = [
+        q
+        for q in quarter_periods(period, quarters=trend_quarters)
+        if covered is not None and q.start >= covered and q.end <= period.end
+    ]
     categories = list(theme_map(config, "escalation_categories"))
     categories += [c for c in escalations["category"].dropna().unique() if c not in categories]
     rows = []
     for code in categories:
         mine = escalations.loc[escalations["category"] == code, ["raised_date"]]
-        counts = _count_changes(mine, "raised_date", period=period, comparisons=comparisons,
-                                quarters=quarters, alpha=alpha)  # fmt: skip
-        row = {"category": code, "category_label": _label(code), "raised": counts["current"],
-               **{k: counts[k] for k in ("previous", "last_year", "change", "trend")}}  # fmt: skip
+        counts = _count_changes(
+            mine,
+            "raised_date",
+            period=period,
+            comparisons=comparisons,
+            quarters=quarters,
+            alpha=alpha,
+        )
+        row = {
+            "category": code,
+            "category_label": _label(code),
+            "raised": counts["current"],
+            **{k: counts[k] for k in ("previous", "last_year", "change", "trend")},
+        }
         st = status[status["category"] == code]
         done = st[period.contains(st["resolved_date"]) & st["resolution_working_days"].notna()]
         row["resolved"] = len(done)
         row["resolved_within_timescale"] = int((done["resolution_working_days"] <= limit).sum())
-        row["median_working_days"] = (float(done["resolution_working_days"].median())
-                                      if len(done) else math.nan)  # fmt: skip
+        row["median_working_days"] = (
+            float(done["resolution_working_days"].median()) if len(done) else math.nan
+        )
         row["open_at_end"] = int(st["is_open"].sum())
         row["open_past_timescale"] = int(st["is_past_timescale"].sum())
         if any(row[c] for c in ("raised", "resolved", "open_at_end")) or code in theme_map(
@@ -139,8 +179,13 @@ def escalations_by_quarter(
     return category_by_quarter(frame, period=period, quarters=quarters)
 
 
-def escalation_figures(evidence: Evidence, period: Period, *, table: pd.DataFrame | None = None,
-                       status: pd.DataFrame | None = None) -> list[Figure]:  # fmt: skip
+def escalation_figures(
+    evidence: Evidence,
+    period: Period,
+    *,
+    table: pd.DataFrame | None = None,
+    status: pd.DataFrame | None = None,
+) -> list[Figure]:
     """Figures for IRO and CP chair alerts and DRP escalations.
 
     Ids: ``escalations.count``, ``escalations.category.<c>.count``,
@@ -169,23 +214,35 @@ def escalation_figures(evidence: Evidence, period: Period, *, table: pd.DataFram
         return _n_in(frame, "raised_date", p)
 
     def count_fig(id: str, label: str, frame: pd.DataFrame, theme=None) -> Figure:
-        return _count_figure(id, label, current=counted(frame, period),
-                             compared=[(k, p, counted(frame, p)) for k, p in compared],
-                             period=period, source=src, theme=theme, polarity="lower",
-                             alpha=alpha)  # fmt: skip
+        return _count_figure(
+            id,
+            label,
+            current=counted(frame, period),
+            compared=[(k, p, counted(frame, p)) for k, p in compared],
+            period=period,
+            source=src,
+            theme=theme,
+            polarity="lower",
+            alpha=alpha,
+        )
 
     figs = [count_fig("escalations.count", "Practice alerts and disputes raised", escalations)]
     if status is None:
         status = escalation_status(escalations, config=config, as_at=as_at)
     if table is None:
-        table = escalation_categories(escalations, period=period, config=config, as_at=as_at,
-                                      status=status)  # fmt: skip
+        table = escalation_categories(
+            escalations, period=period, config=config, as_at=as_at, status=status
+        )
     mapping = theme_map(config, "escalation_categories")
     for code in table["category"]:
-        figs.append(count_fig(f"escalations.category.{code}.count",
-                              f"Alerts raised about {_label(code).lower()}",
-                              escalations.loc[escalations["category"] == code, ["raised_date"]],
-                              theme=(mapping.get(code) or [None])[0]))  # fmt: skip
+        figs.append(
+            count_fig(
+                f"escalations.category.{code}.count",
+                f"Alerts raised about {_label(code).lower()}",
+                escalations.loc[escalations["category"] == code, ["raised_date"]],
+                theme=(mapping.get(code) or [None])[0],
+            )
+        )
     previous = period.previous()
     before = escalation_status(escalations, config=config, as_at=previous.end)
 
@@ -194,45 +251,82 @@ def escalation_figures(evidence: Evidence, period: Period, *, table: pd.DataFram
         return done["resolution_working_days"].dropna()
 
     now_days, old_days = resolved(status, period), resolved(before, previous)
-    figs.append(proportion(
-        "escalations.resolved_within_timescale",
-        f"Alerts resolved within {limit} working days", k=int((now_days <= limit).sum()),
-        n=len(now_days), previous=(int((old_days <= limit).sum()), len(old_days)),
-        previous_period=previous.code, period=period.code, source=src, polarity="higher",
-        alpha=alpha, min_n=t.min_n_compare,
-    ))  # fmt: skip
+    figs.append(
+        proportion(
+            "escalations.resolved_within_timescale",
+            f"Alerts resolved within {limit} working days",
+            k=int((now_days <= limit).sum()),
+            n=len(now_days),
+            previous=(int((old_days <= limit).sum()), len(old_days)),
+            previous_period=previous.code,
+            period=period.code,
+            source=src,
+            polarity="higher",
+            alpha=alpha,
+            min_n=t.min_n_compare,
+        )
+    )
     if len(now_days):
-        figs.append(Figure(id="escalations.resolution_median_working_days",
-                           label="Median working days to resolve an alert",
-                           value=float(now_days.median()), unit="days", denominator=len(now_days),
-                           period=period.code, source=src,
-                           note="working days; alerts resolved in the period"))  # fmt: skip
-    figs.append(_open_past_figure("escalations.open_past_timescale",
-                                  f"Alerts open more than {limit} working days at the period end",
-                                  status, period, None))  # fmt: skip
+        figs.append(
+            Figure(
+                id="escalations.resolution_median_working_days",
+                label="Median working days to resolve an alert",
+                value=float(now_days.median()),
+                unit="days",
+                denominator=len(now_days),
+                period=period.code,
+                source=src,
+                note="working days; alerts resolved in the period",
+            )
+        )
+    figs.append(
+        _open_past_figure(
+            "escalations.open_past_timescale",
+            f"Alerts open more than {limit} working days at the period end",
+            status,
+            period,
+            None,
+        )
+    )
     for theme_id, theme in config.themes.items():
         if theme.escalation_categories:
             mine = status[status["category"].isin(theme.escalation_categories)]
-            figs.append(_open_past_figure(
-                f"escalations.theme.{theme_id}.open_past_timescale",
-                f"Alerts about {theme.label.lower()} open past timescale at the period end",
-                mine, period, theme_id))  # fmt: skip
+            figs.append(
+                _open_past_figure(
+                    f"escalations.theme.{theme_id}.open_past_timescale",
+                    f"Alerts about {theme.label.lower()} open past timescale at the period end",
+                    mine,
+                    period,
+                    theme_id,
+                )
+            )
     return figs
 
 
-def _open_past_figure(id: str, label: str, status: pd.DataFrame, period: Period,
-                      theme: str | None) -> Figure:  # fmt: skip
+def _open_past_figure(
+    id: str, label: str, status: pd.DataFrame, period: Period, theme: str | None
+) -> Figure:
     k, n = int(status["is_past_timescale"].sum()), int(status["is_open"].sum())
-    return Figure(id=id, label=label, value=k, unit="count", numerator=k, denominator=n,
-                  period=period.code, source="escalations", theme=theme,
-                  note="numerator: open past timescale; denominator: all alerts open at the period end")  # fmt: skip
+    return Figure(
+        id=id,
+        label=label,
+        value=k,
+        unit="count",
+        numerator=k,
+        denominator=n,
+        period=period.code,
+        source="escalations",
+        theme=theme,
+        note="numerator: open past timescale; denominator: all alerts open at the period end",
+    )
 
 
 def period_status(evidence: Evidence, period: Period) -> pd.DataFrame:
     """:func:`escalation_status` at the period end (or the extract date, if earlier): what the
     escalation table and Figures read."""
-    return escalation_status(evidence.escalations, config=evidence.config,
-                             as_at=_as_at(evidence, period))  # fmt: skip
+    return escalation_status(
+        evidence.escalations, config=evidence.config, as_at=_as_at(evidence, period)
+    )
 
 
 def rising_escalations(escalations: pd.DataFrame, *, period: Period, config: Config) -> list[str]:
@@ -245,13 +339,19 @@ def rising_escalations(escalations: pd.DataFrame, *, period: Period, config: Con
     )
 
 
-def escalation_table(evidence: Evidence, period: Period, *,
-                     status: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+def escalation_table(
+    evidence: Evidence, period: Period, *, status: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """:func:`escalation_categories` for the period, open alerts judged at the period end (or the
     extract date, if earlier).
 
     Args:
         status: :func:`period_status` when already computed.
     """
-    return escalation_categories(evidence.escalations, period=period, config=evidence.config,
-                                 as_at=_as_at(evidence, period), status=status)  # fmt: skip
+    return escalation_categories(
+        evidence.escalations,
+        period=period,
+        config=evidence.config,
+        as_at=_as_at(evidence, period),
+        status=status,
+    )

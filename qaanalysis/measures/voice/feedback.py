@@ -70,8 +70,9 @@ def _positive_counts(answers: pd.DataFrame, config: Config) -> tuple[int, int]:
     return int(positive.fillna(False).sum()), int(positive.notna().sum())
 
 
-def feedback_positive(feedback: pd.DataFrame, *, period: Period, config: Config,
-                      by: tuple[str, ...] = ("question",)) -> pd.DataFrame:  # fmt: skip
+def feedback_positive(
+    feedback: pd.DataFrame, *, period: Period, config: Config, by: tuple[str, ...] = ("question",)
+) -> pd.DataFrame:
     """Positive share of scored answers in the period, by question, theme or respondent group,
     with its Wilson interval and the change on the previous period.
 
@@ -90,11 +91,15 @@ def feedback_positive(feedback: pd.DataFrame, *, period: Period, config: Config,
 
     def tidy(p: Period) -> pd.DataFrame:
         answers = _in(feedback, "date", p)
-        out = pd.DataFrame({
-            "question": answers["question"], "channel": answers["channel"],
-            "group": respondent_group(answers["respondent"]),
-            "positive": positive_answers(answers, config=config),
-        }, index=answers.index)  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "question": answers["question"],
+                "channel": answers["channel"],
+                "group": respondent_group(answers["respondent"]),
+                "positive": positive_answers(answers, config=config),
+            },
+            index=answers.index,
+        )
         if "theme" in by:
             mapping = theme_map(config, "feedback_questions")
             out["theme"] = out["question"].map(lambda q: mapping.get(q, []))
@@ -109,27 +114,39 @@ def feedback_positive(feedback: pd.DataFrame, *, period: Period, config: Config,
     prior = before.groupby(keys, dropna=False)["positive"].agg(["sum", "count"])
     prior = prior.reindex(counts.index, fill_value=0)
     rows = []
-    for key, k, n, k0, n0 in zip(counts.index, counts["sum"], counts["count"], prior["sum"],
-                                 prior["count"], strict=True):  # fmt: skip
+    for key, k, n, k0, n0 in zip(
+        counts.index, counts["sum"], counts["count"], prior["sum"], prior["count"], strict=True
+    ):
         key = key if isinstance(key, tuple) else (key,)
         k, n, k0, n0 = int(k), int(n), int(k0), int(n0)
         low, high = stats.wilson_interval(k, n, alpha=t.significance_alpha)
-        comp = stats.compare_proportions(k0, n0, k, n, alpha=t.significance_alpha,
-                                         min_n=t.min_n_compare, polarity="higher")  # fmt: skip
-        rows.append({
-            **dict(zip(keys, key, strict=True)), "scored": n, "positive": k,
-            "positive_pct": k / n, "positive_ci_low": low, "positive_ci_high": high,
-            "previous_scored": n0, "previous_positive": k0,
-            "previous_positive_pct": k0 / n0 if n0 else math.nan,
-            "change": _change_words(comp.direction, n0, n, t.min_n_compare),
-            "p_value": comp.p_value,
-        })  # fmt: skip
+        comp = stats.compare_proportions(
+            k0, n0, k, n, alpha=t.significance_alpha, min_n=t.min_n_compare, polarity="higher"
+        )
+        rows.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "scored": n,
+                "positive": k,
+                "positive_pct": k / n,
+                "positive_ci_low": low,
+                "positive_ci_high": high,
+                "previous_scored": n0,
+                "previous_positive": k0,
+                "previous_positive_pct": k0 / n0 if n0 else math.nan,
+                "change": _change_words(comp.direction, n0, n, t.min_n_compare),
+                "p_value": comp.p_value,
+            }
+        )
     frame = pd.DataFrame(rows)
     if "question" in keys:
         frame.insert(keys.index("question") + 1, "question_label", frame["question"].map(_label))
     if "theme" in keys:
-        frame.insert(keys.index("theme") + 1, "theme_label",
-                     frame["theme"].map(lambda x: config.themes[x].label))  # fmt: skip
+        frame.insert(
+            keys.index("theme") + 1,
+            "theme_label",
+            frame["theme"].map(lambda x: config.themes[x].label),
+        )
     if "group" in keys:
         frame["group"] = frame["group"].map(lambda g: GROUP_LABELS.get(g, NOT_RECORDED))
     return frame
@@ -182,15 +199,42 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
     previous = period.previous()
     answers, before = _in(feedback, "date", period), _in(feedback, "date", previous)
     src = "feedback"
-    kwargs = {"period": period.code, "source": src, "previous_period": previous.code,
-              "polarity": "higher", "alpha": t.significance_alpha, "min_n": t.min_n_compare}  # fmt: skip
-    figs = [Figure(id="feedback.count", label="Feedback answers received", value=len(answers),
-                   unit="count", numerator=len(answers), period=period.code, source=src,
-                   comparison={"kind": "previous_period", "label": "previous period",
-                               "period": previous.code, "value": len(before)})]  # fmt: skip
+    kwargs = {
+        "period": period.code,
+        "source": src,
+        "previous_period": previous.code,
+        "polarity": "higher",
+        "alpha": t.significance_alpha,
+        "min_n": t.min_n_compare,
+    }
+    figs = [
+        Figure(
+            id="feedback.count",
+            label="Feedback answers received",
+            value=len(answers),
+            unit="count",
+            numerator=len(answers),
+            period=period.code,
+            source=src,
+            comparison={
+                "kind": "previous_period",
+                "label": "previous period",
+                "period": previous.code,
+                "value": len(before),
+            },
+        )
+    ]
     k, n = _positive_counts(answers, config)
-    figs.append(proportion("feedback.positive", "Feedback answers that are positive", k=k, n=n,
-                           previous=_positive_counts(before, config), **kwargs))  # fmt: skip
+    figs.append(
+        proportion(
+            "feedback.positive",
+            "Feedback answers that are positive",
+            k=k,
+            n=n,
+            previous=_positive_counts(before, config),
+            **kwargs,
+        )
+    )
     groups_now, groups_before = (
         respondent_group(answers["respondent"]),
         respondent_group(before["respondent"]),
@@ -199,13 +243,28 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
         mine, theirs = answers[groups_now == group], before[groups_before == group]
         if mine.empty:
             continue
-        figs.append(Figure(id=f"feedback.group.{group}.count", label=f"Answers from {label.lower()}",
-                           value=len(mine), unit="count", numerator=len(mine),
-                           period=period.code, source=src))  # fmt: skip
+        figs.append(
+            Figure(
+                id=f"feedback.group.{group}.count",
+                label=f"Answers from {label.lower()}",
+                value=len(mine),
+                unit="count",
+                numerator=len(mine),
+                period=period.code,
+                source=src,
+            )
+        )
         k, n = _positive_counts(mine, config)
-        figs.append(proportion(f"feedback.group.{group}.positive",
-                               f"Positive answers from {label.lower()}", k=k, n=n,
-                               previous=_positive_counts(theirs, config), **kwargs))  # fmt: skip
+        figs.append(
+            proportion(
+                f"feedback.group.{group}.positive",
+                f"Positive answers from {label.lower()}",
+                k=k,
+                n=n,
+                previous=_positive_counts(theirs, config),
+                **kwargs,
+            )
+        )
     mapping = theme_map(config, "feedback_questions")
     for question in sorted(answers["question"].dropna().unique()):
         mine = answers[answers["question"] == question]
@@ -213,10 +272,17 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
         if not n:
             continue
         theirs = before[before["question"] == question]
-        figs.append(proportion(f"feedback.question.{question}.positive",
-                               f"Positive answers to '{_label(question)}'", k=k, n=n,
-                               previous=_positive_counts(theirs, config),
-                               theme=(mapping.get(question) or [None])[0], **kwargs))  # fmt: skip
+        figs.append(
+            proportion(
+                f"feedback.question.{question}.positive",
+                f"Positive answers to '{_label(question)}'",
+                k=k,
+                n=n,
+                previous=_positive_counts(theirs, config),
+                theme=(mapping.get(question) or [None])[0],
+                **kwargs,
+            )
+        )
     for theme_id, theme in config.themes.items():
         if not theme.feedback_questions:
             continue
@@ -225,10 +291,17 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
         if not n:
             continue
         theirs = before[before["question"].isin(theme.feedback_questions)]
-        figs.append(proportion(f"feedback.theme.{theme_id}.positive",
-                               f"Positive feedback on {theme.label.lower()}", k=k, n=n,
-                               previous=_positive_counts(theirs, config), theme=theme_id,
-                               **kwargs))  # fmt: skip
+        figs.append(
+            proportion(
+                f"feedback.theme.{theme_id}.positive",
+                f"Positive feedback on {theme.label.lower()}",
+                k=k,
+                n=n,
+                previous=_positive_counts(theirs, config),
+                theme=theme_id,
+                **kwargs,
+            )
+        )
     return figs
 
 
@@ -289,12 +362,16 @@ def quotes(
     group = respondent_group(chosen["respondent"])
     order = {g: i for i, g in enumerate(RESPONDENT_GROUPS)}
     ids = frozenset(identifiers)
-    frame = pd.DataFrame({
-        "date": chosen["date"], "group": group.map(GROUP_LABELS),
-        "respondent": chosen["respondent"].map(lambda r: str(r).replace("_", " ")),
-        "channel": chosen["channel"].map(_label), "question": chosen["question"].map(_label),
-        "quote": text[chosen.index].map(lambda q: scrub_quote(q, identifiers=ids)),
-        "_order": group.map(order),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "date": chosen["date"],
+            "group": group.map(GROUP_LABELS),
+            "respondent": chosen["respondent"].map(lambda r: str(r).replace("_", " ")),
+            "channel": chosen["channel"].map(_label),
+            "question": chosen["question"].map(_label),
+            "quote": text[chosen.index].map(lambda q: scrub_quote(q, identifiers=ids)),
+            "_order": group.map(order),
+        }
+    )
     frame = frame.sort_values(["_order", "date"], kind="stable").drop(columns="_order")
     return frame.reset_index(drop=True)

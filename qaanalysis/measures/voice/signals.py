@@ -16,8 +16,11 @@ from .feedback import feedback_figures
 
 def voice_figures(evidence: Evidence, period: Period) -> list[Figure]:
     """Every Figure of this module: complaints, feedback and escalations."""
-    return (complaint_figures(evidence, period) + feedback_figures(evidence, period)
-            + escalation_figures(evidence, period))  # fmt: skip
+    return (
+        complaint_figures(evidence, period)
+        + feedback_figures(evidence, period)
+        + escalation_figures(evidence, period)
+    )
 
 
 def _by_id(figures: list[Figure]) -> dict[str, Figure]:
@@ -26,8 +29,11 @@ def _by_id(figures: list[Figure]) -> dict[str, Figure]:
 
 def _count_reason(fig: Figure) -> str:
     comp = fig.comparison or {}
-    parts = [f"{c['value']} in the {c['label']} ({c['period']})"
-             for c in [comp, *comp.get("others", [])] if c]  # fmt: skip
+    parts = [
+        f"{c['value']} in the {c['label']} ({c['period']})"
+        for c in [comp, *comp.get("others", [])]
+        if c
+    ]
     return f"{fig.value}, against " + " and ".join(parts) if parts else f"{fig.value}"
 
 
@@ -88,8 +94,11 @@ def p_text(p_value: float) -> str:
 def _complaint_signal(theme_id, theme, figs: dict[str, Figure], has_data: bool) -> Signal:
     if not has_data:
         return Signal(theme_id, "complaints", "absent", "no complaints log covering the period")
-    ids = tuple(f"complaints.category.{c}.count" for c in theme.complaint_categories
-                if f"complaints.category.{c}.count" in figs)  # fmt: skip
+    ids = tuple(
+        f"complaints.category.{c}.count"
+        for c in theme.complaint_categories
+        if f"complaints.category.{c}.count" in figs
+    )
     rising = [figs[i] for i in ids if (figs[i].comparison or {}).get("change") == "increase"]
     if rising:
         reason = "; ".join(
@@ -105,59 +114,91 @@ def _complaint_signal(theme_id, theme, figs: dict[str, Figure], has_data: bool) 
     return Signal(theme_id, "complaints", "neutral", reason, ids)
 
 
-def _feedback_signal(theme_id, theme, figs: dict[str, Figure], has_data: bool,
-                     std: VoiceStandards) -> Signal:  # fmt: skip
+def _feedback_signal(
+    theme_id, theme, figs: dict[str, Figure], has_data: bool, std: VoiceStandards
+) -> Signal:
     fid = f"feedback.theme.{theme_id}.positive"
     if not has_data or fid not in figs:
-        return Signal(theme_id, "feedback", "absent",
-                      f"no scored feedback on {theme.label.lower()} in the period")  # fmt: skip
+        return Signal(
+            theme_id,
+            "feedback",
+            "absent",
+            f"no scored feedback on {theme.label.lower()} in the period",
+        )
     f = figs[fid]
-    share = (f"{100 * f.value:.0f}% ({f.numerator:.0f} of {f.denominator:.0f}) of answers on "
-             f"{theme.label.lower()} were positive")  # fmt: skip
+    share = (
+        f"{100 * f.value:.0f}% ({f.numerator:.0f} of {f.denominator:.0f}) of answers on "
+        f"{theme.label.lower()} were positive"
+    )
     aim = f"{100 * std.feedback_aspiration:.0f}%"
     interval = f"95% interval {100 * f.ci_low:.0f}% to {100 * f.ci_high:.0f}%"
     if f.denominator < std.min_n:
         return Signal(theme_id, "feedback", "neutral", f"{share}: too few answers to judge", (fid,))
     if f.ci_low >= std.feedback_aspiration:
-        return Signal(theme_id, "feedback", "positive",
-                      f"{share}, at or above the {aim} aspiration ({interval})", (fid,))  # fmt: skip
+        return Signal(
+            theme_id,
+            "feedback",
+            "positive",
+            f"{share}, at or above the {aim} aspiration ({interval})",
+            (fid,),
+        )
     if f.ci_high < std.feedback_aspiration:
-        return Signal(theme_id, "feedback", "negative",
-                      f"{share}, below the {aim} aspiration ({interval})", (fid,))  # fmt: skip
-    return Signal(theme_id, "feedback", "neutral",
-                  f"{share}, not clearly different from the {aim} aspiration ({interval})", (fid,))  # fmt: skip
+        return Signal(
+            theme_id,
+            "feedback",
+            "negative",
+            f"{share}, below the {aim} aspiration ({interval})",
+            (fid,),
+        )
+    return Signal(
+        theme_id,
+        "feedback",
+        "neutral",
+        f"{share}, not clearly different from the {aim} aspiration ({interval})",
+        (fid,),
+    )
 
 
-def _escalation_signal(theme_id, theme, figs: dict[str, Figure], has_data: bool,
-                       std: VoiceStandards) -> Signal:  # fmt: skip
+def _escalation_signal(
+    theme_id, theme, figs: dict[str, Figure], has_data: bool, std: VoiceStandards
+) -> Signal:
     if not has_data:
         return Signal(
             theme_id, "escalations", "absent", "no practice alerts log covering the period"
         )
-    ids = tuple(f"escalations.category.{c}.count" for c in theme.escalation_categories
-                if f"escalations.category.{c}.count" in figs)  # fmt: skip
+    ids = tuple(
+        f"escalations.category.{c}.count"
+        for c in theme.escalation_categories
+        if f"escalations.category.{c}.count" in figs
+    )
     open_id = f"escalations.theme.{theme_id}.open_past_timescale"
     open_fig = figs.get(open_id)
     cited = ids + ((open_id,) if open_fig else ())
     reasons = []
     rising = [figs[i] for i in ids if (figs[i].comparison or {}).get("change") == "increase"]
     for f in rising:
-        reasons.append(f"{f.label.lower()} rose significantly to {_count_reason(f)} "
-                       f"({_test_words(f)})")  # fmt: skip
+        reasons.append(
+            f"{f.label.lower()} rose significantly to {_count_reason(f)} ({_test_words(f)})"
+        )
     late = False
     if open_fig is not None and open_fig.denominator:
         k, n = open_fig.numerator, open_fig.denominator
         late = k >= std.escalation_open_past_min and k / n > std.escalation_open_past_share
         if late:
-            reasons.append(f"{k:.0f} of {n:.0f} alerts open at the period end were past the "
-                           f"resolution timescale")  # fmt: skip
+            reasons.append(
+                f"{k:.0f} of {n:.0f} alerts open at the period end were past the "
+                f"resolution timescale"
+            )
     if rising or late:
         return Signal(theme_id, "escalations", "negative", "; ".join(reasons), cited)
     counts = "; ".join(f"{figs[i].label.lower()}: {_count_reason(figs[i])}" for i in ids)
     open_text = ""
     if open_fig is not None:
-        open_text = (f"{open_fig.numerator:.0f} of {open_fig.denominator:.0f} alerts open at the "
-                     "period end past timescale" if open_fig.denominator
-                     else "no alerts open at the period end")  # fmt: skip
+        open_text = (
+            f"{open_fig.numerator:.0f} of {open_fig.denominator:.0f} alerts open at the "
+            "period end past timescale"
+            if open_fig.denominator
+            else "no alerts open at the period end"
+        )
     reason = ", ".join(x for x in (counts, open_text) if x) or "no alerts in the theme's categories"
     return Signal(theme_id, "escalations", "neutral", reason + ", broadly stable", cited)

@@ -88,14 +88,22 @@ def propose_config(folder: Path, *, out: Path | None = None) -> str:
     w.comment("defaults; add a setting here only where your authority differs.")
     w.line()
     w.line("authority:")
-    w.line(f"name: {yaml_quote('Your authority')}",
-           "GAP: your local authority's name, as reports should show it", indent=1)  # fmt: skip
-    w.line("slug: your-authority",
-           "GAP: a short name for output folders: lower-case letters, digits and hyphens", indent=1)  # fmt: skip
-    w.line("la_code: null",
-           "GAP: your DfE three-digit LA code (e.g. \"340\"). Left null, no KPI is compared with "
-           "England, your region or your statistical neighbours from DfE published statistics",
-           indent=1)  # fmt: skip
+    w.line(
+        f"name: {yaml_quote('Your authority')}",
+        "GAP: your local authority's name, as reports should show it",
+        indent=1,
+    )
+    w.line(
+        "slug: your-authority",
+        "GAP: a short name for output folders: lower-case letters, digits and hyphens",
+        indent=1,
+    )
+    w.line(
+        "la_code: null",
+        'GAP: your DfE three-digit LA code (e.g. "340"). Left null, no KPI is compared with '
+        "England, your region or your statistical neighbours from DfE published statistics",
+        indent=1,
+    )
     w.line()
     _write_extract_date(w, annex["exported"], _latest_date(proposals, schemas, annex))
 
@@ -110,17 +118,26 @@ def propose_config(folder: Path, *, out: Path | None = None) -> str:
             continue
         if name == "audits":
             w.line("audits:", indent=1)
-            w.line(f"file: {yaml_quote('audits-export-not-found.csv')}",
-                   "GAP: no export was recognised as case-file audits (required). Name your "
-                   "audits file here and map its columns", indent=2)  # fmt: skip
+            w.line(
+                f"file: {yaml_quote('audits-export-not-found.csv')}",
+                "GAP: no export was recognised as case-file audits (required). Name your "
+                "audits file here and map its columns",
+                indent=2,
+            )
             w.line("columns: {}", indent=2)
             continue
-        w.comment(f"GAP: no export recognised as {name} ({_SOURCE_TITLES[name]}; optional). To add "
-                  f"one: {name}: {{file: \"...\", columns: {{...}}}}", indent=1)  # fmt: skip
+        w.comment(
+            f"GAP: no export recognised as {name} ({_SOURCE_TITLES[name]}; optional). To add "
+            f'one: {name}: {{file: "...", columns: {{...}}}}',
+            indent=1,
+        )
     if annex["workbook"] is None and not annex["files"]:
-        w.comment("GAP: no Annex A lists found (optional; the statutory-timescale KPIs are computed "
-                  "from them). To add them: annex_a: {file: \"annex_a.xlsx\"} for a workbook with "
-                  "sheets List 1 .. List 11, or annex_a: {files: {list_4: \"...\"}}", indent=1)  # fmt: skip
+        w.comment(
+            "GAP: no Annex A lists found (optional; the statutory-timescale KPIs are computed "
+            'from them). To add them: annex_a: {file: "annex_a.xlsx"} for a workbook with '
+            'sheets List 1 .. List 11, or annex_a: {files: {list_4: "..."}}',
+            indent=1,
+        )
     if any(n.startswith("NOTE") for n in notes):
         w.line()
         for note in notes:

@@ -88,8 +88,9 @@ def _kind_fits(column: Column, profile: _Profile) -> bool:
     return True
 
 
-def _map_columns(table: _Table, columns: tuple[Column, ...], source: str | None = None
-                 ) -> dict[str, _Match]:  # fmt: skip
+def _map_columns(
+    table: _Table, columns: tuple[Column, ...], source: str | None = None
+) -> dict[str, _Match]:
     """Greedy one-to-one matching of canonical columns to headers, strongest first; then, for
     ``source``, columns whose values identify a canonical column that no header named."""
     candidates = []
@@ -145,8 +146,9 @@ def _score(source: str, table: _Table, columns: tuple[Column, ...]) -> _Proposal
     matches = _map_columns(table, columns, source)
     required = [c for c in columns if c.required]
     cover = sum(c.name in matches for c in required) / len(required) if required else 0.0
-    score = sum(m.strength * (3 if c.required else 1)
-                for c in columns if (m := matches.get(c.name)))  # fmt: skip
+    score = sum(
+        m.strength * (3 if c.required else 1) for c in columns if (m := matches.get(c.name))
+    )
     evidence = [f"{sum(c.name in matches for c in required)} of {len(required)} required columns"]
     name = normalise_label(table.path.stem)
     if any(h in name.replace(" ", "") for h in FILE_HINTS.get(source, ())):
@@ -159,15 +161,28 @@ def _score(source: str, table: _Table, columns: tuple[Column, ...]) -> _Proposal
     return _Proposal(source, table, score, cover, matches, evidence="; ".join(evidence))
 
 
-def _score_annex_list(list_id: str, table: _Table, columns: tuple[Column, ...], key_date: str | None
-                      ) -> _Proposal:  # fmt: skip
+def _score_annex_list(
+    list_id: str, table: _Table, columns: tuple[Column, ...], key_date: str | None
+) -> _Proposal:
     """A single-list file: scored on the list's own columns (the child columns are everywhere)."""
-    shared = {"child_id", "gender", "ethnicity", "date_of_birth", "age", "disability", "team",
-              "worker", "family_id"}  # fmt: skip
+    shared = {
+        "child_id",
+        "gender",
+        "ethnicity",
+        "date_of_birth",
+        "age",
+        "disability",
+        "team",
+        "worker",
+        "family_id",
+    }
     matches = _map_columns(table, columns)
     own = [c for c in columns if c.name not in shared]
-    score = sum(matches[c.name].strength * (3 if c.name == key_date else 1)
-                for c in own if c.name in matches)  # fmt: skip
+    score = sum(
+        matches[c.name].strength * (3 if c.name == key_date else 1)
+        for c in own
+        if c.name in matches
+    )
     required = [c for c in columns if c.required]
     cover = sum(c.name in matches for c in required) / len(required) if required else 0.0
     if key_date is not None and key_date not in matches:
@@ -176,9 +191,16 @@ def _score_annex_list(list_id: str, table: _Table, columns: tuple[Column, ...], 
         "child_id" not in matches or len(set(matches) & {c.name for c in own}) < 3
     ):
         score = 0.0  # List 9 has no key date: its own columns must speak for it
-    proposal = _Proposal("annex_a", table, score, cover, matches, list_id=list_id,
-                         evidence=f"{sum(c.name in matches for c in own)} of {len(own)} "
-                                  f"{list_id.replace('_', ' ').title()} columns")  # fmt: skip
+    proposal = _Proposal(
+        "annex_a",
+        table,
+        score,
+        cover,
+        matches,
+        list_id=list_id,
+        evidence=f"{sum(c.name in matches for c in own)} of {len(own)} "
+        f"{list_id.replace('_', ' ').title()} columns",
+    )
     return proposal
 
 
@@ -193,8 +215,10 @@ def _rank_candidates(table: _Table, column: Column, used: set[str]) -> list[str]
     for header, profile in table.profiles.items():
         if header in used:
             continue
-        ratio = max(difflib.SequenceMatcher(None, expand_words(header), expand_words(t)).ratio()
-                    for t in targets)  # fmt: skip
+        ratio = max(
+            difflib.SequenceMatcher(None, expand_words(header), expand_words(t)).ratio()
+            for t in targets
+        )
         fits = _kind_fits(column, profile) and bool(profile.values)
         if column.kind in ("date", "month"):
             fits = fits and profile.date_share >= 0.8
@@ -217,13 +241,21 @@ def _fill_gaps(proposal: _Proposal, columns: tuple[Column, ...]) -> None:
         candidates = _rank_candidates(table, column, used)
         if column.kind in ("date", "grade"):
             fitting = [
-                h for h in candidates
-                if (table.profiles[h].date_share if column.kind == "date"
-                    else table.profiles[h].grade_share) >= 0.8
-            ]  # fmt: skip
+                h
+                for h in candidates
+                if (
+                    table.profiles[h].date_share
+                    if column.kind == "date"
+                    else table.profiles[h].grade_share
+                )
+                >= 0.8
+            ]
             if column.name == "overall_grade":
-                fitting = [h for h in fitting if any(w in normalise_label(h) for w in
-                                                     ("overall", "final", "judge", "grade"))]  # fmt: skip
+                fitting = [
+                    h
+                    for h in fitting
+                    if any(w in normalise_label(h) for w in ("overall", "final", "judge", "grade"))
+                ]
             if len(fitting) == 1:
                 what = "dates" if column.kind == "date" else "grades"
                 proposal.matches[column.name] = _Match(
@@ -263,17 +295,24 @@ def _propose_domains(proposal: _Proposal, defaults: dict) -> None:
         proposal.domains.append((domain_id, header, profile.grade_share))
 
 
-def _propose_values(proposal: _Proposal, columns: tuple[Column, ...], grades: GradeScale,
-                    defaults: dict) -> None:  # fmt: skip
+def _propose_values(
+    proposal: _Proposal, columns: tuple[Column, ...], grades: GradeScale, defaults: dict
+) -> None:
     """Labels to map: in category, yes/no and grade columns, those the reader would not accept; in
     the columns the theme map reads (complaint categories, questions, KPI ids), free-text labels
     whose words match a code the theme map names."""
     by_name = {c.name: c for c in columns}
-    graded = [(m.canonical, m.header) for m in proposal.matches.values()
-              if by_name.get(m.canonical) and by_name[m.canonical].kind == "grade"]  # fmt: skip
+    graded = [
+        (m.canonical, m.header)
+        for m in proposal.matches.values()
+        if by_name.get(m.canonical) and by_name[m.canonical].kind == "grade"
+    ]
     graded += [(d, h) for d, h, _ in proposal.domains]
-    targets = [(m.canonical, m.header) for m in proposal.matches.values()
-               if by_name.get(m.canonical) and by_name[m.canonical].kind in ("category", "yesno")]  # fmt: skip
+    targets = [
+        (m.canonical, m.header)
+        for m in proposal.matches.values()
+        if by_name.get(m.canonical) and by_name[m.canonical].kind in ("category", "yesno")
+    ]
     for name, header in targets + [("grades", h) for _, h in graded]:
         column = Column(header, "grade") if name == "grades" else by_name[name]
         profile = proposal.table.profiles[header]
@@ -348,8 +387,9 @@ def _published_kind(path: Path) -> str | None:
     return None
 
 
-def _read_annex_sheets(path: Path, listed: dict[str, str], annex: dict, annex_lists: dict,
-                       grades: GradeScale) -> None:  # fmt: skip
+def _read_annex_sheets(
+    path: Path, listed: dict[str, str], annex: dict, annex_lists: dict, grades: GradeScale
+) -> None:
     """Read the Annex A workbook's list sheets once, for their mappings and their dates."""
     for list_id, sheet in listed.items():
         if list_id not in annex_lists:
@@ -377,21 +417,33 @@ def _recognise(folder: Path, grades: GradeScale) -> tuple[dict[str, _Proposal], 
     """
     notes: list[str] = []
     annex_lists, key_dates = _annex_declarations()
-    annex: dict = {"workbook": None, "files": {}, "published": [], "sn_model": None,
-                   "exported": [], "tables": {}}  # fmt: skip
+    annex: dict = {
+        "workbook": None,
+        "files": {},
+        "published": [],
+        "sn_model": None,
+        "exported": [],
+        "tables": {},
+    }
     schemas = {"audits": AUDIT_COLUMNS, **SIMPLE_SOURCES}
     best: dict[str, list[_Proposal]] = {}
     files = sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in _READABLE
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in _READABLE
         and len(p.relative_to(folder).parts) <= 2  # the folder and its sub-folders, not deeper
-        and not any(part.startswith(_SKIP_PREFIXES) or part == "outputs"
-                    for part in p.relative_to(folder).parts)
-    )  # fmt: skip
+        and not any(
+            part.startswith(_SKIP_PREFIXES) or part == "outputs"
+            for part in p.relative_to(folder).parts
+        )
+    )
     for other in sorted(folder.glob("*")):
         if other.suffix.lower() in (".xls", ".ods", ".numbers") and not other.name.startswith("~$"):
-            notes.append(f"NOTE: '{other.name}' is not read (an older or non-Excel spreadsheet "
-                         "format); open it and save it as .xlsx or CSV, then run init again")  # fmt: skip
+            notes.append(
+                f"NOTE: '{other.name}' is not read (an older or non-Excel spreadsheet "
+                "format); open it and save it as .xlsx or CSV, then run init again"
+            )
     for path in sorted(folder.rglob("*.xml")):
         if len(path.relative_to(folder).parts) > 2 or path.name.startswith(_SKIP_PREFIXES):
             continue
@@ -416,8 +468,10 @@ def _recognise(folder: Path, grades: GradeScale) -> tuple[dict[str, _Proposal], 
                     annex["workbook"] = (path, listed)
                     _read_annex_sheets(path, listed, annex, annex_lists, grades)
                     continue
-                notes.append(f"NOTE: '{path.name}' is a second Annex A workbook; only "
-                             f"'{annex['workbook'][0].name}' is used")  # fmt: skip
+                notes.append(
+                    f"NOTE: '{path.name}' is a second Annex A workbook; only "
+                    f"'{annex['workbook'][0].name}' is used"
+                )
                 continue
         if sheets == [None]:
             kind = _published_kind(path)

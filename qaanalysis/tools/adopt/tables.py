@@ -38,12 +38,22 @@ FILE_HINTS = {
 _SKIP_PREFIXES = ("~$", ".")  # Excel lock files, hidden files
 _READABLE = (".csv", ".txt", ".xlsx", ".xlsm")
 # Columns whose codes the theme map names (and, for KPIs, the KPI catalogue): matched by their words.
-_THEMED_CODES = {("complaints", "category"): "complaint_categories",
-                 ("feedback", "question"): "feedback_questions",
-                 ("escalations", "category"): "escalation_categories",
-                 ("kpis", "kpi_id"): "kpis"}  # fmt: skip
-_ORDER = ("audits", "audit_actions", "annex_a", "kpis", "benchmarks", "complaints", "feedback",
-          "escalations")  # fmt: skip
+_THEMED_CODES = {
+    ("complaints", "category"): "complaint_categories",
+    ("feedback", "question"): "feedback_questions",
+    ("escalations", "category"): "escalation_categories",
+    ("kpis", "kpi_id"): "kpis",
+}
+_ORDER = (
+    "audits",
+    "audit_actions",
+    "annex_a",
+    "kpis",
+    "benchmarks",
+    "complaints",
+    "feedback",
+    "escalations",
+)
 _SOURCE_TITLES = {
     "audits": "case-file audits",
     "audit_actions": "actions raised by audits",

@@ -6,25 +6,103 @@ from ...sources.hints import normalise_words
 
 # Words that never decide a match: grammar, negation ("Communication / not kept informed" is not
 # ``not_listened_to``) and words every practice label shares.
-_THEME_STOPWORDS = {"and", "of", "the", "for", "with", "to", "in", "on", "a", "an", "by", "at",
-                    "not", "no", "nor", "child", "children", "childs", "young", "people", "person",
-                    "s", "quality", "practice", "case", "overall", "effective", "effectiveness",
-                    "good", "role", "unit", "decision", "making", "analysis"}  # fmt: skip
+_THEME_STOPWORDS = {
+    "and",
+    "of",
+    "the",
+    "for",
+    "with",
+    "to",
+    "in",
+    "on",
+    "a",
+    "an",
+    "by",
+    "at",
+    "not",
+    "no",
+    "nor",
+    "child",
+    "children",
+    "childs",
+    "young",
+    "people",
+    "person",
+    "s",
+    "quality",
+    "practice",
+    "case",
+    "overall",
+    "effective",
+    "effectiveness",
+    "good",
+    "role",
+    "unit",
+    "decision",
+    "making",
+    "analysis",
+}
 # Words that carry no meaning when matching a question or a KPI name to a code.
-_CODE_STOPWORDS = _THEME_STOPWORDS | {"you", "your", "i", "my", "me", "we", "our", "us", "do",
-                                      "does", "did", "how", "what", "were", "was", "is", "are",
-                                      "has", "have", "had", "get", "got", "well", "from", "within",
-                                      "number", "percentage", "rate", "per", "cent", "average"}  # fmt: skip
+_CODE_STOPWORDS = _THEME_STOPWORDS | {
+    "you",
+    "your",
+    "i",
+    "my",
+    "me",
+    "we",
+    "our",
+    "us",
+    "do",
+    "does",
+    "did",
+    "how",
+    "what",
+    "were",
+    "was",
+    "is",
+    "are",
+    "has",
+    "have",
+    "had",
+    "get",
+    "got",
+    "well",
+    "from",
+    "within",
+    "number",
+    "percentage",
+    "rate",
+    "per",
+    "cent",
+    "average",
+}
 # Generic words: they say what kind of activity, not whose or about what. Shared alone they match
 # only a label that has no other meaningful word: "Oversight" may be management oversight, but
 # "IRO Oversight" is not (the IRO is no manager), nor is "Management oversight" a management
 # response to an alert.
-_GENERIC_WORDS = ("oversight", "management", "review", "planning", "plan", "work", "support",
-                  "response", "service", "issue", "concern")  # fmt: skip
+_GENERIC_WORDS = (
+    "oversight",
+    "management",
+    "review",
+    "planning",
+    "plan",
+    "work",
+    "support",
+    "response",
+    "service",
+    "issue",
+    "concern",
+)
 # Abbreviations in domain and category labels, read as their words before matching.
-_LABEL_EXPANSIONS = {"iro": "independent reviewing officer", "drp": "dispute resolution",
-                     "cp": "child protection", "cin": "child in need", "cla": "looked after",
-                     "lac": "looked after", "sw": "social worker"}  # fmt: skip
+_LABEL_EXPANSIONS = {
+    "iro": "independent reviewing officer",
+    "drp": "dispute resolution",
+    "cp": "child protection",
+    "cin": "child in need",
+    "cla": "looked after",
+    "lac": "looked after",
+    "sw": "social worker",
+}
 
 # ---------------------------------------------------------------- themes
 
@@ -112,8 +190,9 @@ def _propose_code(label: str, known: dict[str, list[str]]) -> tuple[str | None, 
     return ranked[0][2], f"shares the word(s) {shared}"
 
 
-def _propose_themes(domains: list[tuple[str, str]], defaults: dict
-                    ) -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str]]]:  # fmt: skip
+def _propose_themes(
+    domains: list[tuple[str, str]], defaults: dict
+) -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str]]]:
     """Each domain's best theme by shared words with the theme's label and default domains.
 
     Generic words alone ("oversight", "review") do not place a domain whose label says more.

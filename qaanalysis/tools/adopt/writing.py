@@ -54,62 +54,91 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _write_source(w: _Writer, proposal: _Proposal, columns: tuple[Column, ...],
-                  out: Path | None) -> None:  # fmt: skip
+def _write_source(
+    w: _Writer, proposal: _Proposal, columns: tuple[Column, ...], out: Path | None
+) -> None:
     table = proposal.table
     w.line(f"{proposal.source}:", indent=1)
-    w.line(f"file: {yaml_quote(_path_text(table.path, out))}",
-           f"GUESS: recognised as {_SOURCE_TITLES[proposal.source]} ({proposal.evidence})",
-           indent=2)  # fmt: skip
+    w.line(
+        f"file: {yaml_quote(_path_text(table.path, out))}",
+        f"GUESS: recognised as {_SOURCE_TITLES[proposal.source]} ({proposal.evidence})",
+        indent=2,
+    )
     if table.sheet is not None:
-        w.line(f"sheet: {yaml_quote(table.sheet)}",
-               f"GUESS: the sheet holding the data; its header is on row {table.header_row}",
-               indent=2)  # fmt: skip
+        w.line(
+            f"sheet: {yaml_quote(table.sheet)}",
+            f"GUESS: the sheet holding the data; its header is on row {table.header_row}",
+            indent=2,
+        )
     elif table.header_row > 1:
-        w.comment(f"NOTE: the header is on row {table.header_row}; the rows above it are skipped",
-                  indent=2)  # fmt: skip
+        w.comment(
+            f"NOTE: the header is on row {table.header_row}; the rows above it are skipped",
+            indent=2,
+        )
     if table.encoding:
-        w.line(f"encoding: {table.encoding}",
-               "GUESS: the file is not UTF-8; read as Windows-1252 (as Excel saves CSV on Windows)",
-               indent=2)  # fmt: skip
+        w.line(
+            f"encoding: {table.encoding}",
+            "GUESS: the file is not UTF-8; read as Windows-1252 (as Excel saves CSV on Windows)",
+            indent=2,
+        )
     w.line("columns:", indent=2)
     written = 0
     for column in columns:
         match = proposal.matches.get(column.name)
         if match is not None:
             if match.by_values:
-                w.line(f"{column.name}: {yaml_quote(match.header)}",
-                       f"GUESS: '{match.header}' holds {column.name}: {match.evidence}",
-                       indent=3)  # fmt: skip
+                w.line(
+                    f"{column.name}: {yaml_quote(match.header)}",
+                    f"GUESS: '{match.header}' holds {column.name}: {match.evidence}",
+                    indent=3,
+                )
             elif match.evidence == "canonical name":
-                w.line(f"{column.name}: {yaml_quote(match.header)}",
-                       f"header '{match.header}' is the canonical name", indent=3)  # fmt: skip
+                w.line(
+                    f"{column.name}: {yaml_quote(match.header)}",
+                    f"header '{match.header}' is the canonical name",
+                    indent=3,
+                )
             else:
-                w.line(f"{column.name}: {yaml_quote(match.header)}",
-                       f"GUESS: header '{match.header}' resembles {column.name} ({match.evidence})",
-                       indent=3)  # fmt: skip
+                w.line(
+                    f"{column.name}: {yaml_quote(match.header)}",
+                    f"GUESS: header '{match.header}' resembles {column.name} ({match.evidence})",
+                    indent=3,
+                )
             written += 1
         elif column.name in proposal.gaps:
             candidates = proposal.gaps[column.name]
             listed = ", ".join(f"'{c}'" for c in candidates) or "none"
-            w.comment(f"GAP: required column {column.name} not found; candidate headers: {listed}. "
-                      f"Write the export's header here:", indent=3)  # fmt: skip
+            w.comment(
+                f"GAP: required column {column.name} not found; candidate headers: {listed}. "
+                f"Write the export's header here:",
+                indent=3,
+            )
             w.comment(f'{column.name}: "..."', indent=3)
     for domain_id, header, share in proposal.domains:
-        w.line(f"{domain_id}: {yaml_quote(header)}",
-               f"GUESS: audit domain: {share:.0%} of its values are grades", indent=3)  # fmt: skip
+        w.line(
+            f"{domain_id}: {yaml_quote(header)}",
+            f"GUESS: audit domain: {share:.0%} of its values are grades",
+            indent=3,
+        )
         written += 1
     if not written:
         w.line("{}", indent=3)
-    unused = [h for h in table.profiles
-              if h not in {m.header for m in proposal.matches.values()}
-              and h not in {d[1] for d in proposal.domains}]  # fmt: skip
+    unused = [
+        h
+        for h in table.profiles
+        if h not in {m.header for m in proposal.matches.values()}
+        and h not in {d[1] for d in proposal.domains}
+    ]
     if unused:
-        w.comment("NOTE: columns not used: " + ", ".join(f"'{h}'" for h in unused)
-                  + ". Map any that hold a canonical column (see docs/adopting.md).",
-                  indent=2)  # fmt: skip
-    value_lines = [(name, e) for name, entries in proposal.values.items() if name != "grades"
-                   for e in entries]  # fmt: skip
+        w.comment(
+            "NOTE: columns not used: "
+            + ", ".join(f"'{h}'" for h in unused)
+            + ". Map any that hold a canonical column (see docs/adopting.md).",
+            indent=2,
+        )
+    value_lines = [
+        (name, e) for name, entries in proposal.values.items() if name != "grades" for e in entries
+    ]
     if value_lines:
         real = [(n, e) for n, e in value_lines if e[1] is not None]
         if real:
@@ -124,17 +153,26 @@ def _write_source(w: _Writer, proposal: _Proposal, columns: tuple[Column, ...],
                 w.line(f"{name}:", indent=3)
             for label, value, evidence, n in entries:
                 if value is not None:
-                    w.line(f"{yaml_quote(label)}: {yaml_quote(value)}",
-                           f"GUESS: '{label}' ({_plural(n, 'row')}) looks like {value}: {evidence}", indent=4)  # fmt: skip
+                    w.line(
+                        f"{yaml_quote(label)}: {yaml_quote(value)}",
+                        f"GUESS: '{label}' ({_plural(n, 'row')}) looks like {value}: {evidence}",
+                        indent=4,
+                    )
                 else:
                     column = by_column[name]
                     choices = ", ".join(column.vocab) if column.kind == "category" else "yes, no"
                     why = f" ({evidence})" if evidence else ""
-                    effect = ("those rows are rejected" if column.required
-                              else "those values are read as blank")  # fmt: skip
-                    w.comment(f"GAP: '{label}' in '{header}' ({_plural(n, 'row')}) matches none of "
-                              f"{choices}{why}; map it under values: {name}: or leave it and "
-                              f"{effect}", indent=3)  # fmt: skip
+                    effect = (
+                        "those rows are rejected"
+                        if column.required
+                        else "those values are read as blank"
+                    )
+                    w.comment(
+                        f"GAP: '{label}' in '{header}' ({_plural(n, 'row')}) matches none of "
+                        f"{choices}{why}; map it under values: {name}: or leave it and "
+                        f"{effect}",
+                        indent=3,
+                    )
     for note in proposal.notes:
         w.comment(note, indent=2)
 
@@ -148,19 +186,28 @@ def _write_annex(w: _Writer, annex: dict, out: Path | None, grades: GradeScale) 
     if workbook is not None:
         path, listed = workbook
         names = ", ".join(f"'{s}'" for s in listed.values())
-        w.line(f"file: {yaml_quote(_path_text(path, out))}",
-               f"GUESS: Annex A workbook: sheets {names}", indent=2)  # fmt: skip
+        w.line(
+            f"file: {yaml_quote(_path_text(path, out))}",
+            f"GUESS: Annex A workbook: sheets {names}",
+            indent=2,
+        )
         missing = [lid for lid in (f"list_{n}" for n in range(1, 12)) if lid not in listed]
         if missing:
-            w.comment("NOTE: no sheet for " + ", ".join(missing) + "; those lists are treated as "
-                      "not supplied", indent=2)  # fmt: skip
+            w.comment(
+                "NOTE: no sheet for " + ", ".join(missing) + "; those lists are treated as "
+                "not supplied",
+                indent=2,
+            )
         for list_id, table in annex["tables"].items():
             _annex_list_mappings(list_id, table, annex_lists[list_id], mappings, gaps)
     if files:
         w.line("files:", indent=2)
         for list_id, proposal in sorted(files.items(), key=lambda kv: int(kv[0].split("_")[1])):
-            w.line(f"{list_id}: {yaml_quote(_path_text(proposal.table.path, out))}",
-                   f"GUESS: {proposal.evidence}", indent=3)  # fmt: skip
+            w.line(
+                f"{list_id}: {yaml_quote(_path_text(proposal.table.path, out))}",
+                f"GUESS: {proposal.evidence}",
+                indent=3,
+            )
             _annex_list_mappings(list_id, proposal.table, annex_lists[list_id], mappings, gaps)
     if mappings:
         w.line("columns:", indent=2)
@@ -170,16 +217,25 @@ def _write_annex(w: _Writer, annex: dict, out: Path | None, grades: GradeScale) 
         w.comment(gap, indent=2)
 
 
-def _annex_list_mappings(list_id: str, table: _Table, columns: tuple[Column, ...],
-                         mappings: list, gaps: list) -> None:  # fmt: skip
+def _annex_list_mappings(
+    list_id: str, table: _Table, columns: tuple[Column, ...], mappings: list, gaps: list
+) -> None:
     """Per-list mappings for headers the reader's own tolerant matching would miss."""
     empty = SourceConfig()
     by_norm = {normalise_label(h) for h in table.profiles}
-    unmatched = [c for c in columns
-                 if not any(normalise_label(w) in by_norm for w in candidate_headers(c, empty))]  # fmt: skip
-    used = {h for h in table.profiles
-            if any(normalise_label(h) in {normalise_label(w) for w in candidate_headers(c, empty)}
-                   for c in columns)}  # fmt: skip
+    unmatched = [
+        c
+        for c in columns
+        if not any(normalise_label(w) in by_norm for w in candidate_headers(c, empty))
+    ]
+    used = {
+        h
+        for h in table.profiles
+        if any(
+            normalise_label(h) in {normalise_label(w) for w in candidate_headers(c, empty)}
+            for c in columns
+        )
+    }
     for column in unmatched:
         header = suggest_column([h for h in table.profiles if h not in used], column)
         strength = header_match(header, column)[0] if header else 0.0
@@ -189,15 +245,22 @@ def _annex_list_mappings(list_id: str, table: _Table, columns: tuple[Column, ...
             and _kind_fits(column, table.profiles[header])
         ):
             evidence = header_match(header, column)[1]
-            mappings.append((f"{list_id}.{column.name}", header,
-                             f"GUESS: header '{header}' resembles {column.name} ({evidence})"))  # fmt: skip
+            mappings.append(
+                (
+                    f"{list_id}.{column.name}",
+                    header,
+                    f"GUESS: header '{header}' resembles {column.name} ({evidence})",
+                )
+            )
             used.add(header)
         elif column.required:
             candidates = (
                 ", ".join(f"'{c}'" for c in _rank_candidates(table, column, used)) or "none"
             )
-            gaps.append(f"GAP: {table.label}: required column {column.name} not found; candidate "
-                        f"headers: {candidates}. Map it as columns: {{{list_id}.{column.name}: \"...\"}}")  # fmt: skip
+            gaps.append(
+                f"GAP: {table.label}: required column {column.name} not found; candidate "
+                f'headers: {candidates}. Map it as columns: {{{list_id}.{column.name}: "..."}}'
+            )
 
 
 def _write_published(w: _Writer, annex: dict, out: Path | None) -> None:
@@ -209,17 +272,22 @@ def _write_published(w: _Writer, annex: dict, out: Path | None) -> None:
     w.comment("statistical neighbours. They need authority: la_code above.")
     if annex["sn_model"] is not None:
         w.line("published:")
-        w.line(f"sn_model: {yaml_quote(_path_text(annex['sn_model'], out))}",
-               "GUESS: the DfE statistical-neighbour model (columns old_la_code, SN_1 ...)",
-               indent=1)  # fmt: skip
+        w.line(
+            f"sn_model: {yaml_quote(_path_text(annex['sn_model'], out))}",
+            "GUESS: the DfE statistical-neighbour model (columns old_la_code, SN_1 ...)",
+            indent=1,
+        )
     for path in annex["published"]:
-        w.comment(f"NOTE: '{path.name}' is a DfE published-statistics file. To benchmark a KPI with "
-                  "it, add under published: measures: <kpi_id>: {file: \""
-                  f"{_path_text(path, out)}\", value_column: \"...\", filters: {{...}}}}")  # fmt: skip
+        w.comment(
+            f"NOTE: '{path.name}' is a DfE published-statistics file. To benchmark a KPI with "
+            'it, add under published: measures: <kpi_id>: {file: "'
+            f'{_path_text(path, out)}", value_column: "...", filters: {{...}}}}'
+        )
 
 
-def _latest_date(proposals: dict[str, _Proposal], schemas: dict, annex: dict
-                 ) -> tuple[pd.Timestamp, str] | None:  # fmt: skip
+def _latest_date(
+    proposals: dict[str, _Proposal], schemas: dict, annex: dict
+) -> tuple[pd.Timestamp, str] | None:
     """The latest date in the recognised exports' dated columns (Annex A's too), and where it is.
 
     Only columns whose dates may not lie after the extract date count (not due dates, not dates of
@@ -258,30 +326,42 @@ def _write_extract_date(w: _Writer, exported: list, latest: tuple | None) -> Non
             exported.
         latest: the latest date found in the exports and where, or None.
     """
-    effect = ("Dates after it are reported as errors, and KPIs about open cases are worked out as "
-              "at this day; change it each time you refresh the exports")  # fmt: skip
+    effect = (
+        "Dates after it are reported as errors, and KPIs about open cases are worked out as "
+        "at this day; change it each time you refresh the exports"
+    )
     if exported:
         date, line, label = max(exported, key=lambda e: e[0])
-        w.line(f"extract_date: {date:%Y-%m-%d}",
-               f"GUESS: {label} says '{line}' above its header. {effect}")  # fmt: skip
+        w.line(
+            f"extract_date: {date:%Y-%m-%d}",
+            f"GUESS: {label} says '{line}' above its header. {effect}",
+        )
         others = sorted({f"{d:%d/%m/%Y} ({lab})" for d, _, lab in exported if d != date})
         if others:
-            w.comment("NOTE: other exports say they were taken earlier: " + ", ".join(others)
-                      + "; the latest is used, so none of their dates is wrongly rejected")  # fmt: skip
+            w.comment(
+                "NOTE: other exports say they were taken earlier: "
+                + ", ".join(others)
+                + "; the latest is used, so none of their dates is wrongly rejected"
+            )
     elif latest is not None:
         date, where = latest
-        w.line(f"extract_date: {date:%Y-%m-%d}",
-               f"GUESS: no export says when it was taken; this is the latest date in them "
-               f"({where}). Set it to the day the exports were taken. {effect}")  # fmt: skip
+        w.line(
+            f"extract_date: {date:%Y-%m-%d}",
+            f"GUESS: no export says when it was taken; this is the latest date in them "
+            f"({where}). Set it to the day the exports were taken. {effect}",
+        )
     else:
-        w.comment("GAP: extract_date: the day the exports were taken (no export says, and no dates "
-                  "were found). Left out, the day the suite runs is used, so future-dated errors "
-                  "are judged against that day")  # fmt: skip
+        w.comment(
+            "GAP: extract_date: the day the exports were taken (no export says, and no dates "
+            "were found). Left out, the day the suite runs is used, so future-dated errors "
+            "are judged against that day"
+        )
     w.line()
 
 
-def _write_targets(w: _Writer, proposals: dict[str, _Proposal], annex: dict,
-                   defaults: dict) -> None:  # fmt: skip
+def _write_targets(
+    w: _Writer, proposals: dict[str, _Proposal], annex: dict, defaults: dict
+) -> None:
     """A GAP asking for targets for the catalogue's KPIs that the exports feed (KPIs the catalogue
     does not know are declared by :func:`_write_kpis`, each with its own GAP)."""
     fed = []
@@ -302,11 +382,13 @@ def _write_targets(w: _Writer, proposals: dict[str, _Proposal], annex: dict,
         return
     example = next((k for k in without if catalogue[k].get("polarity") == "higher"), without[0])
     w.line()
-    w.comment(f"GAP: KPI targets: none is set for {_plural(len(without), 'KPI')} your exports feed "
-              f"({', '.join(without)}). Left out, the performance section shows each KPI's value, "
-              "trend and benchmarks but never 'meeting target' or 'missing target'. Add your "
-              "authority's targets under kpis: (a share as 0.85 or 85), for example: kpis: "
-              f"{{{example}: {{target: 0.85}}}}")  # fmt: skip
+    w.comment(
+        f"GAP: KPI targets: none is set for {_plural(len(without), 'KPI')} your exports feed "
+        f"({', '.join(without)}). Left out, the performance section shows each KPI's value, "
+        "trend and benchmarks but never 'meeting target' or 'missing target'. Add your "
+        "authority's targets under kpis: (a share as 0.85 or 85), for example: kpis: "
+        f"{{{example}: {{target: 0.85}}}}"
+    )
 
 
 def _write_grades(w: _Writer, proposals: dict[str, _Proposal]) -> None:
@@ -323,14 +405,19 @@ def _write_grades(w: _Writer, proposals: dict[str, _Proposal]) -> None:
         w.line("grades:")
         w.line("synonyms:", indent=1)
         for label, value, evidence, n in real:
-            w.line(f"{yaml_quote(label)}: {yaml_quote(value)}",
-                   f"GUESS: '{label}' ({_plural(n, 'value')}) looks like {value}: {evidence}", indent=2)  # fmt: skip
+            w.line(
+                f"{yaml_quote(label)}: {yaml_quote(value)}",
+                f"GUESS: '{label}' ({_plural(n, 'value')}) looks like {value}: {evidence}",
+                indent=2,
+            )
     for label, value, evidence, n in entries:
         if value is None:
             why = f" ({evidence})" if evidence else ""
-            w.comment(f"GAP: '{label}' ({_plural(n, 'value')}) is not a grade the suite knows{why}; "
-                      "add it under grades: synonyms: with the grade it means, or the rows or values "
-                      "holding it are rejected")  # fmt: skip
+            w.comment(
+                f"GAP: '{label}' ({_plural(n, 'value')}) is not a grade the suite knows{why}; "
+                "add it under grades: synonyms: with the grade it means, or the rows or values "
+                "holding it are rejected"
+            )
 
 
 def _write_domains_and_themes(w: _Writer, audits: _Proposal | None, defaults: dict) -> None:
@@ -338,8 +425,10 @@ def _write_domains_and_themes(w: _Writer, audits: _Proposal | None, defaults: di
     domains = [(d, h) for d, h, _ in audits.domains] if audits else []
     w.line()
     if not domains:
-        w.comment("GAP: no audit domain columns (columns of grades besides the overall grade) were "
-                  "found; the domain sections will be empty. List yours as {id: ..., label: ...}.")  # fmt: skip
+        w.comment(
+            "GAP: no audit domain columns (columns of grades besides the overall grade) were "
+            "found; the domain sections will be empty. List yours as {id: ..., label: ...}."
+        )
         w.line("domains: []")
     elif [d for d, _ in domains] == default_ids:
         w.comment("NOTE: your audit domains are the suite's default domains.")
@@ -348,8 +437,11 @@ def _write_domains_and_themes(w: _Writer, audits: _Proposal | None, defaults: di
         w.comment("Your audit domains (one per graded column), replacing the suite's default list.")
         w.line("domains:")
         for domain_id, header in domains:
-            w.line(f"- {{id: {domain_id}, label: {yaml_quote(header)}}}", "GUESS: from the column header",
-                   indent=1)  # fmt: skip
+            w.line(
+                f"- {{id: {domain_id}, label: {yaml_quote(header)}}}",
+                "GUESS: from the column header",
+                indent=1,
+            )
     ids = {d for d, _ in domains}
     matched, unmatched = _propose_themes(domains, defaults)
     w.line()
@@ -377,12 +469,18 @@ def _write_domains_and_themes(w: _Writer, audits: _Proposal | None, defaults: di
             why = "; ".join(e for _, e in proposed)
             w.line(f"audit_domains: [{', '.join(new)}]", f"GUESS: {why}", indent=2)
         else:
-            w.line("audit_domains: []",
-                   f"GAP: none of your domains matched \"{theme['label']}\"; add the ids of any that "
-                   "speak to it", indent=2)  # fmt: skip
+            w.line(
+                "audit_domains: []",
+                f'GAP: none of your domains matched "{theme["label"]}"; add the ids of any that '
+                "speak to it",
+                indent=2,
+            )
     for domain_id, label in unmatched:
-        w.comment(f"GAP: domain {domain_id} ('{label}') matched no theme; add it to a theme's "
-                  "audit_domains above", indent=1)  # fmt: skip
+        w.comment(
+            f"GAP: domain {domain_id} ('{label}') matched no theme; add it to a theme's "
+            "audit_domains above",
+            indent=1,
+        )
 
 
 def _mapped_codes(proposal: _Proposal, column: str) -> list[str]:
@@ -405,10 +503,11 @@ def _write_theme_vocabulary(w: _Writer, proposals: dict[str, _Proposal], default
         if not loose:
             continue
         kind = "GAP" if len(loose) == len(codes) else "NOTE"
-        lines.append(f"{kind}: {source} {column} codes that no theme names: {', '.join(loose)}. "
-                     f"Add each to a theme's {key} (e.g. themes: {{assessment: {{{key}: [...]}}}}) "
-                     "so triangulation reads them; the default themes name: "
-                     + ", ".join(sorted(named)))  # fmt: skip
+        lines.append(
+            f"{kind}: {source} {column} codes that no theme names: {', '.join(loose)}. "
+            f"Add each to a theme's {key} (e.g. themes: {{assessment: {{{key}: [...]}}}}) "
+            "so triangulation reads them; the default themes name: " + ", ".join(sorted(named))
+        )
     if lines:
         w.line()
         for line in lines:
@@ -422,8 +521,13 @@ def _write_kpis(w: _Writer, proposal: _Proposal | None, defaults: dict) -> None:
     frame = proposal.table.frame
     mapping = {label: value for label, value, _, _ in proposal.values.get("kpi_id", []) if value}
     labels = frame[proposal.matches["kpi_id"].header].astype(str)
-    values = pd.to_numeric(frame[proposal.matches["value"].header].astype(str).str.replace(
-        ",", "").str.replace("%", ""), errors="coerce")  # fmt: skip
+    values = pd.to_numeric(
+        frame[proposal.matches["value"].header]
+        .astype(str)
+        .str.replace(",", "")
+        .str.replace("%", ""),
+        errors="coerce",
+    )
     rows = []
     for label in dict.fromkeys(labels):
         if _is_blank(label):
@@ -448,6 +552,9 @@ def _write_kpis(w: _Writer, proposal: _Proposal | None, defaults: dict) -> None:
     )
     w.line("kpis:")
     for kpi_id, label, unit, why in rows:
-        w.line(f"{kpi_id}: {{label: {yaml_quote(label)}, unit: {unit}, source: scorecard}}",
-               f"GUESS: unit {unit}: {why}. GAP: polarity (left out: higher is better) and "
-               "target (left out: no 'meeting target' or 'missing target')", indent=1)  # fmt: skip
+        w.line(
+            f"{kpi_id}: {{label: {yaml_quote(label)}, unit: {unit}, source: scorecard}}",
+            f"GUESS: unit {unit}: {why}. GAP: polarity (left out: higher is better) and "
+            "target (left out: no 'meeting target' or 'missing target')",
+            indent=1,
+        )

@@ -132,10 +132,19 @@ def generate(
         ),
         ("audit_actions.csv", "actions raised by audits: due and completed dates", len(actions)),
     ]
-    list_titles = {1: "contacts", 2: "early help assessments", 3: "referrals", 4: "assessments",
-                   5: "section 47 enquiries and ICPCs", 6: "children in need episodes",
-                   7: "child protection plans", 8: "periods of care", 9: "care leavers",
-                   10: "children with an adoption decision", 11: "adopters"}  # fmt: skip
+    list_titles = {
+        1: "contacts",
+        2: "early help assessments",
+        3: "referrals",
+        4: "assessments",
+        5: "section 47 enquiries and ICPCs",
+        6: "children in need episodes",
+        7: "child protection plans",
+        8: "periods of care",
+        9: "care leavers",
+        10: "children with an adoption decision",
+        11: "adopters",
+    }
     for key, name in _LIST_FILES.items():
         files.append(
             (
@@ -155,9 +164,21 @@ def generate(
         ("escalations.csv", "IRO and CP chair practice alerts and DRP", len(escalations)),
     ]
     valid = audits
-    readme = _readme(spec, seed, org, valid, bad, action_facts, annex_facts,
-                     kpi_facts, complaint_facts, feedback_facts, esc_facts, files,
-                     patterns=patterns)  # fmt: skip
+    readme = _readme(
+        spec,
+        seed,
+        org,
+        valid,
+        bad,
+        action_facts,
+        annex_facts,
+        kpi_facts,
+        complaint_facts,
+        feedback_facts,
+        esc_facts,
+        files,
+        patterns=patterns,
+    )
     (out / "README.md").write_text(readme, encoding="utf-8")
     la = out / "la.yaml"
     la.write_text(_la_yaml(spec, org), encoding="utf-8")

@@ -50,9 +50,13 @@ def _team_p_good(day: np.datetime64) -> float:
     """The planted team's expected good-or-better share by financial quarter (pattern a)."""
     q = _fq_code(np.array([day]))[0]
     return {
-        "2025-26-Q1": 0.64, "2025-26-Q2": 0.56, "2025-26-Q3": 0.48, "2025-26-Q4": 0.40,
-        "2026-27-Q1": 0.28, "2026-27-Q2": 0.28,
-    }.get(q, 0.70)  # fmt: skip
+        "2025-26-Q1": 0.64,
+        "2025-26-Q2": 0.56,
+        "2025-26-Q3": 0.48,
+        "2025-26-Q4": 0.40,
+        "2026-27-Q1": 0.28,
+        "2026-27-Q2": 0.28,
+    }.get(q, 0.70)
 
 
 def _audits(
@@ -179,11 +183,21 @@ def _audits(
             j = g[int(np.argmax(latent[g]))]
             latent[last], latent[j] = latent[j], latent[last]
 
-    audits = pd.DataFrame({
-        "date": date, "team": team, "child": child, "worker": worker, "cohort": cohort,
-        "auditor": rows["auditor"], "role": rows["role"], "type": rows["type"],
-        "theme": rows["theme"], "latent": latent, "planted_run": False,
-    })  # fmt: skip
+    audits = pd.DataFrame(
+        {
+            "date": date,
+            "team": team,
+            "child": child,
+            "worker": worker,
+            "cohort": cohort,
+            "auditor": rows["auditor"],
+            "role": rows["role"],
+            "type": rows["type"],
+            "theme": rows["theme"],
+            "latent": latent,
+            "planted_run": False,
+        }
+    )
     audits.loc[run_idx, "planted_run"] = True
 
     # Re-audits of Inadequate cases 8 to 13 weeks later (not the planted practitioner's).
@@ -260,8 +274,12 @@ def _audits(
 
     ir = np.where(g == 3, rng.random(m) < 0.12, rng.random(m) < 0.003)
     audits["immediate"] = np.where(ir, "Y", "N")
-    audits["feedback"] = _pick(rng, m, ["Obtained", "Declined", "Not possible", "Unable to contact family"],
-                               [0.45, 0.15, 0.27, 0.13])  # fmt: skip
+    audits["feedback"] = _pick(
+        rng,
+        m,
+        ["Obtained", "Declined", "Not possible", "Unable to contact family"],
+        [0.45, 0.15, 0.27, 0.13],
+    )
     audits["audit_id"] = ""
     return audits
 
@@ -287,21 +305,29 @@ def _audit_rows(audits: pd.DataFrame, org: _Org, rng) -> tuple[pd.DataFrame, pd.
     a = audits.copy()
     n = len(a)
     a["audit_id"] = _ids("QA", np.arange(1, n + 1), 5)
-    out = pd.DataFrame({
-        "Audit Ref": a["audit_id"],
-        "Child ID": _ids("C", a["child"].to_numpy(), 6),
-        "Date of Audit": _fmt(a["date"].to_numpy()),
-        "Service Area": a["team"].map(org.service_of),
-        "Team": a["team"],
-        "Worker ID": a["worker"],
-        "Cohort": a["cohort"],
-        "Audit Type": a["type"],
-        "Theme": a["theme"],
-        "Auditor ID": a["auditor"],
-        "Auditor Role": a["role"].map({"team_manager": "Team Manager", "service_manager": "Service Manager",
-                                       "head_of_service": "Head of Service", "qa_lead": "QA Lead"}),
-        "Overall Grade": _grade_text(rng, a["grade"].to_numpy()),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "Audit Ref": a["audit_id"],
+            "Child ID": _ids("C", a["child"].to_numpy(), 6),
+            "Date of Audit": _fmt(a["date"].to_numpy()),
+            "Service Area": a["team"].map(org.service_of),
+            "Team": a["team"],
+            "Worker ID": a["worker"],
+            "Cohort": a["cohort"],
+            "Audit Type": a["type"],
+            "Theme": a["theme"],
+            "Auditor ID": a["auditor"],
+            "Auditor Role": a["role"].map(
+                {
+                    "team_manager": "Team Manager",
+                    "service_manager": "Service Manager",
+                    "head_of_service": "Head of Service",
+                    "qa_lead": "QA Lead",
+                }
+            ),
+            "Overall Grade": _grade_text(rng, a["grade"].to_numpy()),
+        }
+    )
     for dom, label in _DOMAINS:
         text = _grade_text(rng, a[dom].to_numpy())
         na = (a[dom].to_numpy() < 0) & (rng.random(n) < 0.2)
@@ -341,8 +367,14 @@ def _audit_rows(audits: pd.DataFrame, org: _Org, rng) -> tuple[pd.DataFrame, pd.
                 row[k] = val
         row["_pos"] = i + 0.5
         extra_rows.append(row)
-        bad.append({"audit_ref": ref, "month": month, "fault": why, "column": next(iter(change))
-                    if change else "Audit Ref"})  # fmt: skip
+        bad.append(
+            {
+                "audit_ref": ref,
+                "month": month,
+                "fault": why,
+                "column": next(iter(change)) if change else "Audit Ref",
+            }
+        )
     # One optional value the loader blanks with a warning (the row is kept).
     w = template("2024-11")
     out.loc[w, "Immediate Response"] = "?"
@@ -386,8 +418,14 @@ _ACTIONS = {
 
 def _actions(audits: pd.DataFrame, spec: _Spec, rng) -> tuple[pd.DataFrame, dict]:
     g = audits["grade"].to_numpy()
-    probs = np.array([[0.5, 0.4, 0.1, 0.0], [0.15, 0.5, 0.3, 0.05],
-                      [0.02, 0.35, 0.43, 0.2], [0.0, 0.15, 0.45, 0.4]])  # fmt: skip
+    probs = np.array(
+        [
+            [0.5, 0.4, 0.1, 0.0],
+            [0.15, 0.5, 0.3, 0.05],
+            [0.02, 0.35, 0.43, 0.2],
+            [0.0, 0.15, 0.45, 0.4],
+        ]
+    )
     u = rng.random(len(g))
     count = (u[:, None] > np.cumsum(probs[g], axis=1)).sum(axis=1)
     idx = np.repeat(np.arange(len(g)), count)
@@ -407,17 +445,24 @@ def _actions(audits: pd.DataFrame, spec: _Spec, rng) -> tuple[pd.DataFrame, dict
     done = np.where(done > spec.extract, _NAT, done)
     topics = list(_ACTIONS)
     topic = rng.choice(len(topics), n)
-    text = np.array([_ACTIONS[topics[t]][int(r * len(_ACTIONS[topics[t]]))]
-                     for t, r in zip(topic, rng.random(n), strict=True)], dtype=object)  # fmt: skip
-    out = pd.DataFrame({
-        "Action Ref": _ids("ACT", np.arange(1, n + 1), 6),
-        "Audit Ref": audits["audit_id"].to_numpy()[idx],
-        "Action": text,
-        "Team": audits["team"].to_numpy()[idx],
-        "Date Raised": _fmt(raised),
-        "Date Due": _fmt(due),
-        "Date Completed": _fmt(done),
-    })  # fmt: skip
+    text = np.array(
+        [
+            _ACTIONS[topics[t]][int(r * len(_ACTIONS[topics[t]]))]
+            for t, r in zip(topic, rng.random(n), strict=True)
+        ],
+        dtype=object,
+    )
+    out = pd.DataFrame(
+        {
+            "Action Ref": _ids("ACT", np.arange(1, n + 1), 6),
+            "Audit Ref": audits["audit_id"].to_numpy()[idx],
+            "Action": text,
+            "Team": audits["team"].to_numpy()[idx],
+            "Date Raised": _fmt(raised),
+            "Date Due": _fmt(due),
+            "Date Completed": _fmt(done),
+        }
+    )
     # One completed date typed as "TBC": an optional value the loader blanks with a warning.
     open_rows = np.flatnonzero(np.isnat(done) & (raised < spec.extract - 200))
     w = int(open_rows[0])

@@ -89,10 +89,19 @@ _DOWNGRADE = {
 _UPGRADE = 0.04
 
 _MONTHLY_THEMES = (
-    "Neglect", "Voice of the child", "Domestic abuse", "Management oversight",
-    "Permanence planning", "Contextual safeguarding", "Assessment quality", "Pre-birth assessment",
-    "Transitions to adulthood", "Multi-agency working", "Recording", "Disabled children",
-)  # fmt: skip
+    "Neglect",
+    "Voice of the child",
+    "Domestic abuse",
+    "Management oversight",
+    "Permanence planning",
+    "Contextual safeguarding",
+    "Assessment quality",
+    "Pre-birth assessment",
+    "Transitions to adulthood",
+    "Multi-agency working",
+    "Recording",
+    "Disabled children",
+)
 
 
 @dataclass(frozen=True)
@@ -115,14 +124,24 @@ def _spec(scale: str) -> _Spec:
     extract = np.datetime64(EXTRACT_DATE, "D")
     if scale == "small":
         return _Spec(
-            scale, np.datetime64("2023-04-01", "D"), extract, 1.0, 1, 7,
+            scale,
+            np.datetime64("2023-04-01", "D"),
+            extract,
+            1.0,
+            1,
+            7,
             {"team_manager": 1, "service_manager": 1, "head_of_service": 1, "qa_lead": 3},
-        )  # fmt: skip
+        )
     if scale == "large":
         return _Spec(
-            scale, np.datetime64("2021-04-01", "D"), extract, 10.0, 5, 14,
+            scale,
+            np.datetime64("2021-04-01", "D"),
+            extract,
+            10.0,
+            5,
+            14,
             {"team_manager": 2, "service_manager": 2, "head_of_service": 2, "qa_lead": 4},
-        )  # fmt: skip
+        )
     raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
 
 

@@ -178,19 +178,40 @@ audit_programme:
 
 
 _LIST_FILES = {
-    1: "list_01_contacts.csv", 2: "list_02_early_help.csv", 3: "list_03_referrals.csv",
-    4: "list_04_assessments.csv", 5: "list_05_section_47.csv", 6: "list_06_children_in_need.csv",
-    7: "list_07_child_protection.csv", 8: "list_08_children_in_care.csv",
-    9: "list_09_care_leavers.csv", 10: "list_10_adoption.csv", 11: "list_11_adopters.csv",
-}  # fmt: skip
+    1: "list_01_contacts.csv",
+    2: "list_02_early_help.csv",
+    3: "list_03_referrals.csv",
+    4: "list_04_assessments.csv",
+    5: "list_05_section_47.csv",
+    6: "list_06_children_in_need.csv",
+    7: "list_07_child_protection.csv",
+    8: "list_08_children_in_care.csv",
+    9: "list_09_care_leavers.csv",
+    10: "list_10_adoption.csv",
+    11: "list_11_adopters.csv",
+}
 
 
 def _pct(k: int, n: int) -> str:
     return f"{k / n:.0%} ({k} of {n})" if n else "n/a"
 
 
-def _readme(spec, seed, org, audits, bad, action_facts, annex_facts, kpi_facts,
-            complaint_facts, feedback_facts, esc_facts, files, *, patterns=True) -> str:  # fmt: skip
+def _readme(
+    spec,
+    seed,
+    org,
+    audits,
+    bad,
+    action_facts,
+    annex_facts,
+    kpi_facts,
+    complaint_facts,
+    feedback_facts,
+    esc_facts,
+    files,
+    *,
+    patterns=True,
+) -> str:
     a = audits
     good = a["grade"] <= 1
     team = a["team"] == PLANTED_TEAM

@@ -89,10 +89,31 @@ class _Children:
         self.disabled = rng.random(n) < 0.08
 
 
-_ETHNICITY = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
-              "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT")  # fmt: skip
-_ETHNICITY_P = np.array([78, 1, 4, 0.3, 0.7, 1.5, 0.8, 1, 1.5, 0.8,
-                         1.5, 0.5, 0.7, 0.4, 1.2, 0.4, 0.3, 1.2, 0.7, 2.5])  # fmt: skip
+_ETHNICITY = (
+    "WBRI",
+    "WIRI",
+    "WOTH",
+    "WIRT",
+    "WROM",
+    "MWBC",
+    "MWBA",
+    "MWAS",
+    "MOTH",
+    "AIND",
+    "APKN",
+    "ABAN",
+    "AOTH",
+    "BCRB",
+    "BAFR",
+    "BOTH",
+    "CHNE",
+    "OOTH",
+    "REFU",
+    "NOBT",
+)
+_ETHNICITY_P = np.array(
+    [78, 1, 4, 0.3, 0.7, 1.5, 0.8, 1, 1.5, 0.8, 1.5, 0.5, 0.7, 0.4, 1.2, 0.4, 0.3, 1.2, 0.7, 2.5]
+)
 _ETHNICITY_P = _ETHNICITY_P / _ETHNICITY_P.sum()
 
 

@@ -12,10 +12,14 @@ from .people import _Org
 
 
 _COMPLAINT_CATEGORIES = (
-    ("Access to service", 0.14), ("Assessment", 0.12), ("Planning", 0.12),
-    ("Not listened to", 0.16), ("Worker contact", 0.20), ("Recording and information", 0.12),
+    ("Access to service", 0.14),
+    ("Assessment", 0.12),
+    ("Planning", 0.12),
+    ("Not listened to", 0.16),
+    ("Worker contact", 0.20),
+    ("Recording and information", 0.12),
     ("Staff conduct", 0.14),
-)  # fmt: skip
+)
 _LEARNING = {
     "Worker contact": [
         "Managers to make sure calls are returned within 2 working days.",
@@ -74,8 +78,12 @@ def _complaints(
     w = np.array([org.weight[t] for t in org.teams])
     c["team"] = teams[rng.choice(len(teams), n, p=w / w.sum())]
     c["stage"] = np.where(c["type"] == "Complaint", "Stage 1", "")
-    complainant = _pick(rng, n, ["Parent", "Young person", "Child", "Foster carer", "Grandparent", "Other"],
-                        [0.58, 0.12, 0.04, 0.1, 0.1, 0.06])  # fmt: skip
+    complainant = _pick(
+        rng,
+        n,
+        ["Parent", "Young person", "Child", "Foster carer", "Grandparent", "Other"],
+        [0.58, 0.12, 0.04, 0.1, 0.1, 0.06],
+    )
     c["complainant"] = complainant
     is_c = (c["type"] == "Complaint").to_numpy()
     young = np.isin(complainant, ["Young person", "Child"])
@@ -84,8 +92,11 @@ def _complaints(
     )
     # Stage 1: 10 working days, extendable to 20.
     r = rng.random(n)
-    wd = np.select([r < 0.85, r < 0.95], [rng.integers(2, 11, n), rng.integers(11, 21, n)],
-                   default=rng.integers(11, 31, n))  # fmt: skip
+    wd = np.select(
+        [r < 0.85, r < 0.95],
+        [rng.integers(2, 11, n), rng.integers(11, 21, n)],
+        default=rng.integers(11, 31, n),
+    )
     extended = (r >= 0.85) & (r < 0.95) | ((r >= 0.95) & (rng.random(n) < 0.5))
     responded = _wd(c["date"].to_numpy(), wd)
     c["responded"] = np.where(is_c & (responded <= spec.extract), responded, _NAT)
@@ -98,8 +109,11 @@ def _complaints(
     # stage 3, and a third of those to the Ombudsman.
     stages = [c]
     prev = c[is_c & ~np.isnat(c["responded"].to_numpy()) & (c["outcome"] != "Withdrawn")]
-    for stage, p_up, tdays in (("Stage 2", 0.09, (15, 26)), ("Stage 3", 0.25, (20, 31)),
-                               ("LGSCO", 0.33, (60, 120))):  # fmt: skip
+    for stage, p_up, tdays in (
+        ("Stage 2", 0.09, (15, 26)),
+        ("Stage 3", 0.25, (20, 31)),
+        ("LGSCO", 0.33, (60, 120)),
+    ):
         up = prev[rng.random(len(prev)) < p_up].copy()
         up["date"] = _wd(up["responded"].to_numpy(), rng.integers(5, 25, len(up)))
         up = up[up["date"].to_numpy() <= spec.extract]
@@ -118,8 +132,13 @@ def _complaints(
     c = pd.concat(stages, ignore_index=True)
     c = c.iloc[np.lexsort((rng.random(len(c)), c["date"].to_numpy()))].reset_index(drop=True)
     n = len(c)
-    learn = np.array([_LEARNING[cat][int(x * len(_LEARNING[cat]))] if cat else ""
-                      for cat, x in zip(c["category"], rng.random(n), strict=True)], dtype=object)  # fmt: skip
+    learn = np.array(
+        [
+            _LEARNING[cat][int(x * len(_LEARNING[cat]))] if cat else ""
+            for cat, x in zip(c["category"], rng.random(n), strict=True)
+        ],
+        dtype=object,
+    )
     upheld = np.isin(c["outcome"].to_numpy(), ["Upheld", "Partially upheld"])
     learn = np.where(upheld, learn, "")
     # Make sure the Windows-1252 characters are present whatever the seed.
@@ -134,21 +153,23 @@ def _complaints(
     # Some stage 1 worker-contact complaints are logged under the team's older label.
     relabel = (cat == "Worker contact") & (rng.random(n) < 0.15)
     cat[relabel] = "Lack of contact from social worker"
-    out = pd.DataFrame({
-        "Reference": _ids("CCC-", np.arange(1, n + 1), 5),
-        "Date Received": _fmt(c["date"].to_numpy()),
-        "Type": c["type"],
-        "Stage": c["stage"],
-        "Service": c["team"].map(org.service_of),
-        "Team": c["team"],
-        "Category": cat,
-        "Complainant": np.where(c["type"] == "Compliment", "", c["complainant"]),
-        "Advocate": c["advocate"],
-        "Date Responded": _fmt(c["responded"].to_numpy()),
-        "Extended": c["extended"],
-        "Outcome": c["outcome"],
-        "Learning": learn,
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "Reference": _ids("CCC-", np.arange(1, n + 1), 5),
+            "Date Received": _fmt(c["date"].to_numpy()),
+            "Type": c["type"],
+            "Stage": c["stage"],
+            "Service": c["team"].map(org.service_of),
+            "Team": c["team"],
+            "Category": cat,
+            "Complainant": np.where(c["type"] == "Compliment", "", c["complainant"]),
+            "Advocate": c["advocate"],
+            "Date Responded": _fmt(c["responded"].to_numpy()),
+            "Extended": c["extended"],
+            "Outcome": c["outcome"],
+            "Learning": learn,
+        }
+    )
     wc = c[(c["category"] == "Worker contact") & (c["type"] == "Complaint")]
     by_q = pd.Series(_fq_code(wc["date"].to_numpy())).value_counts().sort_index()
     return out, {
@@ -162,27 +183,67 @@ def _complaints(
 
 _QUESTIONS = {
     # code: (question text as the tool exports it, share, respondents, channels, positive share)
-    "listened_to": ("Do you feel listened to?", 0.22, ["Child", "Young person", "Parent"],
-                    ["Mind of My Own", "Survey", "Audit conversation"], 0.68),
-    "involved_in_plans": ("Were you involved in making your plan?", 0.14, ["Young person", "Parent"],
-                          ["Survey", "Mind of My Own"], 0.63),
-    "worker_relationship": ("How well do you get on with your worker?", 0.20,
-                            ["Child", "Young person", "Parent", "Foster carer"],
-                            ["Mind of My Own", "Survey", "Audit conversation"], 0.70),
-    "feel_settled": ("Do you feel settled where you live?", 0.14, ["Child", "Young person"],
-                     ["Mind of My Own", "Children in Care Council"], 0.85),
-    "made_a_difference": ("Has our help made a difference?", 0.14, ["Parent", "Foster carer", "Partner agency"],
-                          ["Survey", "Audit conversation"], 0.66),
-    "staff_supported": ("I feel supported by my manager", 0.16, ["Social worker"], ["Survey"], 0.52),
-}  # fmt: skip
-_COMMENTS_GOOD = ("My worker listens to me.", "I like that my social worker sees me on my own.",
-                  "Things are better at home now.", "I feel safe where I live.",
-                  "The plan made sense to us.", "She explained everything so I could understand.",
-                  "My carers are kind and I want to stay here.", "The meeting was at a good time for us.")  # fmt: skip
-_COMMENTS_BAD = ("I have had three social workers this year.", "Nobody rings back when I call.",
-                 "I was not told about the meeting until the day before.", "I don't know what my plan says.",
-                 "The worker changed again and I had to tell my story again.",
-                 "Supervision keeps getting cancelled.")  # fmt: skip
+    "listened_to": (
+        "Do you feel listened to?",
+        0.22,
+        ["Child", "Young person", "Parent"],
+        ["Mind of My Own", "Survey", "Audit conversation"],
+        0.68,
+    ),
+    "involved_in_plans": (
+        "Were you involved in making your plan?",
+        0.14,
+        ["Young person", "Parent"],
+        ["Survey", "Mind of My Own"],
+        0.63,
+    ),
+    "worker_relationship": (
+        "How well do you get on with your worker?",
+        0.20,
+        ["Child", "Young person", "Parent", "Foster carer"],
+        ["Mind of My Own", "Survey", "Audit conversation"],
+        0.70,
+    ),
+    "feel_settled": (
+        "Do you feel settled where you live?",
+        0.14,
+        ["Child", "Young person"],
+        ["Mind of My Own", "Children in Care Council"],
+        0.85,
+    ),
+    "made_a_difference": (
+        "Has our help made a difference?",
+        0.14,
+        ["Parent", "Foster carer", "Partner agency"],
+        ["Survey", "Audit conversation"],
+        0.66,
+    ),
+    "staff_supported": (
+        "I feel supported by my manager",
+        0.16,
+        ["Social worker"],
+        ["Survey"],
+        0.52,
+    ),
+}
+_COMMENTS_GOOD = (
+    "My worker listens to me.",
+    "I like that my social worker sees me on my own.",
+    "Things are better at home now.",
+    "I feel safe where I live.",
+    "The plan made sense to us.",
+    "She explained everything so I could understand.",
+    "My carers are kind and I want to stay here.",
+    "The meeting was at a good time for us.",
+)
+_COMMENTS_BAD = (
+    "I have had three social workers this year.",
+    "Nobody rings back when I call.",
+    "I was not told about the meeting until the day before.",
+    "I don't know what my plan says.",
+    "The worker changed again and I had to tell my story again.",
+    "Supervision keeps getting cancelled.",
+)
 
 
 # An authority with no change: every question's positive share is the configured aspiration
@@ -209,15 +270,33 @@ def _feedback(
             rng.choice([4, 5], k, p=[0.55, 0.45]),
             rng.choice([1, 2, 3], k, p=[0.15, 0.3, 0.55]),
         )
-        frames.append(pd.DataFrame({
-            "date": d, "question": text, "respondent": _pick(rng, k, resp),
-            "channel": _pick(rng, k, chans), "score": score, "positive": positive, "code": code,
-        }))  # fmt: skip
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": d,
+                    "question": text,
+                    "respondent": _pick(rng, k, resp),
+                    "channel": _pick(rng, k, chans),
+                    "score": score,
+                    "positive": positive,
+                    "code": code,
+                }
+            )
+        )
     f = pd.concat(frames, ignore_index=True)
     f = f.iloc[np.lexsort((rng.random(len(f)), f["date"].to_numpy()))].reset_index(drop=True)
     n = len(f)
-    service = _pick(rng, n, ["Assessment", "Safeguarding and Family Help", "Children in Care",
-                             "Early Help", "Care Leavers"])  # fmt: skip
+    service = _pick(
+        rng,
+        n,
+        [
+            "Assessment",
+            "Safeguarding and Family Help",
+            "Children in Care",
+            "Early Help",
+            "Care Leavers",
+        ],
+    )
     code = f["code"].to_numpy()
     service[(code == "feel_settled") | (f["respondent"].to_numpy() == "Foster carer")] = (
         "Children in Care"
@@ -249,11 +328,16 @@ def _feedback(
         scrub.append((ids[t], text))
     resp_label = f["respondent"].to_numpy()
     table = {
-        "Response ID": ids, "Date": f["date"].to_numpy().astype(_D),
-        "Channel": f["channel"].to_numpy(), "Respondent": resp_label,
-        "Question": f["question"].to_numpy(), "Score": score, "Comment": comment,
-        "Consent to Quote": consent, "Service": service,
-    }  # fmt: skip
+        "Response ID": ids,
+        "Date": f["date"].to_numpy().astype(_D),
+        "Channel": f["channel"].to_numpy(),
+        "Respondent": resp_label,
+        "Question": f["question"].to_numpy(),
+        "Score": score,
+        "Comment": comment,
+        "Consent to Quote": consent,
+        "Service": service,
+    }
     settled = f[f["code"] == "feel_settled"]
     facts = {
         "count": n,
@@ -267,8 +351,13 @@ def _feedback(
 # ---------------------------------------------------------------- escalations
 
 
-_ESC_CATEGORIES = (("Front door", 1.3), ("Planning", 2.8), ("Drift and delay", 2.5),
-                   ("Multi-agency", 1.3), ("Recording", 1.1))  # fmt: skip
+_ESC_CATEGORIES = (
+    ("Front door", 1.3),
+    ("Planning", 2.8),
+    ("Drift and delay", 2.5),
+    ("Multi-agency", 1.3),
+    ("Recording", 1.1),
+)
 
 
 def _escalations(
@@ -306,19 +395,25 @@ def _escalations(
     wd = np.where(rng.random(n) < 0.8, rng.integers(2, 21, n), rng.integers(21, 61, n))
     resolved = _wd(e["date"].to_numpy(), wd)
     resolved = np.where(resolved > spec.extract, _NAT, resolved)
-    outcome = _pick(rng, n, ["Resolved", "Resolved - plan updated", "Escalated to Head of Service", "Withdrawn"],
-                    [0.5, 0.3, 0.12, 0.08])  # fmt: skip
-    out = pd.DataFrame({
-        "Alert Ref": _ids("PA-", np.arange(1, n + 1), 5),
-        "Date Raised": _fmt(e["date"].to_numpy()),
-        "Raised By": raised_by,
-        "Category": cat,
-        "Service": pd.Series(team).map(org.service_of),
-        "Team": team,
-        "Stage": stage,
-        "Date Resolved": _fmt(resolved),
-        "Outcome": np.where(np.isnat(resolved), "", outcome),
-    })  # fmt: skip
+    outcome = _pick(
+        rng,
+        n,
+        ["Resolved", "Resolved - plan updated", "Escalated to Head of Service", "Withdrawn"],
+        [0.5, 0.3, 0.12, 0.08],
+    )
+    out = pd.DataFrame(
+        {
+            "Alert Ref": _ids("PA-", np.arange(1, n + 1), 5),
+            "Date Raised": _fmt(e["date"].to_numpy()),
+            "Raised By": raised_by,
+            "Category": cat,
+            "Service": pd.Series(team).map(org.service_of),
+            "Team": team,
+            "Stage": stage,
+            "Date Resolved": _fmt(resolved),
+            "Outcome": np.where(np.isnat(resolved), "", outcome),
+        }
+    )
     mgmt = e[e["category"] == "Management response"]
     by_q = pd.Series(_fq_code(mgmt["date"].to_numpy())).value_counts().sort_index()
     return out, {"management_response_by_quarter": {k: int(x) for k, x in by_q.items()}, "count": n}
