@@ -229,8 +229,11 @@ class Config(_Strict):
             raise ValueError(
                 f"sources: unknown source(s) {sorted(unknown)}; known: {', '.join(SOURCE_NAMES)}"
             )
-        if "audits" not in self.sources:
-            raise ValueError("sources.audits is required")
+        if not self.sources:
+            raise ValueError(
+                f"sources: name at least one export (any of {', '.join(SOURCE_NAMES)}); a pack "
+                "rests on the sources it is given and says which are missing"
+            )
         domain_ids = {d.id for d in self.domains}
         for theme_id, theme in self.themes.items():
             missing = set(theme.audit_domains) - domain_ids

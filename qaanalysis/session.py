@@ -128,7 +128,15 @@ class Session:
                 rollup=item.rollup.frame if item.rollup is not None else None,
             )
         elif isinstance(item, Chart):
-            self.chart(getattr(charts, item.draw)(**item.data), name=item.name, alt=item.alt)
+            if _nothing_to_draw(item):
+                title = item.data.get("title")
+                self.chart(
+                    charts.message("No records for this chart in the period", title=title),
+                    name=item.name,
+                    alt=f"{title or item.alt}: no records in the period.",
+                )
+            else:
+                self.chart(getattr(charts, item.draw)(**item.data), name=item.name, alt=item.alt)
         elif isinstance(item, Text):
             self.say(item.markdown)
         elif isinstance(item, FigureSet):
@@ -271,6 +279,23 @@ class Session:
         if self.audience == "public":
             return disclosure.suppress_figure(figure, self.config.suppression)
         return figure
+
+
+def _nothing_to_draw(chart: Chart) -> bool:
+    """Whether a chart's data (its first frame) holds no record, every number in it missing or
+    zero: a source absent or empty for the period draws a plain "no records" chart."""
+    frames = [v for v in chart.data.values() if isinstance(v, pd.DataFrame)]
+    if not frames:
+        return False
+    frame = frames[0]
+    kept = [
+        c
+        for c in frame.columns
+        if not isinstance(frame[c].dtype, pd.PeriodDtype | pd.DatetimeTZDtype)
+        and not pd.api.types.is_datetime64_any_dtype(frame[c])
+    ]  # dates say when, not how many
+    numbers = frame[kept].apply(pd.to_numeric, errors="coerce")  # labels -> NaN
+    return bool(numbers.fillna(0).eq(0).all().all())
 
 
 def _handed_findings() -> Findings | None:
