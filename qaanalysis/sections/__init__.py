@@ -121,27 +121,28 @@ def _judged_together(
     """Every area of the report, its change and trend tests judged together.
 
     The areas are computed once, noting each distinct test's p-value; the Benjamini-Hochberg
-    cutoff at the configured rate follows. Only when it overturns a decision made test by test
-    are the areas computed again under the cutoff, so every Figure, table, reading and Signal
-    calls the same changes significant.
+    cutoff at the configured rate follows. Only an area where the cutoff overturns a decision made
+    test by test is computed again under it, so every Figure, table, reading and Signal calls the
+    same changes significant.
     """
     rate = evidence.config.thresholds.significance_alpha
 
-    def build() -> dict[str, Section]:
-        return {
-            name: _builder(name)(evidence, period, audience=audience)
-            for name in REPORT_AREAS[report]
-        }
+    def build(name: str) -> Section:
+        return _builder(name)(evidence, period, audience=audience)
 
-    with discovery.recording() as tests:
-        sections = build()
-    p_values = list(tests.p_values.values())
-    cutoff = discovery.bh_cutoff(p_values, rate=rate)
-    alone = sum(p < rate for p in p_values)
-    together = sum(p <= cutoff for p in p_values)
-    if together != alone:
-        with discovery.judged_at(cutoff):
-            sections = build()
+    sections, tested = {}, {}
+    for name in REPORT_AREAS[report]:
+        with discovery.recording() as tests:
+            sections[name] = build(name)
+        tested[name] = tests.p_values
+    p_values = {key: p for tests in tested.values() for key, p in tests.items()}
+    cutoff = discovery.bh_cutoff(p_values.values(), rate=rate)
+    alone = sum(p < rate for p in p_values.values())
+    together = sum(p <= cutoff for p in p_values.values())
+    with discovery.judged_at(cutoff):
+        for name, tests in tested.items():  # only areas where the cutoff overturns a decision
+            if any((p < rate) != (p <= cutoff) for p in tests.values()):
+                sections[name] = build(name)
     return sections, Discovery(len(p_values), rate, cutoff, alone, together)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ... import stats
 from ...config import Config
-from ...disclosure import IDENTIFIER_COLUMNS, scrub_quote
+from ...disclosure import IDENTIFIER_COLUMNS, quote_scrubber
 from ...figures import Figure, proportion
 from ...periods import Period
 from ...sources import Evidence
@@ -361,7 +361,7 @@ def quotes(
     chosen = answers[consent & (text != "")]
     group = respondent_group(chosen["respondent"])
     order = {g: i for i, g in enumerate(RESPONDENT_GROUPS)}
-    ids = frozenset(identifiers)
+    scrub = quote_scrubber(identifiers)  # identifiers normalised once, not once per quote
     frame = pd.DataFrame(
         {
             "date": chosen["date"],
@@ -369,7 +369,7 @@ def quotes(
             "respondent": chosen["respondent"].map(lambda r: str(r).replace("_", " ")),
             "channel": chosen["channel"].map(_label),
             "question": chosen["question"].map(_label),
-            "quote": text[chosen.index].map(lambda q: scrub_quote(q, identifiers=ids)),
+            "quote": text[chosen.index].map(scrub),
             "_order": group.map(order),
         }
     )
