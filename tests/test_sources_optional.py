@@ -65,3 +65,8 @@ def test_an_authority_with_only_annex_a_gets_a_whole_pack(tmp_path):
     assert any(i.startswith("kpi.") for i in ids)
     assert not any(i.startswith(("audits.", "complaints.", "feedback.")) for i in ids)
     assert "No records for this chart in the period" in html or "No audits" in html
+    # the report says which exports it rests on and which it could not read
+    assert "rests on the authority&#x27;s own exports of the Ofsted Annex A lists" in html or (
+        "rests on the authority's own exports of the Ofsted Annex A lists" in html
+    )
+    assert "so not read here: case-file audits, audit actions" in html

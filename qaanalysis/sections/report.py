@@ -146,6 +146,37 @@ def _exceptions(findings: Findings, evidence: Evidence) -> Table:
     )
 
 
+# The exports a pack can rest on, as a reader names them.
+SOURCE_WORDS = {
+    "audits": "case-file audits",
+    "audit_actions": "audit actions",
+    "annex_a": "the Ofsted Annex A lists",
+    "kpis": "the monthly performance scorecard",
+    "complaints": "complaints and compliments",
+    "feedback": "feedback from children, families and staff",
+    "escalations": "IRO and child protection chair escalations",
+}
+
+
+def sources_text(evidence: Evidence) -> Text:
+    """Which exports the report rests on, and which it could not read (absent or empty)."""
+    used, missing = [], []
+    for name, words_ in SOURCE_WORDS.items():
+        report = evidence.report.sources.get(name)
+        (used if report is not None and report.rows_accepted else missing).append(words_)
+    text = (
+        "This report rests on the authority's own exports of "
+        + (", ".join(used) if used else "nothing: no export gave an accepted row")
+        + "."
+    )
+    if missing:
+        text += (
+            f" Not supplied or empty, so not read here: {', '.join(missing)}; what they would "
+            "show is absent from this report, not zero."
+        )
+    return Text("sources", text)
+
+
 def _summary(findings: Findings, evidence: Evidence) -> Text:
     return Text("summary", words.summary(findings, evidence))
 
@@ -161,6 +192,7 @@ def _changes(findings: Findings, evidence: Evidence) -> Text:
 def _quarterly(findings: Findings, evidence: Evidence) -> Section:
     items: dict[str, Item] = {
         **_front(findings, evidence),
+        "sources": sources_text(evidence),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
         "headline_figures": _cited(
@@ -188,6 +220,7 @@ def _quarterly(findings: Findings, evidence: Evidence) -> Section:
 def _annual(findings: Findings, evidence: Evidence) -> Section:
     items: dict[str, Item] = {
         **_front(findings, evidence),
+        "sources": sources_text(evidence),
         "context": Table(
             "context",
             "Demand and caseload",
@@ -222,6 +255,7 @@ def _monthly(findings: Findings, evidence: Evidence) -> Section:
     front = _front(findings, evidence)
     items: dict[str, Item] = {
         **front,
+        "sources": sources_text(evidence),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
         "headline_figures": _cited(findings, "headline_figures", "This month", HEADLINE_PREFIXES),
