@@ -203,6 +203,36 @@ def test_leadership_and_public_packs_disclose_no_identifier(tmp_path, audience):
         for figure in json.loads((folder / "figures.json").read_text()):
             if figure["unit"] == "count" and not figure["suppressed"]:
                 assert not (figure["value"] and 1 <= figure["value"] <= 5), figure["id"]
+            # no comparison (previous period, same period last year, trend span) rests on one
+            for count in _comparison_counts(figure):
+                assert not 1 <= count <= 5, f"{figure['id']} comparison shows {count}"
+    texts = pack_text(folder)
+    for name, text in texts.items():
+        assert str(ROOT) not in text, f"{audience} {name} names a folder of this machine"
+    html = texts["report.html"]
+    assert "<script" not in html.lower() and "onerror=" not in html.lower()
+    assert "script-src 'none'" in html
+    from openpyxl import load_workbook
+
+    for sheet in load_workbook(folder / "tables.xlsx").worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"live formula in {sheet.title}!{cell.coordinate}"
+
+
+def _comparison_counts(figure: dict) -> list[int]:
+    """Every count a public Figure's comparison states (its value for a count Figure; the
+    numerator, denominator and their difference of any share or span)."""
+    comp = figure.get("comparison") or {}
+    out = []
+    parts = [comp, *comp.get("others", []), *(v for v in comp.values() if isinstance(v, dict))]
+    for part in parts:
+        if figure["unit"] == "count" and isinstance(part.get("value"), int | float):
+            out.append(part["value"])
+        k, n = part.get("numerator"), part.get("denominator")
+        if isinstance(k, int | float) and isinstance(n, int | float):
+            out += [k, n, n - k]
+    return [int(v) for v in out if float(v).is_integer()]
 
 
 @pytest.mark.parametrize(("report", "period"), [("annual", "2025-26"), ("monthly", "2026-09")])
