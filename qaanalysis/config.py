@@ -119,6 +119,8 @@ class Timescales(_Strict):
     cla_second_review_months: int
     cla_review_months: int
     cla_visit_weeks: int
+    cla_first_visit_days: int = 7
+    health_assessment_initial_working_days: int = 20
     health_assessment_months_under_5: int
     health_assessment_months_5_plus: int
     complaint_stage1_working_days: int

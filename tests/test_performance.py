@@ -1022,3 +1022,26 @@ def test_section_computes_each_kpi_figure_and_chart_once_and_reads_them(monkeypa
     # Children on plans not visited within the standard: B (11 working days) and E (never).
     overdue = built["cp_visits_overdue"]
     assert overdue.child_level and sorted(overdue.frame["child_id"]) == ["B", "E"]
+
+
+def test_first_visit_and_initial_health_timescales_come_from_configuration():
+    from qaanalysis.measures.performance.evaluators import _eval_cla_visits, _eval_health
+
+    as_at = pd.Timestamp("2026-09-30")
+    # A child in care since 25 September (5 days) with no visit and no health assessment yet.
+    list_8 = pd.DataFrame({
+        "child_id": ["C1"], "cla_start_date": [pd.Timestamp("2026-09-25")],
+        "ceased_date": [pd.NaT], "last_visit_date": [pd.NaT],
+        "health_assessment_date": [pd.NaT], "date_of_birth": [pd.Timestamp("2015-01-01")],
+    })  # fmt: skip
+    lists = {"list_8": list_8}
+    default = make_config()
+    # Default 7 days for the first visit: 5 days in, still in timescale.
+    assert _eval_cla_visits(lists, default, as_at)["met"].tolist() == [True]
+    timescales = {**default_settings()["timescales"], "cla_first_visit_days": 3,
+                  "health_assessment_initial_working_days": 2}  # fmt: skip
+    strict = make_config(timescales=timescales)
+    assert _eval_cla_visits(lists, strict, as_at)["met"].tolist() == [False]
+    # 25 to 30 September 2026 is 3 working days (26th and 27th a weekend): within 20, not 2.
+    assert _eval_health(lists, default, as_at)["met"].tolist() == [True]
+    assert _eval_health(lists, strict, as_at)["met"].tolist() == [False]

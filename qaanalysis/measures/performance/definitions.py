@@ -15,9 +15,7 @@ import pandas as pd
 from ...config import Config
 from .evaluators import (
     CARE_LEAVER_AGES,
-    CLA_FIRST_VISIT_DAYS,
     CP_LONG_PLAN_YEARS,
-    INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS,
     PLACEMENTS_THRESHOLD,
     _eval_assessment_timeliness,
     _eval_child_seen,
@@ -307,8 +305,7 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {
             needs=("cla_start_date", "last_visit_date"),
             notes=_STOCK_NOTE.format(what="visit")
             + " A child with no visit since coming into care is in timescale for "
-            + str(CLA_FIRST_VISIT_DAYS)
-            + " days.",
+            "{cla_first_visit_days} days.",
             latest="visit",
             as_at_events=("last_visit_date",),
             evaluate=_eval_cla_visits,
@@ -328,8 +325,7 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {
             notes=_STOCK_NOTE.format(what="health assessment")
             + " Age at the as-at date from the date of birth, else "
             "the Age column. An initial assessment is not due until "
-            + str(INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS)
-            + " working days after coming into care.",
+            "{health_assessment_initial_working_days} working days after coming into care.",
             latest="health assessment",
             as_at_events=("health_assessment_date",),
             evaluate=_eval_health,

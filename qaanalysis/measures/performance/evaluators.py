@@ -18,9 +18,7 @@ from ...periods import open_at, working_days_between
 # Declared constants of the measures below (not authority settings), with their sources.
 CP_LONG_PLAN_YEARS = 2  # DfE CIN census: plans ending that lasted 2 years or more
 RE_REFERRAL_COUNT = 1  # Annex A List 3 counts this referral: more than 1 = re-referral in 12 months
-CLA_FIRST_VISIT_DAYS = 7  # Care Planning Regulations 2010, reg. 28: within one week of a placement
 # Promoting the health and wellbeing of looked-after children (2015): initial health assessment.
-INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS = 20
 PLACEMENTS_THRESHOLD = 3  # DfE placement stability: 3 or more placements in 12 months
 # DfE's care leaver statistics cover young people aged 17 to 21 (headline figures 19 to 21).
 CARE_LEAVER_AGES = (17, 21)
@@ -221,7 +219,8 @@ def _eval_cla_visits(lists, config, as_at):
     out = _base(f, None)
     visit = f["last_visit_date"].where(f["last_visit_date"] >= f["cla_start_date"])
     due = (visit + pd.Timedelta(weeks=config.timescales.cla_visit_weeks)).where(
-        visit.notna(), f["cla_start_date"] + pd.Timedelta(days=CLA_FIRST_VISIT_DAYS)
+        visit.notna(),
+        f["cla_start_date"] + pd.Timedelta(days=config.timescales.cla_first_visit_days),
     )
     out["next_visit_due"] = due
     out["met"] = _flag(due >= as_at)
@@ -259,7 +258,7 @@ def _eval_health(lists, config, as_at):
         due[rows] = assessed[rows] + pd.DateOffset(months=int(m))
     first_ok = (
         working_days_between(start=f["cla_start_date"], end=as_at)
-        <= INITIAL_HEALTH_ASSESSMENT_WORKING_DAYS
+        <= ts.health_assessment_initial_working_days
     )
     out["met"] = _flag((due >= as_at).where(assessed.notna(), first_ok))
     _exclude(out, age.isna(), "age unknown (no date of birth or age)")
