@@ -566,8 +566,9 @@ def test_themes_to_watch_never_list_a_strength_or_a_positive_single_source(confi
 
 
 def stub_evidence(config):
-    # the report section reads only the configuration from the evidence for these reports
-    return SimpleNamespace(config=config)
+    # the report section reads the configuration and which sources gave rows (here: audits)
+    audits = SimpleNamespace(rows_accepted=12)
+    return SimpleNamespace(config=config, report=SimpleNamespace(sources={"audits": audits}))
 
 
 def test_front_page_names_no_statistic_and_no_raw_code(config):
