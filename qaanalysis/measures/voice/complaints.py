@@ -677,57 +677,31 @@ def complaint_figures(
                 theme=None,
             )
         )
-    k, n = _upheld_counts(complaints, period)
-    k0, n0 = _upheld_counts(complaints, previous)
-    figs.append(
-        proportion(
-            "complaints.upheld",
-            "Concluded complaints upheld or partly upheld",
-            k=k,
-            n=n,
-            period=period.code,
-            source=src,
-            previous=(k0, n0),
-            previous_period=previous.code,
-            polarity="context",
-            alpha=alpha,
-            min_n=min_n,
+    shares = (
+        ("complaints.upheld", "Concluded complaints upheld or partly upheld", _upheld_counts,
+         "context"),
+        ("complaints.learning_recorded",
+         "Upheld or partly upheld complaints with learning recorded", _learning_counts, "higher"),
+        ("complaints.advocacy", "Complaints by children and young people made with an advocate",
+         _advocacy_counts, "higher"),
+    )  # fmt: skip
+    for figure_id, label, counts, polarity in shares:
+        k, n = counts(complaints, period)
+        figs.append(
+            proportion(
+                figure_id,
+                label,
+                k=k,
+                n=n,
+                period=period.code,
+                source=src,
+                previous=counts(complaints, previous),
+                previous_period=previous.code,
+                polarity=polarity,
+                alpha=alpha,
+                min_n=min_n,
+            )
         )
-    )
-    k, n = _learning_counts(complaints, period)
-    k0, n0 = _learning_counts(complaints, previous)
-    figs.append(
-        proportion(
-            "complaints.learning_recorded",
-            "Upheld or partly upheld complaints with learning recorded",
-            k=k,
-            n=n,
-            period=period.code,
-            source=src,
-            previous=(k0, n0),
-            previous_period=previous.code,
-            polarity="higher",
-            alpha=alpha,
-            min_n=min_n,
-        )
-    )
-    k, n = _advocacy_counts(complaints, period)
-    k0, n0 = _advocacy_counts(complaints, previous)
-    figs.append(
-        proportion(
-            "complaints.advocacy",
-            "Complaints by children and young people made with an advocate",
-            k=k,
-            n=n,
-            period=period.code,
-            source=src,
-            previous=(k0, n0),
-            previous_period=previous.code,
-            polarity="higher",
-            alpha=alpha,
-            min_n=min_n,
-        )
-    )
 
     mapping = theme_map(config, "complaint_categories")
     if categories is None:
