@@ -249,7 +249,13 @@ def run_pack(
 
     progress.stage("Computing findings")
     t0 = time.perf_counter()
-    findings = compute_findings(evidence, parsed, report=report, audience=audience)
+    findings = compute_findings(
+        evidence,
+        parsed,
+        report=report,
+        audience=audience,
+        history=history.history_path(config, out),
+    )
     timings["findings_s"] = round(time.perf_counter() - t0, 3)
 
     out = Path(out).resolve()  # notebooks run in their own folder: a relative path would move

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from importlib import import_module
+from pathlib import Path
 
 import pandas as pd
 
@@ -157,7 +158,12 @@ def build_area(name: str, evidence: Evidence, period: Period, *, audience: str) 
 
 
 def compute_findings(
-    evidence: Evidence, period: Period, *, report: str | None = None, audience: str = "internal"
+    evidence: Evidence,
+    period: Period,
+    *,
+    report: str | None = None,
+    audience: str = "internal",
+    history: str | Path | None = None,
 ) -> Findings:
     """Compute a pack's findings once: every area, the themes, the report's own section.
 
@@ -167,6 +173,9 @@ def compute_findings(
         report: ``quarterly``, ``annual`` or ``monthly`` (default: the one the period's kind
             implies).
         audience: ``internal``, ``leadership`` or ``public``.
+        history: the authority's history of runs (``history.sqlite``), read only: the report
+            follows up the previous period's messages and takes year-end positions from it. None
+            (or a file not yet written) reads as no earlier run.
     """
     from . import report as report_section
 
@@ -184,7 +193,8 @@ def compute_findings(
         shown = tuple(s for section in disclosed.values() for s in section.signals)
         assessments = disclose_assessments(assessments, shown)
     partial = Findings(period, report, audience, disclosed, assessments, discovery)
-    own = disclose(report_section.build(partial, evidence), audience=audience, evidence=evidence)
+    own = report_section.build(partial, evidence, history=history)
+    own = disclose(own, audience=audience, evidence=evidence)
     return replace(partial, sections={**partial.sections, report: own})
 
 

@@ -9,6 +9,7 @@ named only in the methods appendix.
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -38,8 +39,14 @@ HEADLINE_PREFIXES = (
 )
 
 
-def build(findings: Findings, evidence: Evidence) -> Section:
-    """The section of ``findings.report`` (``quarterly``, ``annual`` or ``monthly``)."""
+def build(findings: Findings, evidence: Evidence, *, history: str | Path | None = None) -> Section:
+    """The section of ``findings.report`` (``quarterly``, ``annual`` or ``monthly``).
+
+    Args:
+        findings: the pack's areas and themes, disclosed for its audience.
+        evidence: the validated evidence.
+        history: the authority's history file (read only), or None.
+    """
     return {"quarterly": _quarterly, "annual": _annual, "monthly": _monthly}[findings.report](
         findings, evidence
     )
