@@ -127,6 +127,7 @@ AUDIT_ACTION_COLUMNS = (
     Column("due_date", "date", not_after_extract=False, header_synonyms=("date due",)),
     Column("completed_date", "date", header_synonyms=("date completed", "closed date")),
     Column("owner_team", "text", header_synonyms=("team",)),
+    Column("action", "text", header_synonyms=("action text", "action required", "description")),
 )
 
 KPI_COLUMNS = (
