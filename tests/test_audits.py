@@ -392,7 +392,7 @@ def test_signals_judge_each_theme_against_the_aspiration_and_cite_existing_figur
                 "2025-08-01",
                 G,
                 assessment=G if i < 4 else R,  # 33% < 70%: negative
-                recording=G if i < 10 else R,  # 83%: positive
+                recording=G,  # 12 of 12: Wilson 75.8% to 100%, wholly above 70%: positive
                 management_oversight=G if i < 3 else None,
             )
         )  # 3 assessed: neutral

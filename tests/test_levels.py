@@ -60,3 +60,24 @@ def test_a_level_on_the_interval_end_is_not_beyond_it():
 def test_unknown_polarity_is_refused():
     with pytest.raises(ValueError):
         level_reading(1, 2, 0.5, polarity="up")
+
+
+def test_audit_domain_a_little_above_the_aspiration_is_not_clearly_different():
+    # Recording good in 10 of 12 audits: 83% as a point, but the Wilson interval 55.2% to 95.3%
+    # takes in the 70% aspiration: neutral (the old point rule called it a strength).
+    # Assessment good in 4 of 12: 33%, interval 13.8% to 60.9%, wholly below 70%: negative.
+    from test_audits import Q2, G, R, audit, make_evidence
+
+    from qaanalysis.measures import audits as am
+
+    rows = [
+        audit(i, "2025-08-01", G, recording=G if i < 10 else R, assessment=G if i < 4 else R)
+        for i in range(12)
+    ]
+    evidence = make_evidence(rows)
+    found = {s.theme: s for s in am.signals(am.audit_figures(evidence, Q2), config=evidence.config)}
+    assert found["recording"].signal == "neutral"
+    assert "not clearly different from the 70% aspiration" in found["recording"].reason
+    assert "95% interval 55% to 95%" in found["recording"].reason
+    assert found["assessment"].signal == "negative"
+    assert "95% interval 14% to 61%" in found["assessment"].reason

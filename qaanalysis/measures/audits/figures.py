@@ -12,6 +12,7 @@ from ...figures import Figure
 from ...findings import Signal
 from ...periods import Period
 from ...sources import Evidence
+from ..levels import level_reading
 from .base import (
     DIRECTION_WORDS,
     SOURCE,
@@ -217,13 +218,15 @@ def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
     For each domain of a theme, among the period's audits that assessed it:
 
     - too few audits (under ``thresholds.min_n_compare``): neutral;
-    - good-or-better share below ``thresholds.audit_good_aspiration``, or significantly
-      declining against the previous period, or over the trend window
-      (``audits.domain.<domain>.trend``): negative;
-    - otherwise (at or above the aspiration): positive.
+    - good-or-better share below ``thresholds.audit_good_aspiration`` (the whole Wilson interval
+      below it, :func:`qaanalysis.measures.levels.level_reading`, the rule feedback and KPIs
+      follow too), or significantly declining against the previous period, or over the trend
+      window (``audits.domain.<domain>.trend``): negative;
+    - above the aspiration (the whole interval above it): positive;
+    - otherwise (the interval takes in the aspiration): neutral, "not clearly different".
 
     A theme is negative if any of its domains is negative, positive if at least one is positive
-    and none negative, neutral if all are too few, absent if no audit assessed them. Each signal
+    and none negative, neutral otherwise, absent if no audit assessed them. Each signal
     cites the ``audits.domain.<domain>.good_or_better`` Figures it rests on.
 
     Args:
@@ -247,13 +250,24 @@ def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
             falling = trend is not None and trend.direction == "declining"
             if falling:
                 ids.append(trend.id)
+            level = level_reading(
+                figure.numerator or 0,
+                figure.denominator or 0,
+                aspiration,
+                polarity="higher",
+                alpha=_alpha(config),
+                min_n=min_n,
+            )
+            below = level.position == "below"
             if figure.denominator < min_n and not falling:
                 readings.append(
                     ("neutral", f"{label} assessed in too few audits to judge ({figure.text})")
                 )
-            elif figure.value < aspiration or figure.direction == "declining" or falling:
+            elif below or figure.direction == "declining" or falling:
                 why = (
-                    [f"below the {aspiration:.0%} aspiration"] if figure.value < aspiration else []
+                    [f"below the {aspiration:.0%} aspiration ({level.interval_text})"]
+                    if below
+                    else []
                 )
                 if figure.direction == "declining":
                     why.append("significantly down on the previous period")
@@ -266,12 +280,20 @@ def signals(figures: list[Figure], *, config: Config) -> list[Signal]:
                 readings.append(
                     ("negative", f"{label} rated good or better in {figure.text} of audits, {why}")
                 )
-            else:
+            elif level.position == "above":
                 readings.append(
                     (
                         "positive",
                         f"{label} rated good or better in {figure.text} of "
-                        f"audits, at or above the {aspiration:.0%} aspiration",
+                        f"audits, above the {aspiration:.0%} aspiration ({level.interval_text})",
+                    )
+                )
+            else:
+                readings.append(
+                    (
+                        "neutral",
+                        f"{label} rated good or better in {figure.text} of audits, not clearly "
+                        f"different from the {aspiration:.0%} aspiration ({level.interval_text})",
                     )
                 )
         if not readings:
