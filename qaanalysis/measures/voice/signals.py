@@ -7,6 +7,7 @@ from ...figures import Figure
 from ...findings import Signal
 from ...periods import Period
 from ...sources import Evidence
+from ..levels import level_reading
 from .complaints import complaint_figures
 from .counting import VoiceCoverage
 from .definitions import VoiceStandards, voice_standards
@@ -49,8 +50,9 @@ def signals(figures: list[Figure], *, config: Config, coverage: VoiceCoverage) -
     of practice.
 
     Feedback (themes with ``feedback_questions``): the positive share of the theme's scored
-    answers against the aspiration of :func:`voice_standards`: **positive** when the whole 95%
-    Wilson interval is at or above it, **negative** when the whole interval is below it,
+    answers against the aspiration of :func:`voice_standards`, by the rule audits and KPIs follow
+    (:func:`qaanalysis.measures.levels.level_reading`): **positive** when the whole 95% Wilson
+    interval is above it, **negative** when the whole interval is below it,
     **neutral** otherwise, and neutral ("too few to judge") under ``thresholds.min_n_compare``
     answers.
 
@@ -131,18 +133,26 @@ def _feedback_signal(
         f"{theme.label.lower()} were positive"
     )
     aim = f"{100 * std.feedback_aspiration:.0f}%"
-    interval = f"95% interval {100 * f.ci_low:.0f}% to {100 * f.ci_high:.0f}%"
-    if f.denominator < std.min_n:
+    level = level_reading(
+        f.numerator,
+        f.denominator,
+        std.feedback_aspiration,
+        polarity="higher",
+        alpha=std.alpha,
+        min_n=std.min_n,
+    )
+    interval = level.interval_text
+    if level.position == "too_few":
         return Signal(theme_id, "feedback", "neutral", f"{share}: too few answers to judge", (fid,))
-    if f.ci_low >= std.feedback_aspiration:
+    if level.position == "above":
         return Signal(
             theme_id,
             "feedback",
             "positive",
-            f"{share}, at or above the {aim} aspiration ({interval})",
+            f"{share}, above the {aim} aspiration ({interval})",
             (fid,),
         )
-    if f.ci_high < std.feedback_aspiration:
+    if level.position == "below":
         return Signal(
             theme_id,
             "feedback",
