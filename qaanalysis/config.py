@@ -203,6 +203,18 @@ class Reading(_Strict):
     max_cell_chars: int = Field(gt=0)  # longer cells are cut to this many characters, with a note
 
 
+class LearningTheme(_Strict):
+    label: str
+    keywords: list[str]  # matched ignoring case at the start of a word ("record" finds "recorded")
+
+
+class Learning(_Strict):
+    """Themes of learning found in the words of audit actions and complaint learning."""
+
+    themes: dict[str, LearningTheme] = {}  # in order: a text takes the first theme it matches
+    stale_action_days: int = Field(default=365, gt=0)  # open longer than this: a stale action
+
+
 class Config(_Strict):
     authority: Authority
     extract_date: dt.date | None = None  # default: the day the suite runs
@@ -222,6 +234,9 @@ class Config(_Strict):
     published: Published = Published()
     narrative_templates: str | None = None  # the authority's own narrative templates (a YAML file)
     word_template: str | None = None  # the authority's own .docx to draft into
+    learning: Learning = Learning()
+    # the QA lead's own words for a report: <folder>/<period>.yaml (docs/qa_leads.md)
+    narrative_inputs: str = "narrative_inputs"
     base_dir: Path = Path(".")  # set by load_config: the folder of la.yaml
 
     @model_validator(mode="after")

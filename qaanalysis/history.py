@@ -672,6 +672,16 @@ def messages_of(path: str | Path, run_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(MESSAGE_COLUMNS))
 
 
+def figures_of(path: str | Path, run_id: int) -> pd.DataFrame:
+    """A run's Figures, one row each (``figure_id`` and the stored columns), in recorded order."""
+    rows = _query(
+        path,
+        f"SELECT {', '.join(FIGURE_COLUMNS)} FROM figures WHERE run_id = ? ORDER BY rowid",
+        (int(run_id),),
+    )
+    return _booleans(pd.DataFrame(rows, columns=list(FIGURE_COLUMNS)))
+
+
 def themes_of(path: str | Path, run_id: int) -> pd.DataFrame:
     """A run's theme statuses, in the order they were recorded."""
     rows = _query(
@@ -750,12 +760,7 @@ def export(path: str | Path, folder: str | Path) -> list[Path]:
 # -- for readers ---------------------------------------------------------------------------------
 
 # How a Figure's direction is said (STYLE: "broadly stable" unless a change is significant).
-DIRECTION_WORDS = {
-    "improving": "improving",
-    "declining": "declining",
-    "stable": "broadly stable",
-    "not_judged": "not judged",
-}
+DIRECTION_WORDS = {"stable": "broadly stable", "not_judged": "not judged"}  # else as stored
 
 
 def runs_table(frame: pd.DataFrame) -> pd.DataFrame:
