@@ -165,12 +165,15 @@ def test_domain_service_matrix_blanks_cells_with_too_few_audits():
     rows += [
         audit(50 + i, "2025-08-01", G, service="Children in Care", assessment=G) for i in range(3)
     ]  # only 3: below the 6 needed by default
-    matrix = am.domain_service_matrix(make_evidence(rows), Q2)
+    evidence = make_evidence(rows)
+    matrix = am.domain_service_matrix(evidence, Q2)
     assert matrix.shares.loc["Assessment", "Safeguarding"] == pytest.approx(0.5)
     assert math.isnan(matrix.shares.loc["Assessment", "Children in Care"])
-    assert matrix.labels.loc["Assessment", "Children in Care"] == "too few"
-    assert matrix.labels.loc["Assessment", "Safeguarding"] == "50%\n(4/8)"
     assert matrix.counts.loc["Assessment", "Children in Care"] == 3
+    assert matrix.good.loc["Assessment", "Safeguarding"] == 4
+    _, labels = audit_words.matrix_cells(matrix, config=evidence.config, audience="internal")
+    assert labels.loc["Assessment", "Children in Care"] == "too few"
+    assert labels.loc["Assessment", "Safeguarding"] == "50%\n(4/8)"
 
 
 def test_domain_service_matrix_withholds_small_counts_for_the_public():
@@ -181,12 +184,14 @@ def test_domain_service_matrix_withholds_small_counts_for_the_public():
         for i in range(12)
     ]  # 6 of 12: both counts above 5, shown without counts
     evidence = make_evidence(rows)
-    internal = am.domain_service_matrix(evidence, Q2)
-    public = am.domain_service_matrix(evidence, Q2, audience="public")
-    assert internal.labels.loc["Assessment", "Safeguarding"] == "88%\n(7/8)"
-    assert public.labels.loc["Assessment", "Safeguarding"] == "c"
-    assert math.isnan(public.shares.loc["Assessment", "Safeguarding"])
-    assert public.labels.loc["Assessment", "Early Help"] == "50%"
+    matrix = am.domain_service_matrix(evidence, Q2)  # the measure takes no audience
+    _, internal = audit_words.matrix_cells(matrix, config=evidence.config, audience="internal")
+    shares, public = audit_words.matrix_cells(matrix, config=evidence.config, audience="public")
+    assert internal.loc["Assessment", "Safeguarding"] == "88%\n(7/8)"
+    assert public.loc["Assessment", "Safeguarding"] == "c"
+    assert math.isnan(shares.loc["Assessment", "Safeguarding"])
+    assert matrix.shares.loc["Assessment", "Safeguarding"] == pytest.approx(7 / 8)  # unchanged
+    assert public.loc["Assessment", "Early Help"] == "50%"
 
 
 def test_monthly_trend_detects_a_steady_decline():

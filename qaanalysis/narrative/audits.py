@@ -15,7 +15,7 @@ import pandas as pd
 from .. import disclosure
 from ..config import Config
 from ..figures import Figure
-from ..measures.audits import DIRECTION_WORDS, TeamFunnel
+from ..measures.audits import DIRECTION_WORDS, DomainMatrix, TeamFunnel
 from ..measures.moderation import kappa_words
 
 
@@ -36,6 +36,35 @@ def share_text(k: int, n: int, *, config: Config, audience: str) -> str:
         rule = config.suppression
         return f"{rule.symbol} (fewer than {rule.max_count + 1}, suppressed)"
     return f"{k / n:.0%} ({k} of {n})"
+
+
+def matrix_cells(
+    matrix: DomainMatrix, *, config: Config, audience: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A domain matrix's heat-map cells as the audience may see them: (shares, cell labels).
+
+    A cell reads "62%\n(18/29)", "too few" (under the matrix's ``min_n`` audits) or "" (none
+    assessed). For the public a cell is withheld (the suppression symbol, no share) when its
+    good-or-better count, or the count of the rest, is small, and labels carry no counts.
+    """
+    public = disclosure.check_audience(audience) == "public"
+    shares = matrix.shares.copy()
+    labels = pd.DataFrame("", index=shares.index, columns=shares.columns, dtype=object)
+    for row in shares.index:
+        for column in shares.columns:
+            n, k = int(matrix.counts.loc[row, column]), int(matrix.good.loc[row, column])
+            if (
+                n >= matrix.min_n
+                and public
+                and any(disclosure.is_small(x, config.suppression) for x in (k, n - k))
+            ):
+                shares.loc[row, column] = math.nan
+                labels.loc[row, column] = config.suppression.symbol
+            elif n >= matrix.min_n:
+                labels.loc[row, column] = f"{k / n:.0%}" if public else f"{k / n:.0%}\n({k}/{n})"
+            elif n:
+                labels.loc[row, column] = "too few"
+    return shares, labels
 
 
 def grades_reading(figures: list[Figure]) -> str:

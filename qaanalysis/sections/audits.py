@@ -135,26 +135,26 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         note="Shares are of the audits that assessed the domain. Change is "
         "against the previous period (Fisher's exact test).",
     )
-    matrix = audits.domain_service_matrix(evidence, period, audience=audience)
+    matrix = audits.domain_service_matrix(evidence, period)
+    shares, cells = words.matrix_cells(matrix, config=config, audience=audience)
     items["domain_service_heatmap"] = Chart(
         "domain_service_heatmap",
         "heatmap",
         {
-            "table": matrix.shares,
-            "annotations": matrix.labels,
+            "table": shares,
+            "annotations": cells,
             "title": "Good or better by domain and service",
         },
         alt="Heat map of the good-or-better share of each domain in each service",
     )
-    by_quarter = audits.domain_service_matrix(
-        evidence, period, column="quarter", months=24, audience=audience
-    )
+    by_quarter = audits.domain_service_matrix(evidence, period, column="quarter", months=24)
+    quarter_shares, quarter_cells = words.matrix_cells(by_quarter, config=config, audience=audience)
     items["domain_quarter_heatmap"] = Chart(
         "domain_quarter_heatmap",
         "heatmap",
         {
-            "table": by_quarter.shares,
-            "annotations": by_quarter.labels,
+            "table": quarter_shares,
+            "annotations": quarter_cells,
             "title": "Good or better by domain and quarter, last two years",
         },
         alt="Heat map of the good-or-better share of each domain in each of the last eight "

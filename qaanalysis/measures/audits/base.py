@@ -1,15 +1,17 @@
-"""Declarations and shared helpers of the audit measures: measures declared, windows, share columns."""
+"""Declarations and shared helpers of the audit measures: measures declared, windows, and the
+share columns and table options of :mod:`qaanalysis.measures.tables`."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from ... import stats
 from ...config import Config
 from ...periods import Period, quarter_codes
 from ...sources import Evidence
+from ..tables import NOT_COUNTS as NOT_COUNTS  # one rule for every area's tables
+from ..tables import PERCENT_SUFFIXES as PERCENT_SUFFIXES
+from ..tables import share_columns as share_columns
+from ..tables import table_options as table_options
 
 SOURCE = "audits"
 
@@ -22,13 +24,6 @@ DIRECTION_WORDS = {
     "stable": "broadly stable",
     "not_judged": "too few to judge",
 }
-
-PERCENT_SUFFIXES = ("_pct", "_ci_low", "_ci_high")
-
-# Whole-number columns that count no children or records, so are never suppressed.
-NOT_COUNTS = frozenset(
-    {"rank", "quarters_above", "run_length", "auditors", "quota_per_auditor", "seed"}
-)
 
 #: Declared measures of this module (the methods appendix reads these).
 MEASURES = {
@@ -129,46 +124,6 @@ def _alpha(config: Config) -> float:
 
 def _min_n(config: Config) -> int:
     return config.thresholds.min_n_compare
-
-
-def share_columns(prefix: str, k: int, n: int, alpha: float) -> dict:
-    """``<prefix>_count``, ``_pct``, ``_ci_low``, ``_ci_high``: a share with its Wilson interval."""
-    low, high = stats.wilson_interval(int(k), int(n), alpha=alpha) if n else (math.nan, math.nan)
-    return {
-        f"{prefix}_count": int(k),
-        f"{prefix}_pct": k / n if n else math.nan,
-        f"{prefix}_ci_low": low,
-        f"{prefix}_ci_high": high,
-    }
-
-
-def table_options(frame: pd.DataFrame) -> dict:
-    """Display options for :meth:`Session.table`, read from a measure table's column names.
-
-    Integer columns are counts (suppressed for the public audience); ``_pct``, ``_ci_low`` and
-    ``_ci_high`` columns are percentages, each suppressed with its ``_count`` column.
-
-    Example:
-        ``s.table(t, name="grades", title="...", **table_options(t))``
-    """
-    counts = [
-        c
-        for c in frame.columns
-        if pd.api.types.is_integer_dtype(frame[c])
-        and not pd.api.types.is_bool_dtype(frame[c])
-        and c not in NOT_COUNTS
-    ]
-    percents = [c for c in frame.columns if str(c).endswith(PERCENT_SUFFIXES)]
-    percent_of = {}
-    for column in percents:
-        stem = str(column)
-        for suffix in PERCENT_SUFFIXES:
-            if stem.endswith(suffix):
-                stem = stem[: -len(suffix)]
-                break
-        if f"{stem}_count" in frame.columns:
-            percent_of[column] = f"{stem}_count"
-    return {"count_columns": counts, "percent_columns": percents, "percent_of": percent_of}
 
 
 def _domain_labels(config: Config) -> dict[str, str]:

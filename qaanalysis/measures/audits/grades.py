@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ... import disclosure, stats
+from ... import stats
 from ...config import Config
 from ...figures import Figure
 from ...periods import Period, period_of
@@ -205,12 +205,14 @@ class DomainMatrix:
     Attributes:
         shares: fractions; NaN where fewer than ``min_n`` audits assessed the domain.
         counts: audits that assessed the domain, per cell.
-        labels: cell text, "62% (18/29)", or "too few" / "" (none assessed).
+        good: of those, audits grading it good or better, per cell.
+        min_n: the fewest audits a cell's share rests on.
     """
 
     shares: pd.DataFrame
     counts: pd.DataFrame
-    labels: pd.DataFrame
+    good: pd.DataFrame
+    min_n: int
 
 
 def domain_service_matrix(
@@ -220,28 +222,24 @@ def domain_service_matrix(
     column: str = "service",
     months: int | None = None,
     min_n: int | None = None,
-    audience: str = "internal",
 ) -> DomainMatrix:
     """Good-or-better share per domain and service (or another breakdown, such as ``quarter``).
 
     Definition: for each domain and service, the period's audits (or those of the ``months``
     months ending with it) that assessed the domain, and their good-or-better share. Cells with
     fewer than ``min_n`` audits (default: above the suppression range,
-    ``suppression.max_count + 1``) are left blank ("too few"), so no share rests on a handful of
-    audits. For the public audience a cell is also withheld (the suppression symbol) when its
-    good-or-better count, or the count of the rest, is in the suppression range, and labels carry
-    no counts.
+    ``suppression.max_count + 1``) have no share, so none rests on a handful of audits. What a
+    cell says, and what the public may see of it, is the narrative's (``narrative.audits``).
     """
     config = evidence.config
     min_n = config.suppression.max_count + 1 if min_n is None else min_n
-    public = disclosure.check_audience(audience) == "public"
     audits = audits_in_period(evidence, period, months=months)
     groups = sorted(_group_values(audits, column).dropna().unique().tolist(), key=str)
     labels = _domain_labels(config)
     index = [labels[d] for d in config.domain_ids]
     shares = pd.DataFrame(np.nan, index=index, columns=groups, dtype=float)
     counts = pd.DataFrame(0, index=index, columns=groups, dtype="int64")
-    text = pd.DataFrame("", index=index, columns=groups, dtype=object)
+    good = pd.DataFrame(0, index=index, columns=groups, dtype="int64")
     values = _group_values(audits, column)
     for domain in config.domain_ids:
         for group in groups:
@@ -249,17 +247,10 @@ def domain_service_matrix(
             n = len(grades)
             k = int(grades.isin(config.grades.good_or_better).sum())
             counts.loc[labels[domain], group] = n
-            small = public and any(disclosure.is_small(x, config.suppression) for x in (k, n - k))
-            if n >= min_n and small:
-                text.loc[labels[domain], group] = config.suppression.symbol
-            elif n >= min_n:
+            good.loc[labels[domain], group] = k
+            if n >= min_n:
                 shares.loc[labels[domain], group] = k / n
-                text.loc[labels[domain], group] = (
-                    f"{k / n:.0%}" if public else f"{k / n:.0%}\n({k}/{n})"
-                )
-            elif n:
-                text.loc[labels[domain], group] = "too few"
-    return DomainMatrix(shares=shares, counts=counts, labels=text)
+    return DomainMatrix(shares=shares, counts=counts, good=good, min_n=min_n)
 
 
 # ----------------------------------------------------------------------------- trend

@@ -26,6 +26,7 @@ Reading rules (also in ``docs/assumptions.md`` when it is written):
 """
 
 from ...disclosure import scrub_quote
+from ..tables import NOT_COUNTS, PERCENT_SUFFIXES, table_options
 from .complaints import (
     CATEGORY_COLUMNS,
     OPEN_CASE_LISTS,
@@ -48,8 +49,6 @@ from .complaints import (
 )
 from .counting import (
     COMPARISON_LABELS,
-    NOT_COUNTS,
-    PERCENT_SUFFIXES,
     TREND_WORDS,
     CountComparison,
     CountTrend,
@@ -58,7 +57,6 @@ from .counting import (
     comparison_periods,
     count_trend,
     quarter_periods,
-    table_options,
     theme_map,
     voice_coverage,
 )

@@ -16,7 +16,6 @@ from ...sources import Evidence
 from .counting import (
     _as_at,
     _contains_until,
-    _count_changes,
     _count_figure,
     _coverage_start,
     _in,
@@ -24,7 +23,9 @@ from .counting import (
     _n_in,
     _records,
     _theme_labels,
+    category_changes,
     comparison_periods,
+    count_windows,
     quarter_periods,
     theme_map,
 )
@@ -401,37 +402,26 @@ def complaint_categories(
     alpha = config.thresholds.significance_alpha
     records = _records(complaints, record_type)
     covered = _coverage_start(complaints["received_date"])
-    comparisons = dict(comparison_periods(period, covered_from=covered))
+    comparisons, quarters = count_windows(
+        period, covered_from=covered, trend_quarters=trend_quarters
+    )
     categories = list(theme_map(config, "complaint_categories"))
-    # Whole quarters the log covers, ending with the period's last quarter (partial quarters
-    # would read as a fall).
-    quarters = [
-        q
-        for q in quarter_periods(period, quarters=trend_quarters)
-        if covered is not None and q.start >= covered and q.end <= period.end
-    ]
-    windows = [period, *comparisons.values()]
-    for p in windows:
+    for p in [period, *comparisons.values()]:
         seen = _in(records, "received_date", p)["category"].dropna().unique()
         categories += [c for c in seen if c not in categories]
-    rows = []
-    for code in categories:
-        in_category = records.loc[records["category"] == code, ["received_date"]]
-        counts = _count_changes(
-            in_category,
-            "received_date",
-            period=period,
-            comparisons=comparisons,
-            quarters=quarters,
-            alpha=alpha,
-        )
-        row = {
-            "category": code,
-            "category_label": _label(code),
-            "complaints": counts.pop("current"),
-            **counts,
-        }
-        rows.append(row)
+    changes = category_changes(
+        records,
+        "received_date",
+        categories,
+        period=period,
+        comparisons=comparisons,
+        quarters=quarters,
+        alpha=alpha,
+    )
+    rows = [
+        {"category": code, "category_label": _label(code), "complaints": c.pop("current"), **c}
+        for code, c in changes.items()
+    ]
     columns = [c for c in CATEGORY_COLUMNS if c != "themes"]
     frame = pd.DataFrame(rows, columns=columns)
     frame.insert(2, "themes", _theme_labels(frame["category"], config, "complaint_categories"))

@@ -335,6 +335,50 @@ def _contains_until(period: Period, until: pd.Timestamp, dates: pd.Series) -> pd
 TREND_WORDS = {"increase": "rising", "decrease": "falling", "no_change": "no clear trend"}
 
 
+def count_windows(
+    period: Period, *, covered_from: pd.Timestamp | None, trend_quarters: int
+) -> tuple[dict[str, Period], list[Period]]:
+    """The periods a log's counts are compared with, and the quarters of its trend.
+
+    Returns:
+        The comparison periods (:func:`comparison_periods`, none before ``covered_from``, the
+        log's first month) and the whole quarters the log covers among the ``trend_quarters``
+        ending with the period's last quarter (a partial quarter would read as a fall).
+    """
+    comparisons = dict(comparison_periods(period, covered_from=covered_from))
+    quarters = [
+        q
+        for q in quarter_periods(period, quarters=trend_quarters)
+        if covered_from is not None and q.start >= covered_from and q.end <= period.end
+    ]
+    return comparisons, quarters
+
+
+def category_changes(
+    records: pd.DataFrame,
+    date_column: str,
+    categories: list[str],
+    *,
+    period: Period,
+    comparisons: dict[str, Period],
+    quarters: list[Period],
+    alpha: float,
+) -> dict[str, dict]:
+    """:func:`_count_changes` of each category's records (a record's ``category`` column), in
+    the order given: the loop complaints and alerts by category share."""
+    return {
+        code: _count_changes(
+            records.loc[records["category"] == code, [date_column]],
+            date_column,
+            period=period,
+            comparisons=comparisons,
+            quarters=quarters,
+            alpha=alpha,
+        )
+        for code in categories
+    }
+
+
 def _count_changes(
     records: pd.DataFrame,
     date_column: str,
@@ -388,38 +432,6 @@ def _count_changes(
     )
     out["trend"], out["trend_p"] = TREND_WORDS[trend.change], trend.p_value
     return out
-
-
-PERCENT_SUFFIXES = ("_pct", "_ci_low", "_ci_high")
-# Whole-number columns that count no records, so are never suppressed.
-NOT_COUNTS = frozenset({"timescale_working_days"})
-
-
-def table_options(frame: pd.DataFrame) -> dict:
-    """Display options for :meth:`Session.table`, read from a voice table's column names.
-
-    Whole-number columns are counts (suppressed for the public audience); ``X_pct``,
-    ``X_ci_low`` and ``X_ci_high`` are percentages, suppressed with the count ``X`` (or, for
-    ``next_stage_pct``, the row's ``complaints``).
-
-    Example:
-        ``s.table(t, name="outcomes", title="...", **table_options(t))``
-    """
-    counts = [
-        c
-        for c in frame.columns
-        if pd.api.types.is_integer_dtype(frame[c])
-        and not pd.api.types.is_bool_dtype(frame[c])
-        and c not in NOT_COUNTS
-    ]
-    percents = [c for c in frame.columns if str(c).endswith(PERCENT_SUFFIXES)]
-    percent_of = {}
-    for column in percents:
-        stem = next(str(column)[: -len(x)] for x in PERCENT_SUFFIXES if str(column).endswith(x))
-        base = stem if stem in frame.columns else "complaints" if stem == "next_stage" else None
-        if base in counts:
-            percent_of[column] = base
-    return {"count_columns": counts, "percent_columns": percents, "percent_of": percent_of}
 
 
 def _as_at(evidence: Evidence, period: Period) -> pd.Timestamp:

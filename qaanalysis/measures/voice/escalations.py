@@ -14,15 +14,15 @@ from ...sources import Evidence
 from .complaints import category_by_quarter, significant_rises
 from .counting import (
     _as_at,
-    _count_changes,
     _count_figure,
     _coverage_start,
     _in,
     _label,
     _n_in,
     _theme_labels,
+    category_changes,
     comparison_periods,
-    quarter_periods,
+    count_windows,
     theme_map,
 )
 from .definitions import NOT_RECORDED
@@ -112,27 +112,24 @@ def escalation_categories(
     alpha = config.thresholds.significance_alpha
     limit = config.timescales.escalation_resolution_working_days
     covered = _coverage_start(escalations["raised_date"])
-    comparisons = dict(comparison_periods(period, covered_from=covered))
+    comparisons, quarters = count_windows(
+        period, covered_from=covered, trend_quarters=trend_quarters
+    )
     if status is None:
         status = escalation_status(escalations, config=config, as_at=as_at)
-    quarters = [
-        q
-        for q in quarter_periods(period, quarters=trend_quarters)
-        if covered is not None and q.start >= covered and q.end <= period.end
-    ]
     categories = list(theme_map(config, "escalation_categories"))
     categories += [c for c in escalations["category"].dropna().unique() if c not in categories]
+    changes = category_changes(
+        escalations,
+        "raised_date",
+        categories,
+        period=period,
+        comparisons=comparisons,
+        quarters=quarters,
+        alpha=alpha,
+    )
     rows = []
-    for code in categories:
-        mine = escalations.loc[escalations["category"] == code, ["raised_date"]]
-        counts = _count_changes(
-            mine,
-            "raised_date",
-            period=period,
-            comparisons=comparisons,
-            quarters=quarters,
-            alpha=alpha,
-        )
+    for code, counts in changes.items():
         row = {
             "category": code,
             "category_label": _label(code),
