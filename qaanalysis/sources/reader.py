@@ -288,6 +288,14 @@ def _date_limits(
     return reason
 
 
+# A number whose commas sit every three digits from a leading 1 to 999: 1,234 or -12,345.67 (%).
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?%?")
+_MISPLACED_COMMA = (
+    "not a number: a comma that is not a thousands separator (a decimal comma?); write decimals "
+    "with a point (17.5, not 17,5)"
+)
+
+
 def _vocab_map(column: Column, config: SourceConfig) -> dict[str, str]:
     mapping = {normalise_label(v): v for v in column.vocab}
     mapping.update({normalise_label(k): v for k, v in column.value_synonyms.items()})
@@ -393,10 +401,16 @@ def coerce_column(
         if limits is not None:
             reason = reason.where(limits == "", limits)
     elif kind in ("number", "integer"):
+        # A comma is read only as a thousands separator (1,234.5); anywhere else (17,5 or 0,85
+        # from a continental export) dropping it would silently multiply the number.
+        misplaced = (
+            raw.str.contains(",", regex=False) & ~raw.str.fullmatch(_GROUPED, na=False) & ~blank
+        )
         text = raw.str.replace(",", "", regex=False).str.replace("%", "", regex=False)
-        values = pd.to_numeric(text.where(~blank), errors="coerce")
+        values = pd.to_numeric(text.where(~blank & ~misplaced), errors="coerce")
         bad = values.isna() & ~blank
         reason[bad] = "not a number"
+        reason[misplaced] = _MISPLACED_COMMA
         if kind == "integer":
             fractional = values.notna() & (values % 1 != 0)
             reason[fractional] = "not a whole number"
