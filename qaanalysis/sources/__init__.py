@@ -13,12 +13,41 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import SOURCE_NAMES, Config
-from . import annex_a
+from ..periods import Period
+from . import annex_a, checks
 from .published import load_published
 from .reader import Problem, SourceError, SourceReport, empty_dtype, read_source
-from .schema import SIMPLE_SOURCES, audit_columns
+from .schema import ANNEX_A_FRESHNESS_DATES, KEY_DATES, SIMPLE_SOURCES, audit_columns
 
-__all__ = ["Evidence", "LoadReport", "Problem", "SourceError", "SourceReport", "load_evidence"]
+__all__ = [
+    "Evidence",
+    "LoadReport",
+    "Problem",
+    "SourceError",
+    "SourceReport",
+    "key_dates",
+    "load_evidence",
+]
+
+
+def key_dates() -> dict[str, str]:
+    """The key date of every source and Annex A list (``annex_a.list_7`` -> ``cp_plan_start_date``):
+    the date that places a record in time, on which freshness is measured."""
+    lists = {**annex_a.KEY_DATES, **ANNEX_A_FRESHNESS_DATES}
+    return {
+        **KEY_DATES,
+        **{f"annex_a.{k}": lists[k] for k in annex_a.LIST_IDS if k in lists},
+    }
+
+
+def activity_dates(list_id: str) -> tuple[str, ...]:
+    """Every column of an Annex A list dating something that happened (a start, a visit, a review,
+    an end): its date columns other than dates of birth and dates that may lie ahead."""
+    return tuple(
+        c.name
+        for c in annex_a.ANNEX_A_LISTS[list_id]
+        if c.kind == "date" and not c.birth_date and c.not_after_extract
+    )
 
 
 @dataclass
@@ -27,7 +56,8 @@ class LoadReport:
 
     ``empty`` lists each configured source that loaded but has no accepted rows (header only, or
     every row rejected): ``{"source", "required", "message"}``. A source configured
-    ``required: true`` that is empty is also in ``fatal``.
+    ``required: true`` that is empty is also in ``fatal``. ``flags`` holds, per source, the rows
+    the cross-field checks (:mod:`~qaanalysis.sources.checks`) flagged but kept.
     """
 
     sources: dict[str, SourceReport] = field(default_factory=dict)
@@ -35,6 +65,7 @@ class LoadReport:
     empty: list[dict] = field(default_factory=list)
     rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     file_hashes: dict[str, str] = field(default_factory=dict)
+    flags: dict[str, list[Problem]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -42,14 +73,14 @@ class LoadReport:
 
     def as_dict(self) -> dict:
         """The ``validate --json`` object of DESIGN.md."""
-        return {
-            "sources": {n: r.as_dict() for n, r in self.sources.items()},
-            "empty": self.empty,
-            "fatal": self.fatal,
-        }
+        sources = {n: r.as_dict() for n, r in self.sources.items()}
+        for name, flagged in self.flags.items():
+            if name in sources:
+                sources[name]["flagged"] = [p.as_dict() for p in flagged]
+        return {"sources": sources, "empty": self.empty, "fatal": self.fatal}
 
     def summary(self) -> pd.DataFrame:
-        """One row per source: files, rows read, accepted, rejected, values blanked."""
+        """One row per source: files, rows read, accepted, rejected, flagged, values blanked."""
         return pd.DataFrame(
             [
                 {
@@ -58,6 +89,7 @@ class LoadReport:
                     "rows_read": r.rows_read,
                     "rows_accepted": r.rows_accepted,
                     "rows_rejected": r.rows_rejected,
+                    "rows_flagged": len({(p.file, p.row) for p in self.flags.get(name, [])}),
                     "values_blanked": len(r.warnings),
                 }
                 for name, r in self.sources.items()
@@ -65,11 +97,15 @@ class LoadReport:
         )
 
     def problems(self) -> pd.DataFrame:
-        """Every rejection and blanked value, one row each, with the source it came from."""
+        """Every rejection, flagged row and blanked value, one row each, with its source."""
         rows = [
             {"source": name, "effect": effect, **p.as_dict()}
             for name, r in self.sources.items()
-            for effect, problems in (("row rejected", r.rejections), ("value blanked", r.warnings))
+            for effect, problems in (
+                ("row rejected", r.rejections),
+                ("row used, flagged", self.flags.get(name, [])),
+                ("value blanked", r.warnings),
+            )
             for p in problems
         ]
         columns = ["source", "effect", "file", "row", "column", "value", "reason"]
@@ -103,6 +139,40 @@ class Evidence:
         if source == "annex_a":
             return any(len(f) for f in self.annex_a.values())
         return source in self.frames and len(self.frames[source]) > 0
+
+    def latest_activity(self, list_id: str) -> tuple[pd.Timestamp | None, str]:
+        """The latest date on an Annex A list (any start, visit, review or end: every column of
+        :func:`activity_dates`) and its column; ``(None, "")`` when the list has no dated row."""
+        frame = self.annex_a.get(list_id)
+        if frame is None or not len(frame):
+            return None, ""
+        latest = {
+            c: frame[c].max()
+            for c in activity_dates(list_id)
+            if c in frame and frame[c].notna().any()
+        }
+        if not latest:
+            return None, ""
+        column = max(latest, key=latest.get)
+        return pd.Timestamp(latest[column]), column
+
+    def stale_list(self, list_id: str, period: Period) -> str:
+        """Why an Annex A list cannot describe ``period`` ("" when it can).
+
+        A list is stale for a period when nothing on it (no start, visit, review or end) is dated
+        on or after the period's first day: its records end before the period, so a position
+        taken from them would describe an earlier date. Stock KPIs read from it are withheld.
+        """
+        latest, column = self.latest_activity(list_id)
+        if latest is None or latest >= period.start:
+            return ""
+        title = annex_a.LIST_TITLES[list_id].lower()
+        return (
+            f"withheld: Annex A List {annex_a.list_number(list_id)} ({title}) holds nothing dated "
+            f"after {latest:%d/%m/%Y} ({column.replace('_', ' ')}), before {period.label} began "
+            f"({period.start:%d/%m/%Y}); its records are out of date for the period, so check that "
+            "the extract is the current one"
+        )
 
 
 def _sha256(path: Path) -> str:
@@ -183,6 +253,24 @@ def load_evidence(config: Config, *, extract_date: pd.Timestamp | None = None) -
             path = Path(file)
             if path.is_file():
                 report.file_hashes[str(path)] = _sha256(path)
+    checked = checks.apply_checks(
+        frames,
+        lists,
+        report.sources,
+        key_dates={
+            k.split(".", 1)[1]: v for k, v in key_dates().items() if k.startswith("annex_a.")
+        },
+        extract_date=pd.Timestamp(extract_date),
+    )
+    frames, lists, report.flags = checked.frames, checked.lists, checked.flags
+    rejected += checked.rejected_rows
+    for name, source_report in report.sources.items():
+        if source_report.rows_read and not source_report.rows_accepted:
+            if not any(e["source"] == name for e in report.empty):
+                source = config.sources.get(name)
+                _flag_if_empty(
+                    report, name, source_report, required=bool(source and source.required)
+                )
     report.rejected_rows = (
         pd.concat([r for r in rejected if len(r)], ignore_index=True)
         if any(len(r) for r in rejected)

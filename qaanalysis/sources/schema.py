@@ -39,6 +39,9 @@ class Column:
     unique: bool = False
     not_after_extract: bool = True  # dates only: a date after the extract date is an error
     birth_date: bool = False  # dates only: a date of birth (earlier; an unborn child's due date)
+    needed_for: tuple[
+        str, ...
+    ] = ()  # optional columns: the measures that cannot be computed without
 
 
 YES_NO = ("yes", "no")
@@ -105,8 +108,13 @@ AUDIT_COLUMNS = (
     Column("practitioner_id", "id", header_synonyms=("worker id", "social worker id")),
     Column("auditor_id", "id"),
     Column("auditor_role", "code"),
-    Column("moderated_grade", "grade", header_synonyms=("moderation grade", "moderated")),
-    Column("immediate_response", "yesno"),
+    Column(
+        "moderated_grade",
+        "grade",
+        needed_for=("moderation: agreement between auditors and moderators",),
+        header_synonyms=("moderation grade", "moderated"),
+    ),
+    Column("immediate_response", "yesno", needed_for=("audits needing an immediate response",)),
     Column(
         "family_feedback",
         "category",
@@ -125,7 +133,12 @@ AUDIT_ACTION_COLUMNS = (
     Column("audit_id", "id", required=True),
     Column("raised_date", "date", required=True, header_synonyms=("date raised",)),
     Column("due_date", "date", not_after_extract=False, header_synonyms=("date due",)),
-    Column("completed_date", "date", header_synonyms=("date completed", "closed date")),
+    Column(
+        "completed_date",
+        "date",
+        needed_for=("audit actions completed, and overdue",),
+        header_synonyms=("date completed", "closed date"),
+    ),
     Column("owner_team", "text", header_synonyms=("team",)),
     Column("action", "text", header_synonyms=("action text", "action required", "description")),
 )
@@ -170,6 +183,10 @@ COMPLAINT_COLUMNS = (
     Column(
         "stage",
         "category",
+        needed_for=(
+            "complaints by stage",
+            "complaint response times against each stage's timescale",
+        ),
         vocab=("1", "2", "3", "ombudsman"),
         value_synonyms={
             "stage 1": "1",
@@ -182,7 +199,7 @@ COMPLAINT_COLUMNS = (
     ),
     Column("service", "text"),
     Column("team", "text"),
-    Column("category", "code"),
+    Column("category", "code", needed_for=("complaints by category and theme",)),
     Column(
         "complainant",
         "category",
@@ -195,12 +212,18 @@ COMPLAINT_COLUMNS = (
             "relative": "other",
         },
     ),
-    Column("advocate", "yesno"),
-    Column("responded_date", "date", header_synonyms=("response date", "date responded")),
+    Column("advocate", "yesno", needed_for=("the share of complaints made with an advocate",)),
+    Column(
+        "responded_date",
+        "date",
+        needed_for=("complaint response times",),
+        header_synonyms=("response date", "date responded"),
+    ),
     Column("extended", "yesno"),
     Column(
         "outcome",
         "category",
+        needed_for=("the share of complaints upheld",),
         vocab=("upheld", "partly_upheld", "not_upheld", "withdrawn"),
         value_synonyms={
             "partly upheld": "partly_upheld",
@@ -208,7 +231,9 @@ COMPLAINT_COLUMNS = (
             "not upheld": "not_upheld",
         },
     ),
-    Column("learning", "text"),
+    Column(
+        "learning", "text", needed_for=("the share of upheld complaints with learning recorded",)
+    ),
 )
 
 FEEDBACK_COLUMNS = (
@@ -229,7 +254,7 @@ FEEDBACK_COLUMNS = (
         },
     ),
     Column("question", "code", required=True),
-    Column("score", "number"),
+    Column("score", "number", needed_for=("the share of positive feedback",)),
     Column("comment", "text"),
     Column("consent_to_quote", "yesno"),
     Column("service", "text"),
@@ -241,15 +266,22 @@ ESCALATION_COLUMNS = (
     Column("category", "code", required=True),
     Column("service", "text"),
     Column("team", "text"),
-    Column("stage", "code"),
-    Column("resolved_date", "date"),
+    Column("stage", "code", needed_for=("escalations by stage",)),
+    Column(
+        "resolved_date",
+        "date",
+        needed_for=("escalations resolved, and open past their timescale",),
+    ),
     Column("outcome", "code"),
 )
 
 
 def audit_columns(domain_ids: list[str]) -> tuple[Column, ...]:
     """The audits source's columns: the fixed ones plus one optional grade column per domain."""
-    return AUDIT_COLUMNS + tuple(Column(d, "grade") for d in domain_ids)
+    return AUDIT_COLUMNS + tuple(
+        Column(d, "grade", needed_for=(f"grades in the {d.replace('_', ' ')} domain",))
+        for d in domain_ids
+    )
 
 
 SIMPLE_SOURCES = {
@@ -260,3 +292,19 @@ SIMPLE_SOURCES = {
     "feedback": FEEDBACK_COLUMNS,
     "escalations": ESCALATION_COLUMNS,
 }
+
+
+# The date that places a record of each source in time: freshness is measured on it (Annex A
+# lists: ``annex_a.KEY_DATES``, the date required on every row of each list).
+KEY_DATES = {
+    "audits": "audit_date",
+    "audit_actions": "raised_date",
+    "kpis": "month",
+    "complaints": "received_date",
+    "feedback": "date",
+    "escalations": "raised_date",
+}
+
+# List 9 (care leavers) has no date required on every row; its freshness is measured on the
+# latest contact with the young person.
+ANNEX_A_FRESHNESS_DATES = {"list_9": "latest_contact_date"}
