@@ -10,6 +10,7 @@ not copied from the code's output.
 import re
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from qaanalysis.config import load_config
@@ -568,7 +569,17 @@ def test_themes_to_watch_never_list_a_strength_or_a_positive_single_source(confi
 def stub_evidence(config):
     # the report section reads the configuration and which sources gave rows (here: audits)
     audits = SimpleNamespace(rows_accepted=12)
-    return SimpleNamespace(config=config, report=SimpleNamespace(sources={"audits": audits}))
+    frame = pd.DataFrame(  # the audits themselves are not read by these tests: none in the period
+        {
+            "audit_date": pd.Series(dtype="datetime64[ns]"),
+            "overall_grade": pd.Series(dtype=object),
+            "service": pd.Series(dtype=object),
+            "family_feedback": pd.Series(dtype=object),
+        }
+    )
+    return SimpleNamespace(
+        config=config, audits=frame, report=SimpleNamespace(sources={"audits": audits})
+    )
 
 
 def test_front_page_names_no_statistic_and_no_raw_code(config):

@@ -8,17 +8,25 @@ named only in the methods appendix.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .. import history as runs
 from .. import narrative
+from ..figures import Figure, format_value
 from ..findings import Chart, FigureSet, Item, Section, Table, Text
+from ..measures import learning
 from ..measures.context import context
+from ..measures.performance import KPI_DEFINITIONS, stock_as_at
+from ..narrative import learning as learned
 from ..narrative import report as words
+from ..narrative import templates
+from ..periods import parse_period
 from ..sources import Evidence
+from ..sources.narrative_inputs import NarrativeInputs, read_narrative_inputs
 
 if TYPE_CHECKING:
     from . import Findings
@@ -47,9 +55,14 @@ def build(findings: Findings, evidence: Evidence, *, history: str | Path | None 
         evidence: the validated evidence.
         history: the authority's history file (read only), or None.
     """
-    return {"quarterly": _quarterly, "annual": _annual, "monthly": _monthly}[findings.report](
-        findings, evidence
+    inputs = read_narrative_inputs(evidence.config, findings.period)
+    own = {"quarterly": _quarterly, "annual": _annual, "monthly": _monthly}[findings.report](
+        findings, evidence, inputs
     )
+    items = {**own.items, **_follow_up(findings, evidence, history)}
+    if findings.report == "annual":
+        items.update(_year_end(findings, evidence, history))
+    return replace(own, items=items)
 
 
 def _cited(findings: Findings, key: str, title: str, prefixes: tuple[str, ...]) -> FigureSet:
@@ -61,11 +74,17 @@ def _cited(findings: Findings, key: str, title: str, prefixes: tuple[str, ...]) 
 
 
 def _front(
-    findings: Findings, evidence: Evidence, *, most: int = words.KEY_MESSAGES_MOST
+    findings: Findings,
+    evidence: Evidence,
+    inputs: NarrativeInputs,
+    *,
+    most: int = words.KEY_MESSAGES_MOST,
 ) -> dict[str, Item]:
-    """The key messages (shown) and their records (for tables.xlsx and the history of runs)."""
+    """The key messages (shown, with the QA lead's edits) and their records (for tables.xlsx and
+    the history of runs)."""
     config = evidence.config
     messages = words.key_messages(findings, config=config, most=most)
+    messages = learned.edited_messages(messages, inputs.key_messages)
     text = words.key_messages_text(messages, config=config, period_label=findings.period.label)
     return {
         "key_messages": Text("key_messages", text),
@@ -196,9 +215,9 @@ def _changes(findings: Findings, evidence: Evidence) -> Text:
     return Text("changes", words.changes_paragraph(findings, config=evidence.config))
 
 
-def _quarterly(findings: Findings, evidence: Evidence) -> Section:
+def _quarterly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> Section:
     items: dict[str, Item] = {
-        **_front(findings, evidence),
+        **_front(findings, evidence, inputs),
         "sources": sources_text(evidence),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
@@ -218,15 +237,17 @@ def _quarterly(findings: Findings, evidence: Evidence) -> Section:
         "exceptions": _exceptions(findings, evidence),
         **_recommendations(findings, evidence),
         "recommended": _recommended(findings, evidence),
+        **_learning(findings, evidence),
+        **_slots(findings, inputs, learned.QUARTERLY_SLOTS),
         "kpi_definitions": Table("kpi_definitions", "KPI definitions", words.methods(evidence)),
         **_methods_statistics(findings, evidence),
     }
     return Section("quarterly", items)
 
 
-def _annual(findings: Findings, evidence: Evidence) -> Section:
+def _annual(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> Section:
     items: dict[str, Item] = {
-        **_front(findings, evidence),
+        **_front(findings, evidence, inputs),
         "sources": sources_text(evidence),
         "context": Table(
             "context",
@@ -249,6 +270,8 @@ def _annual(findings: Findings, evidence: Evidence) -> Section:
         ),
         "theme_statuses": _cited(findings, "theme_statuses", "Theme statuses", ("triangulation.",)),
         "judgement_areas": Text("judgement_areas", words.judgement_areas(findings, evidence)),
+        **_learning(findings, evidence),
+        **_slots(findings, inputs, learned.QUARTERLY_SLOTS),
         "figures_by_theme": _cited(
             findings, "figures_by_theme", "Figures cited by theme", ("audits.domain.", "kpi.")
         ),
@@ -258,8 +281,8 @@ def _annual(findings: Findings, evidence: Evidence) -> Section:
     return Section("annual", items)
 
 
-def _monthly(findings: Findings, evidence: Evidence) -> Section:
-    front = _front(findings, evidence)
+def _monthly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> Section:
+    front = _front(findings, evidence, inputs)
     items: dict[str, Item] = {
         **front,
         "sources": sources_text(evidence),
@@ -268,6 +291,7 @@ def _monthly(findings: Findings, evidence: Evidence) -> Section:
         "headline_figures": _cited(findings, "headline_figures", "This month", HEADLINE_PREFIXES),
         "exceptions": _exceptions(findings, evidence),
         "watch": Text("watch", words.themes_to_watch(findings, config=evidence.config)),
+        **_slots(findings, inputs, learned.MONTHLY_SLOTS),
         **_recommendations(findings, evidence),
         "figures_cited": _cited(
             findings, "figures_cited", "Figures cited", ("triangulation.", "audits.domain.", "kpi.")
@@ -275,3 +299,187 @@ def _monthly(findings: Findings, evidence: Evidence) -> Section:
         **_methods_statistics(findings, evidence),
     }
     return Section("monthly", items)
+
+
+# ---------------------------------------------------------------------------------------------
+# The learning loop: last period followed up, year-end positions, learning, the QA lead's words
+
+
+def _follow_up(findings: Findings, evidence: Evidence, history: str | Path | None) -> dict:
+    """What the previous period's report said and its measures now, read from the history."""
+    report, previous = findings.report, findings.period.previous()
+    stored = None
+    if history is not None:
+        try:
+            stored = runs.previous_run(
+                history, period=findings.period.code, report=report, audience=findings.audience
+            )
+            said = runs.messages_of(history, stored.run_id) if stored else None
+            then = runs.figures_of(history, stored.run_id) if stored else None
+        except runs.HistoryError:
+            stored = None
+    if stored is None:
+        text = learned.no_previous_text(report=report, previous_label=previous.label)
+        return {"follow_up": Text("follow_up", text)}
+    table = learned.follow_up_table(said, then, findings.by_id, previous_period=stored.period)
+    t = templates(evidence.config)
+    text = learned.follow_up_text(
+        table,
+        findings.by_id,
+        report=report,
+        previous_label=previous.label,
+        owner_slot=t["owner_slot"],
+        due_slot=t["due_slot"],
+    )
+    return {
+        "follow_up": Text("follow_up", text),
+        "follow_up_table": Table(
+            "follow_up",
+            f"What we said {learned.LAST[report]} and its measures now",
+            table.drop(columns=["figure_id"]),
+            detail=True,
+        ),
+    }
+
+
+def _year_end(findings: Findings, evidence: Evidence, history: str | Path | None) -> dict:
+    """The year-end positions of the stock KPIs: from the history's fourth-quarter report where it
+    holds them (labelled with that run), else as this pack could rebuild them."""
+    config, period = evidence.config, findings.period
+    stock = [k for k, d in KPI_DEFINITIONS.items() if d.period_rule == "stock" and k in config.kpis]
+    recorded = pd.DataFrame()
+    if history is not None:
+        try:
+            recorded = runs.year_end_positions(
+                history, year=period.code, audience=findings.audience
+            )
+        except runs.HistoryError:
+            recorded = pd.DataFrame()
+    by_id = {r["figure_id"]: r for r in recorded.to_dict("records")} if len(recorded) else {}
+    rows, source_label, as_at = [], None, f"{period.end:%d/%m/%Y}"
+    for kpi_id in stock:
+        row = by_id.get(f"kpi.{kpi_id}")
+        if row is not None and row.get("text"):
+            source_label = parse_period(row["period"]).label
+            as_at = f"{pd.Timestamp(row['as_at']):%d/%m/%Y}"
+            rows.append(
+                {
+                    "measure": config.kpis[kpi_id].label,
+                    "position": row["text"],
+                    "as_at": as_at,
+                    "from": f"the quarterly report for {source_label}",
+                }
+            )
+            continue
+        figure: Figure | None = findings.by_id.get(f"kpi.{kpi_id}")
+        basis = stock_as_at(evidence, kpi_id, period)
+        rows.append(
+            {
+                "measure": config.kpis[kpi_id].label,
+                "position": format_value(figure) if figure is not None else "not computable",
+                "as_at": f"{basis.date:%d/%m/%Y}" if basis.date is not None else "",
+                "from": f"this pack's extract, {basis.label}" if basis.date else basis.why,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["measure", "position", "as_at", "from"])
+    text = learned.year_end_text(
+        from_history=sum(r["from"].startswith("the quarterly report") for r in rows),
+        total=len(rows),
+        source_label=source_label,
+        as_at=as_at,
+    )
+    return {
+        "year_end": Text("year_end", text),
+        "year_end_table": Table("year_end", "Positions at the year end", frame),
+    }
+
+
+def _learning(findings: Findings, evidence: Evidence) -> dict[str, Item]:
+    """Audit actions and complaint learning by theme, the action tracker, what distinguished good
+    practice, and family feedback taken at audit."""
+    period, label = findings.period, findings.period.label
+
+    def gave(source: str) -> bool:  # a source that gave no rows is absent, not zero
+        report = evidence.report.sources.get(source)
+        return report is not None and bool(report.rows_accepted)
+
+    def measured(source: str, measure):
+        if gave(source):
+            return measure(evidence, period)
+        return pd.DataFrame(columns=learning.COLUMNS[measure.__name__])
+
+    themes = measured("audit_actions", learning.action_themes)
+    days = evidence.config.learning.stale_action_days
+    tracker = (
+        learning.tracker(evidence, period)
+        if gave("audit_actions")
+        else learning.Tracker(0, 0, days, None, None)
+    )
+    complaints = measured("complaints", learning.complaint_learning_themes)
+    domains = measured("audits", learning.good_practice_domains)
+    feedback = measured("audits", learning.family_feedback)
+    by_service = measured("audits", learning.family_feedback_by_service)
+    audits = findings.sections.get("audits")
+    by_theme = audits.items.get("good_practice_theme") if audits is not None else None
+    return {
+        "actions_learning": Text(
+            "actions_learning",
+            learned.actions_text(themes, tracker, period_label=label),
+        ),
+        "actions_themes": Table(
+            "actions_themes",
+            "Audit actions by theme of their words",
+            themes.drop(columns=["theme_id"]),
+            count_columns=("raised", "open_at_end", "stale"),
+            detail=True,
+        ),
+        "complaint_learning": Text(
+            "complaint_learning", learned.complaint_learning_text(complaints, period_label=label)
+        ),
+        "complaint_learning_themes": Table(
+            "complaint_learning",
+            "Complaint learning by theme",
+            complaints.drop(columns=["theme_id"]),
+            count_columns=("complaints", "of"),
+            detail=True,
+        ),
+        "good_practice": Text(
+            "good_practice",
+            learned.good_practice_text(
+                domains,
+                by_theme.frame if isinstance(by_theme, Table) else None,
+                findings.by_id,
+                period_label=label,
+            ),
+        ),
+        "good_practice_domains": Table(
+            "good_practice_domains",
+            "What distinguished good practice: domains graded good or better",
+            domains,
+            count_columns=("good_audits", "good_audits_good", "other_audits", "other_audits_good"),
+            percent_columns=("good_pct", "other_pct"),
+            detail=True,
+        ),
+        "family_feedback": Text(
+            "family_feedback",
+            learned.family_feedback_text(feedback, by_service, period_label=label),
+        ),
+        "family_feedback_table": Table(
+            "family_feedback",
+            "Family feedback taken at audit",
+            by_service,
+            count_columns=("audits", "obtained"),
+            percent_columns=("obtained_pct",),
+            detail=True,
+        ),
+    }
+
+
+def _slots(findings: Findings, inputs: NarrativeInputs, names: tuple[str, ...]) -> dict:
+    """The QA lead's own words, or marked slots to fill."""
+    return {
+        name: Text(
+            name, learned.slot_text(name, inputs.text(name), period_label=findings.period.label)
+        )
+        for name in names
+    }
