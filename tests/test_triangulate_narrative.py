@@ -130,6 +130,7 @@ def test_percentages_without_counts_are_refused(text):
         "the interval runs from 27% to 81%",
         "below the 70% aspiration",
         "against a target of 85%",
+        "better than England (23% in 2025; 95% interval 19% to 22%)",
     ],
 )
 def test_percentages_with_counts_intervals_or_standards_pass(text):
@@ -279,3 +280,41 @@ def test_an_authority_adds_to_what_each_theme_means_for_children(tmp_path):
     assert found["for_children"]["assessment"] == "each child's story is understood"
     # themes the authority left out keep the package's phrase
     assert found["for_children"]["workforce"] == "children keep a consistent, skilled social worker"
+
+
+def test_sample_timely_but_poor_assessments_are_mixed_evidence_without_a_target():
+    """Issue 13 "Done when": on the sample authority, an assessment KPI above England with poor
+    assessment audits is "mixed evidence", with no target configured.
+
+    The sample's 2026-27 Q2 assessments within 45 working days are 609 of 689 (88%, Wilson
+    85.8% to 90.6%); England's value here is this test's own (80%; no England value for this KPI
+    is shipped, as the reference DfE files hold none). Its SPC chart and trend are left out, so
+    England alone makes the KPI positive. The sample's Assessment audit domain is poor in the
+    quarter's audits (its audit signal is negative).
+    """
+    import pandas as pd
+
+    from qaanalysis.measures import audits as am
+    from qaanalysis.measures import performance as perf
+    from qaanalysis.sources import load_evidence
+
+    evidence = load_evidence(load_config("data_samples/la.yaml"))
+    period = parse_period("2026-27-Q2")
+    kpi = evidence.config.kpis["assessments_within_45wd"]
+    assert perf.target_value(kpi) is None  # no target configured
+    figures = [f for f in perf.kpi_figures(evidence, period) if f.theme == "assessment"]
+    bench = pd.DataFrame([{"kpi_id": "assessments_within_45wd", "year": 2025, "england": 0.80}])
+    performance = perf.signals(figures, evidence=evidence, period=period, spc={}, bench=bench)
+    (kpi_signal,) = [s for s in performance if s.theme == "assessment"]
+    assert kpi_signal.signal == "positive"
+    assert "609 of 689" in kpi_signal.reason and "better than England" in kpi_signal.reason
+    audits = am.signals(am.audit_figures(evidence, period), config=evidence.config)
+    (audit_signal,) = [s for s in audits if s.theme == "assessment"]
+    assert audit_signal.signal == "negative"
+    (assessment,) = [
+        a
+        for a in assess_themes([*audits, *performance], evidence.config)
+        if a.theme == "assessment"
+    ]
+    assert assessment.status_label == "mixed evidence"
+    assert assessment.disagreement == "performance data positive but case-file audits negative"

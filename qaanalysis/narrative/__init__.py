@@ -146,14 +146,16 @@ _CONFIDENCE = re.compile(
 )
 _STANDARD_AFTER = re.compile(r"^ (" + "|".join(_STANDARD_WORDS) + ")")
 _STANDARD_BEFORE = re.compile(r"(" + "|".join(_STANDARD_WORDS) + r")( of)? $")
+# A comparator's published value: "better than England (23% in 2025; ...)".
+_COMPARATOR_BEFORE = re.compile(r"(England|region|statistical neighbours) \($")
 
 
 def check_honesty(text: str) -> str:
     """Return ``text``, or raise :class:`HonestyError` if a percentage appears without its count.
 
     A percentage passes when followed by its count, "68% (32 of 47)"; when it is an end of an
-    interval, "27% to 81%"; or when it is a configured standard rather than a measurement, "the
-    70% aspiration", "a target of 85%".
+    interval, "27% to 81%"; or when it is a configured standard or a published comparator rather
+    than a measurement, "the 70% aspiration", "a target of 85%", "England (23% in 2025)".
     """
     for match in _PERCENT.finditer(text):
         after, before = text[match.end() :], text[: match.start()]
@@ -164,6 +166,7 @@ def check_honesty(text: str) -> str:
             or _STANDARD_AFTER.match(after)
             or _CONFIDENCE.match(after)
             or _STANDARD_BEFORE.search(before)
+            or _COMPARATOR_BEFORE.search(before)
         ):
             continue
         context = text[max(0, match.start() - 60) : match.end() + 20]

@@ -8,7 +8,10 @@ the Session withholds small shares in the text when it is shown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..config import Config, Kpi
+from ..figures import Figure, format_count, format_percent
 from ..measures.performance import ICON_WORDS, SpcResult, target_value
 
 SPC_RULE_COLUMNS = ("rule_outside", "rule_shift", "rule_trend", "rule_two_of_three")
@@ -19,7 +22,9 @@ def no_chart_text(kpi: Kpi) -> str:
     return f"{kpi.label}: no monthly data to chart"
 
 
-def spc_reading(result: SpcResult | None, *, kpi: Kpi, config: Config) -> str:
+def spc_reading(
+    result: SpcResult | None, *, kpi: Kpi, config: Config, trend: Figure | None = None
+) -> str:
     """A plain-English reading of a KPI's SPC chart: icons, the latest special-cause run, limits.
 
     Args:
@@ -27,14 +32,18 @@ def spc_reading(result: SpcResult | None, *, kpi: Kpi, config: Config) -> str:
             has fewer than two monthly points.
         kpi: the KPI's catalogue entry (label, unit, target).
         config: the configuration (``spc.min_points``).
+        trend: the KPI's ``kpi_trend.<kpi_id>`` Figure; a significant trend is stated too
+            (:func:`trend_sentence`), whichever comparison found it.
 
     Returns:
         One paragraph: the latest month's value with its count (percent KPIs), the variation icon,
         mean and process limits; since when a special cause has run and which rules it breaks;
         the assurance icon against the target. A run chart says it has too few points for limits.
     """
+    trend_text = "" if trend is None else (trend_sentence(trend, kpi=kpi) or "")
+    trend_text = f" {trend_text}" if trend_text else ""
     if result is None:
-        return no_chart_text(kpi) + "."
+        return no_chart_text(kpi) + "." + trend_text
     present = result.points[result.points["value"].notna()]
     unit_pct = kpi.unit == "percent"
 
@@ -49,7 +58,7 @@ def spc_reading(result: SpcResult | None, *, kpi: Kpi, config: Config) -> str:
         return (
             f"{kpi.label}: {len(present)} monthly points, too few for control limits (a run chart "
             f"until there are {config.spc.min_points}); latest {show(last['value'])}{counts}."
-        )
+        ) + trend_text
     variation = ICON_WORDS.get(result.variation, result.variation)
     text = (
         f"{kpi.label}: {variation} in {present.index[-1].strftime('%B %Y')} "
@@ -69,4 +78,86 @@ def spc_reading(result: SpcResult | None, *, kpi: Kpi, config: Config) -> str:
         text += f" Special cause since {since.strftime('%B %Y')} ({', '.join(rules)}): {cause}."
     if result.assurance:
         text += f" Against the target of {show(target_value(kpi))}: {ICON_WORDS[result.assurance]}."
+    return text + trend_text
+
+
+def _p_words(p_value: float) -> str:
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
+def _trend_point(point: dict, *, percent: bool, with_counts: bool) -> str:
+    if not percent:
+        return f"{point['value']:,.1f}"
+    text = format_percent(point["value"])
+    if with_counts and point.get("denominator") is not None:
+        text += f" ({format_count(point['numerator'])} of {format_count(point['denominator'])})"
     return text
+
+
+def trend_sentence(trend: Figure, *, kpi: Kpi, audience: str = "internal") -> str | None:
+    """One sentence for a KPI whose trend over the trend window is significant, else None.
+
+    "Assessments completed within 45 working days rose over October 2024 to September 2026, from
+    69% (324 of 470) in October 2024 to 87% (414 of 477) in September 2026: an improvement
+    (Kendall's tau-b over 5,768 assessments, p < 0.001)." The movement (rose, fell) and its
+    meaning (an improvement, a concern) are named separately. For the public the monthly counts
+    are left out (a month's count can be small); the shares then stand as the trend's ends.
+    """
+    if trend.direction not in ("improving", "declining") or not trend.significant:
+        return None
+    comp = trend.comparison or {}
+    first, last = comp.get("first") or {}, comp.get("last") or {}
+    percent = kpi.unit == "percent"
+    counts = audience != "public"
+    movement = "rose" if (trend.value or 0) > 0 else "fell"
+    meaning = "an improvement" if trend.direction == "improving" else "a concern"
+    span = ""
+    if first and last and (counts or not percent):
+        span = (
+            f", from {_trend_point(first, percent=percent, with_counts=counts)} in "
+            f"{month_words(first['month'])} to {_trend_point(last, percent=percent, with_counts=counts)}"
+            f" in {month_words(last['month'])}"
+        )
+    basis = "events" if trend.source == "Annex A" else "months"
+    return (
+        f"{kpi.label} {movement} over {comp.get('label', 'the trend window')}{span}: {meaning} "
+        f"(Kendall's tau-b over {format_count(trend.denominator)} {basis}, "
+        f"{_p_words(comp.get('p_value', float('nan')))})."
+    )
+
+
+def month_words(code: str) -> str:
+    """ "2024-10" as "October 2024"."""
+    year, month = code.split("-")[:2]
+    names = (
+        "January February March April May June July August September October November December"
+    ).split()
+    return f"{names[int(month) - 1]} {year}"
+
+
+def trends_reading(trends: Sequence[Figure], *, config: Config, audience: str = "internal") -> str:
+    """Every KPI whose trend over the configured window is significant, in plain English.
+
+    Args:
+        trends: the period's ``kpi_trend.<kpi_id>`` Figures
+            (:func:`qaanalysis.measures.performance.kpi_trend_figures`), judged with the pack's
+            other change and trend tests.
+        config: the configuration (the KPI catalogue and ``thresholds.trend_quarters``).
+        audience: the pack's audience (the public reading leaves out monthly counts).
+    """
+    quarters = config.thresholds.trend_quarters
+    sentences = []
+    for trend in trends:
+        kpi_id = trend.id.removeprefix("kpi_trend.")
+        kpi = config.kpis.get(kpi_id, Kpi(label=kpi_id))
+        sentence = trend_sentence(trend, kpi=kpi, audience=audience)
+        if sentence:
+            sentences.append(sentence)
+    if not trends:
+        return f"No KPI has a monthly series over the last {quarters} quarters to read a trend."
+    if not sentences:
+        return (
+            f"No KPI rose or fell significantly over the last {quarters} quarters "
+            f"({len(trends)} read)."
+        )
+    return " ".join(sentences)

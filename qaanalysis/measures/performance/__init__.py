@@ -39,6 +39,7 @@ from .benchmarks import (
     BENCHMARK_COLUMNS,
     SUPPRESSION_REASONS,
     benchmarks,
+    national_values,
     of_units,
     read_published_value,
 )
@@ -77,7 +78,7 @@ from .records import (
     window_start,
 )
 from .scorecard import SCORECARD_COLUMNS, scorecard
-from .series import kpi_series
+from .series import kpi_series, kpi_trend_figure, kpi_trend_figures, trend_months
 from .signals import signals, signals_table
 from .spc import ICON_WORDS, SpcResult, kpi_spc, spc_results, spc_summary
 
@@ -109,8 +110,11 @@ __all__ = [
     "kpi_figures",
     "kpi_records",
     "kpi_series",
+    "kpi_trend_figure",
+    "kpi_trend_figures",
     "kpi_spc",
     "missing_inputs",
+    "national_values",
     "period_value",
     "read_published_value",
     "scorecard",
@@ -122,5 +126,6 @@ __all__ = [
     "target_status",
     "target_value",
     "team_breakdown",
+    "trend_months",
     "window_start",
 ]

@@ -1,17 +1,21 @@
 """Benchmarks: England, region and statistical-neighbour values for each KPI.
 
 From the canonical ``benchmarks`` source, or derived from Department for Education published
-statistics named in ``la.yaml`` (``published``).
+statistics named in ``la.yaml`` (``published``), or, for a KPI neither gives, England's latest
+published value shipped with the package (``england.yaml``: year-stamped, with its source file and
+the Open Government Licence v3.0).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from ...config import Config, Kpi
 from ...sources import Evidence
@@ -25,6 +29,8 @@ SUPPRESSION_REASONS = {
     "low": "rounds to zero but is not zero",
     ":": "not available",
 }
+
+ENGLAND_FILE = Path(__file__).with_name("england.yaml")
 
 BENCHMARK_COLUMNS = [
     "kpi_id",
@@ -232,6 +238,47 @@ def _published_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
     return rows
 
 
+@functools.cache
+def national_values() -> dict[str, dict]:
+    """England's latest published value of each KPI that has one, as shipped with the package.
+
+    Read from ``england.yaml`` beside this module (Department for Education, Open Government
+    Licence v3.0): KPI id -> ``value`` (a fraction for percent KPIs), ``published`` (as printed),
+    ``year`` (the ``time_period``: 2025 is the year ending 31 March 2025), ``file``, ``column``,
+    ``filters`` and ``publication``. Treat the result as read-only.
+    """
+    with ENGLAND_FILE.open(encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle)["values"])
+
+
+def _shipped_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
+    """England-only rows from :func:`national_values` for ``kpi_ids`` that have a shipped value."""
+    rows = []
+    shipped = national_values()
+    for kpi_id in kpi_ids:
+        entry = shipped.get(kpi_id)
+        if entry is None:
+            continue
+        kpi = evidence.config.kpis.get(kpi_id, Kpi(label=kpi_id))
+        rows.append(
+            {
+                "kpi_id": kpi_id,
+                "label": kpi.label,
+                "year": int(entry["year"]),
+                "authority": None,
+                "england": float(entry["value"]),
+                "region": None,
+                "region_name": evidence.config.authority.region,
+                "statistical_neighbours": None,
+                "sn_available": None,
+                "source": f"Department for Education, {entry['file']} (shipped with the package)",
+                "notes": "England only: no published files configured for this KPI "
+                "(published.measures); Open Government Licence v3.0",
+            }
+        )
+    return rows
+
+
 def _canonical_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
     frame = evidence.frames.get("benchmarks")
     rows = []
@@ -278,7 +325,9 @@ def benchmarks(
     is the mean of the neighbours (DfE model) that have a value, ``sn_available`` saying how many.
     Published suppression symbols (c, x, z, k, u, low, :) are missing values with their reason in
     ``notes``, never zero. ``vs_*`` compare the authority's own published value for the same year
-    with each comparator, given the KPI's polarity.
+    with each comparator, given the KPI's polarity. A KPI that neither source gives (or whose
+    configured file could not be read) has England's shipped value (:func:`national_values`), its
+    year and source stated, and no region or neighbour value.
 
     Args:
         kpi_ids: the KPIs to look up (default every catalogued KPI).
@@ -295,6 +344,14 @@ def benchmarks(
     rows = _canonical_benchmarks(evidence, kpi_ids)
     have = {r["kpi_id"] for r in rows}
     rows += _published_benchmarks(evidence, [k for k in kpi_ids if k not in have])
+    have = {r["kpi_id"] for r in rows if r.get("year") is not None}
+    shipped = _shipped_benchmarks(evidence, [k for k in kpi_ids if k not in have])
+    replaced = {r["kpi_id"]: r for r in shipped}
+    for i, row in enumerate(rows):  # a configured file that could not be read: England shipped
+        if row["kpi_id"] in replaced:
+            new = replaced.pop(row["kpi_id"])
+            rows[i] = {**new, "notes": f"{row['notes']}; {new['notes']}"}
+    rows += list(replaced.values())
     table = pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)
     for comparator in ("england", "region", "statistical_neighbours"):
         table[f"vs_{comparator}"] = [
