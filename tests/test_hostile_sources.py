@@ -9,12 +9,33 @@ are numbered as a spreadsheet shows them (header = row 1); the extract date is 3
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import leak_scan
 import pytest
-from hostile_corpus import CASES, SERIALS, build
+from hostile_corpus import (
+    CASES,
+    FORMULA_GRADE,
+    FORMULA_SHEET,
+    FORMULA_TEAMS,
+    MARKUP_AUTHORITY,
+    MARKUP_DOMAIN,
+    MARKUP_GRADE,
+    MARKUP_SERVICE,
+    MARKUP_TEAM,
+    MARKUP_THEME,
+    PII_GRADE,
+    PII_MODERATED,
+    SERIALS,
+    build,
+)
+from openpyxl import load_workbook
 
 from qaanalysis.cli import main
 from qaanalysis.config import load_config
+from qaanalysis.pipeline import run_pack
+from qaanalysis.pipeline.render import write_xlsx
+from qaanalysis.pipeline.safe_text import write_csv
 from qaanalysis.sources import load_evidence
 
 CLEAN = (4, 4, 0)  # rows read, accepted, rejected
@@ -29,6 +50,20 @@ NEVER_CLOSED = (
 # 3 + 8 + 3 + 13 + 3 + 12 + 3 + 4 + 3 + 13 + 3 = 77 characters up to "Overall Grade | ", then "Ass".
 HEADER_TEXT = (
     "Audit Ref | Child ID | Date of Audit | Service Area | Team | Overall Grade | Ass\u2026"
+)
+
+
+def looks_like(value: str, grade: str) -> str:
+    """The reason for a typed grade the hints module reads as ``grade``: the scale, then the fix."""
+    return (
+        f"{GRADE_REASON}; '{value}' looks like {grade}; to accept it, add \"{value}\": "
+        f'"{grade}" under grades: synonyms: in la.yaml'
+    )
+
+
+MISPLACED_COMMA = (
+    "not a number: a comma that is not a thousands separator (a decimal comma?); write decimals "
+    "with a point (17.5, not 17,5)"
 )
 
 # case: (exit code, (read, accepted, rejected) or None when loading stopped, the fatal message or
@@ -239,6 +274,108 @@ EXPECTED = {
         [(4, "(whole row)", HEADER_TEXT, "the header row again (were two exports joined?)")],
         None,
     ),
+    # -- what an information-governance tester types in. AU9 (row 5) types a formula as its grade.
+    "formula_injection": (
+        0,
+        (4, 3, 1),
+        None,
+        [],
+        [(5, "Overall Grade", FORMULA_GRADE, GRADE_REASON)],
+        None,
+    ),
+    # AU2 (row 3) types markup holding the word Good as its grade: rejected, with the fix offered.
+    "markup_in_cells": (
+        0,
+        (4, 3, 1),
+        None,
+        [],
+        [(3, "Overall Grade", MARKUP_GRADE, looks_like(MARKUP_GRADE, "Good"))],
+        None,
+    ),
+    "markup_in_la_yaml": (0, CLEAN, None, [], [], None),
+    # AU2's grade holds a name and a phone number (rejected); AU3's moderated grade too (blanked:
+    # see WARNINGS).
+    "pii_in_free_text": (
+        0,
+        (4, 3, 1),
+        None,
+        [],
+        [(3, "Overall Grade", PII_GRADE, looks_like(PII_GRADE, "Good"))],
+        None,
+    ),
+    # The four clean rows (two teams and a service renamed) and three rejected rows 6 to 8.
+    "hostile_content": (
+        0,
+        (7, 4, 3),
+        None,
+        [],
+        [
+            (6, "Overall Grade", PII_GRADE, looks_like(PII_GRADE, "Good")),
+            (7, "Overall Grade", FORMULA_GRADE, GRADE_REASON),
+            (8, "Overall Grade", MARKUP_GRADE, looks_like(MARKUP_GRADE, "Good")),
+        ],
+        None,
+    ),
+    # -- formats and layouts
+    "bom_semicolons": (0, CLEAN, None, [], [], None),
+    "crlf_line_endings": (0, CLEAN, None, [], [], None),
+    "formula_sheet_name": (
+        0,
+        CLEAN,
+        None,
+        [
+            "audits.xlsx: sheet 'Cover' has no header naming the expected columns; the data were read "
+            f"from sheet '{FORMULA_SHEET}', whose header does"
+        ],
+        [],
+        None,
+    ),
+    # "child_id " (column 10) is "Child ID" (column 2) once case, spaces and punctuation are set aside.
+    "duplicate_after_normalisation": (
+        2,
+        None,
+        "audits.csv: columns 2 and 10 are both headed 'Child ID', which is read as child_id; nothing "
+        "says which to use, so rename or remove all but one and export again",
+        [],
+        [],
+        None,
+    ),
+    "mixed_date_formats": (0, CLEAN, None, [], [], None),
+    "month_first_date": (
+        0,
+        (4, 3, 1),
+        None,
+        [],
+        [
+            (
+                4,
+                "Date of Audit",
+                "07/15/2025",
+                "not a valid date: looks month-first; dates must be day-first (31/03/2025) or ISO",
+            )
+        ],
+        None,
+    ),
+    # Two rows of bare commas and two blank lines after the last record: spreadsheets leave them;
+    # they are not rows (and are not counted as read).
+    "trailing_empty_rows": (0, CLEAN, None, [], [], None),
+    # The audits are the clean four; the scorecard beside them is checked in OTHER_SOURCES.
+    "thousands_separators": (0, CLEAN, None, [], [], None),
+    "decimal_commas": (0, CLEAN, None, [], [], None),
+}
+
+# case: the optional values blanked, each (row, column, value, reason)
+WARNINGS = {
+    "pii_in_free_text": [(4, "Moderated Grade", PII_MODERATED, GRADE_REASON)],
+    "hostile_content": [(4, "Moderated Grade", PII_MODERATED, GRADE_REASON)],
+}
+
+# case: (source, (read, accepted, rejected), rejections) of a second export beside the audits
+OTHER_SOURCES = {
+    # "1,234.5", "12,345" and "1,700" carry commas every three digits: thousands separators.
+    "thousands_separators": ("kpis", (2, 2, 0), []),
+    # "17,5" is 17.5 from a continental export: once read as 175; now rejected with the reason.
+    "decimal_commas": ("kpis", (2, 1, 1), [(2, "Value", "17,5", MISPLACED_COMMA)]),
 }
 
 YAML_ERRORS = {
@@ -254,7 +391,8 @@ YAML_ERRORS = {
 
 def test_the_corpus_is_covered():
     assert set(EXPECTED) | set(YAML_ERRORS) == set(CASES)
-    assert len(CASES) >= 25
+    assert not set(EXPECTED) & set(YAML_ERRORS)
+    assert len(CASES) >= 40
 
 
 def validate(path, capsys) -> tuple[int, dict, str]:
@@ -280,8 +418,19 @@ def test_each_case_has_its_exact_outcome(case, tmp_path, capsys):
     got = [(p["row"], p["column"], p["value"], p["reason"]) for p in audits["rejections"]]
     assert sorted(got) == rejections
     assert all(p["file"].startswith("audits.") for p in audits["rejections"])
-    assert audits["warnings"] == []
+    warned = [(p["row"], p["column"], p["value"], p["reason"]) for p in audits["warnings"]]
+    assert warned == WARNINGS.get(case, [])
     assert [e["message"] for e in report["empty"]] == ([empty] if empty else [])
+    others = {n: s for n, s in report["sources"].items() if n != "audits" and s["rows_read"]}
+    if case in OTHER_SOURCES:
+        name, counts, rejections = OTHER_SOURCES[case]
+        assert list(others) == [name]
+        other = others[name]
+        assert (other["rows_read"], other["rows_accepted"], other["rows_rejected"]) == counts
+        got = [(p["row"], p["column"], p["value"], p["reason"]) for p in other["rejections"]]
+        assert got == rejections
+    else:
+        assert others == {}
 
 
 @pytest.mark.parametrize("case", sorted(YAML_ERRORS))
@@ -310,6 +459,12 @@ def test_hostile_yaml_is_a_message_naming_the_file(case, tmp_path, capsys):
         "excel_serial_dates_ods",
         "trailing_empty_columns",
         "nul_bytes",
+        "bom_semicolons",
+        "crlf_line_endings",
+        "formula_sheet_name",
+        "mixed_date_formats",
+        "trailing_empty_rows",
+        "markup_in_la_yaml",
     ],
 )
 def test_well_read_cases_give_the_clean_rows(case, tmp_path):
@@ -338,6 +493,16 @@ def test_line_breaks_in_a_quoted_cell_are_kept_as_spaces(tmp_path):
     audits = load_evidence(load_config(build("embedded_newlines", tmp_path))).audits
     assert audits["team"].tolist()[0] == "Assessment Team 1"
     assert audits["team"].tolist()[2] == 'Safeguarding Team 1, "North"'
+    crlf = load_evidence(load_config(build("crlf_line_endings", tmp_path / "crlf"))).audits
+    assert crlf["team"].tolist()[0] == "Assessment Team 1"
+
+
+def test_numbers_with_thousands_separators_are_the_numbers_written(tmp_path):
+    kpis = load_evidence(load_config(build("thousands_separators", tmp_path))).kpis
+    assert kpis["value"].tolist() == [1234.5, 17.0]
+    assert kpis["numerator"].tolist() == [12345, 1700]
+    decimal = load_evidence(load_config(build("decimal_commas", tmp_path / "d"))).kpis
+    assert decimal["value"].tolist() == [18.0]  # 17,5 rejected, never 175
 
 
 def test_serial_numbers_are_the_dates_counted_by_hand():
@@ -364,3 +529,130 @@ def test_validate_prints_an_empty_source_on_its_own_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 2
     assert "EMPTY (audits, required): audits: no accepted rows: audits.csv has no data rows" in out
+
+
+# ---------------------------------------------------------------- what reaches the outputs
+
+
+def test_rejected_rows_csv_stores_formulas_as_typed_text(tmp_path):
+    """rejected_rows.csv of the formula case: every formula-like cell gains an apostrophe."""
+    evidence = load_evidence(load_config(build("hostile_content", tmp_path)))
+    path = tmp_path / "rejected_rows.csv"
+    write_csv(evidence.report.rejected_rows, path)
+    assert leak_scan.live_formulas_csv(path) == []
+    rows = leak_scan.csv_rows(path)
+    cells = {c for r in rows for c in r}
+    # AU11's grade and AU2's team, each as typed behind an apostrophe; AU10's grade as typed
+    assert "'" + FORMULA_GRADE in cells and FORMULA_GRADE not in cells
+    assert [r[3] for r in rows[1:]] == ["AU10", "AU11", "AU12"]  # source, file, reason, then ref
+
+
+def test_tables_xlsx_stores_formula_like_cells_as_text(tmp_path):
+    """The accepted teams of the formula case, written by the pack's workbook writer."""
+    audits = load_evidence(load_config(build("formula_injection", tmp_path))).audits
+    path = tmp_path / "tables.xlsx"
+    write_xlsx(path, [("audits", "Audits", audits.reset_index())], [])
+    assert leak_scan.live_formulas_xlsx(path) == []
+    sheet = load_workbook(path)["audits"]
+    header = [c.value for c in sheet[1]]
+    teams = [row[header.index("Team")] for row in sheet.iter_rows(min_row=2)]
+    # AU1, AU2, AU3 (row 5, AU9, was rejected): each text shown as typed, with the quote prefix
+    assert [(c.value, c.data_type, c.quotePrefix) for c in teams] == [
+        (FORMULA_TEAMS["AU1"], "s", True),
+        (FORMULA_TEAMS["AU2"], "s", True),
+        (FORMULA_TEAMS["AU3"], "s", True),
+    ]
+
+
+# A whole pack of each audience from the hostile_content authority. The planted values, found by
+# a marker that survives escaping; where each audience's pack must show it (escaped: never live),
+# or must not show it anywhere (every file, every part of the Word file, every cell).
+MARKERS = {
+    "team markup": "alert(101)",
+    "service markup": "alert(102)",
+    "grade markup (rejected)": "alert(103)",
+    "authority's name": "alert(104)",
+    "domain label": "alert(105)",
+    "theme label": "alert(106)",
+    "formula team": "example.invalid",
+    "formula team 2": "+SUM(2+2)",
+    "formula grade (rejected)": "cmd|",
+    "name in a rejected grade": "Jane Smith",
+    "phone in a rejected grade": "07700 900123",
+    "name in a blanked moderated grade": "Tom Jones",
+    "phone in a blanked moderated grade": "07700 900456",
+}
+CONFIGURED = {"authority's name", "domain label", "theme label", "service markup"}
+TEAMS = {"team markup", "formula team", "formula team 2"}
+TYPED_VALUES = set(MARKERS) - CONFIGURED - TEAMS  # rejected and blanked values
+SHOWN = {
+    "internal": set(MARKERS),
+    "leadership": CONFIGURED | TEAMS,  # team names, never a typed value of a rejected row
+    "public": CONFIGURED,  # teams are not named for the public
+}
+HOSTILE_IDS = {f"AU{i}" for i in (1, 2, 3, 9, 10, 11, 12)} | {f"C{i}" for i in range(1, 13)}
+
+
+@pytest.fixture(scope="module")
+def hostile_packs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile-packs")
+    config = build("hostile_content", tmp / "authority")
+    return {
+        audience: run_pack(
+            config, period="2025-26-Q2", audience=audience, out=tmp / "out", log=lambda *_: None
+        ).folder
+        for audience in ("internal", "leadership", "public")
+    }
+
+
+@pytest.mark.parametrize("audience", ["internal", "leadership", "public"])
+def test_hostile_values_reach_each_pack_only_as_allowed_and_never_live(hostile_packs, audience):
+    folder = hostile_packs[audience]
+    texts = leak_scan.pack_texts(folder)
+    shown = {what for what, marker in MARKERS.items() if any(marker in t for t in texts.values())}
+    assert shown == SHOWN[audience]
+    html = texts["report.html"]
+    live, csp = leak_scan.live_markup(html)
+    assert live == [] and "script-src 'none'" in csp
+    for planted in (MARKUP_TEAM, MARKUP_SERVICE, MARKUP_AUTHORITY, MARKUP_DOMAIN, MARKUP_THEME):
+        assert planted not in html  # only ever escaped
+    assert "&lt;script&gt;alert(104)&lt;/script&gt;" in html  # the authority's name, escaped
+    assert leak_scan.live_formulas_xlsx(folder / "tables.xlsx") == []
+    assert leak_scan.word_fields(folder / "report.docx") == []
+    leaked = leak_scan.leaked_identifiers(texts, HOSTILE_IDS)
+    if audience == "internal":
+        assert leaked  # the internal pack names its records
+        rejected = folder / "rejected_rows.csv"
+        assert leak_scan.live_formulas_csv(rejected) == []
+        assert [r[3] for r in leak_scan.csv_rows(rejected)[1:]] == ["AU10", "AU11", "AU12"]
+    else:
+        assert leaked == {}
+        assert not (folder / "rejected_rows.csv").exists()
+        assert leak_scan.paths_named(texts, [Path(folder).parents[3]]) == {}
+    if audience == "public":
+        assert leak_scan.small_counts_in_pack(folder) == []
+
+
+def test_the_markers_are_distinct():
+    """No marker is part of another planted value, so each test above sees only its own."""
+    planted = {
+        "team markup": MARKUP_TEAM,
+        "service markup": MARKUP_SERVICE,
+        "grade markup (rejected)": MARKUP_GRADE,
+        "authority's name": MARKUP_AUTHORITY,
+        "domain label": MARKUP_DOMAIN,
+        "theme label": MARKUP_THEME,
+        "formula team": FORMULA_TEAMS["AU1"],
+        "formula team 2": FORMULA_TEAMS["AU2"],
+        "formula grade (rejected)": FORMULA_GRADE,
+        "name in a rejected grade": PII_GRADE,
+        "phone in a rejected grade": PII_GRADE,
+        "name in a blanked moderated grade": PII_MODERATED,
+        "phone in a blanked moderated grade": PII_MODERATED,
+    }
+    for what, marker in MARKERS.items():
+        assert [w for w, v in planted.items() if marker in v] == [what] or what.startswith(
+            ("name in", "phone in")
+        )
+        assert marker in planted[what]
+    assert TYPED_VALUES == {w for w in MARKERS if "rejected" in w or "blanked" in w}

@@ -296,3 +296,26 @@ def load_config_text():
     folder = Path(tempfile.mkdtemp())
     (folder / "la.yaml").write_text(CONFIG % "audits.csv", encoding="utf-8")
     return load_config(folder / "la.yaml")
+
+
+def test_commas_in_numbers_are_thousands_separators_or_rejected():
+    from qaanalysis.sources.reader import coerce_column
+    from qaanalysis.sources.schema import Column
+
+    config = load_config_text()
+    values, reason = coerce_column(
+        pd.Series(["1,234", "-12,345.5", "1,234,567", "17,5", "0,85", "1,23,456", "12"]),
+        Column("value", "number"),
+        config.sources["audits"],
+        grades=config.grades,
+        extract_date=None,
+    )
+    # Commas every three digits after a leading 1 to 999 are thousands separators; any other
+    # comma (17,5 and 0,85 are decimal commas; 1,23,456 is grouped in twos) is refused, never
+    # dropped (dropping it once read 17,5 as 175).
+    assert values.tolist()[:3] == [1234, -12345.5, 1234567]
+    assert values.isna().tolist() == [False, False, False, True, True, True, False]
+    assert values.tolist()[6] == 12
+    assert reason.tolist()[3:6] == [reason.tolist()[3]] * 3
+    assert reason.tolist()[3].startswith("not a number: a comma that is not a thousands separator")
+    assert reason.tolist()[:3] == ["", "", ""] and reason.tolist()[6] == ""
