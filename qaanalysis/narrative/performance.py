@@ -81,10 +81,6 @@ def spc_reading(
     return text + trend_text
 
 
-def _p_words(p_value: float) -> str:
-    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
-
-
 def _trend_point(point: dict, *, percent: bool, with_counts: bool) -> str:
     if not percent:
         return f"{point['value']:,.1f}"
@@ -98,9 +94,9 @@ def trend_sentence(trend: Figure, *, kpi: Kpi, audience: str = "internal") -> st
     """One sentence for a KPI whose trend over the trend window is significant, else None.
 
     "Assessments completed within 45 working days rose over October 2024 to September 2026, from
-    69% (324 of 470) in October 2024 to 87% (414 of 477) in September 2026: an improvement
-    (Kendall's tau-b over 5,768 assessments, p < 0.001)." The movement (rose, fell) and its
-    meaning (an improvement, a concern) are named separately. For the public the monthly counts
+    69% (324 of 470) in October 2024 to 87% (414 of 477) in September 2026: an improvement (a
+    significant trend over 5,768 records; ...)." The movement (rose, fell) and its meaning (an
+    improvement, a concern) are named separately; the test is named in the methods appendix only. For the public the monthly counts
     are left out (a month's count can be small); the shares then stand as the trend's ends.
     """
     if trend.direction not in ("improving", "declining") or not trend.significant:
@@ -118,11 +114,11 @@ def trend_sentence(trend: Figure, *, kpi: Kpi, audience: str = "internal") -> st
             f"{month_words(first['month'])} to {_trend_point(last, percent=percent, with_counts=counts)}"
             f" in {month_words(last['month'])}"
         )
-    basis = "events" if trend.source == "Annex A" else "months"
+    basis = "records" if trend.source == "Annex A" else "months"
     return (
         f"{kpi.label} {movement} over {comp.get('label', 'the trend window')}{span}: {meaning} "
-        f"(Kendall's tau-b over {format_count(trend.denominator)} {basis}, "
-        f"{_p_words(comp.get('p_value', float('nan')))})."
+        f"(a significant trend over {format_count(trend.denominator)} {basis}; the methods "
+        "appendix names the test)."
     )
 
 

@@ -160,14 +160,16 @@ def kpi_trend_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure 
       between each event's month (its number in the window) and whether it met the standard (1 or
       0), as for audit domains (``audits.domain.<domain>.trend``): a rank test of trend in a
       proportion, ties handled; ``denominator`` is the number of events.
-    - Otherwise (scorecard snapshots, numbers, stock positions with a history): Kendall's tau-b
-      between month and the monthly value; ``denominator`` is the number of months. Snapshot
-      months share most of their people, so they are not read as independent records.
+    - Otherwise (scorecard snapshots or stock positions with a history, each month with its
+      counts): Kendall's tau-b between month and the monthly share; ``denominator`` is the number
+      of months. Snapshot months share most of their people, so they are not read as independent
+      records. A series without counts (an average caseload, a share supplied bare) has no trend
+      Figure: its first and last months could not be stated with their counts.
 
     Improving or declining only when significant (judged with the pack's other change and trend
     tests, :mod:`qaanalysis.stats.discovery`), given the KPI's polarity; the value is tau
-    (positive: the KPI rises). None for a context measure, or with fewer than 3 months or fewer
-    than ``thresholds.min_n_compare`` observations in the window.
+    (positive: the KPI rises). None for a context measure, a series without counts, or with fewer
+    than 3 months or fewer than ``thresholds.min_n_compare`` observations in the window.
     """
     config = evidence.config
     kpi = config.kpis.get(kpi_id, Kpi(label=kpi_id))
@@ -199,9 +201,11 @@ def kpi_trend_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure 
             [np.r_[np.ones(a), np.zeros(b - a)] for a, b in zip(k, n, strict=True)]
         )
         unit_words = "events"
-    else:
+    elif series["denominator"].notna().all() and series["numerator"].notna().all():
         times, met = position.to_numpy(), series["value"].astype(float).to_numpy()
         unit_words = "months"
+    else:  # a trend is stated with its first and last months' counts: none without them
+        return None
     if len(met) < min_n:
         return None
     trend = stats.ordinal_trend(
