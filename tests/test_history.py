@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from qaanalysis import cli, history
@@ -540,3 +541,207 @@ def test_the_command_line_names_a_missing_history_and_a_missing_argument(tmp_pat
     assert f"no history at {out / 'northmoor' / 'history.sqlite'}" in capsys.readouterr().err
     assert cli.main(["history", "--config", str(SAMPLE_CONFIG), "--out", str(out), "show"]) == 2
     assert "give a Figure id" in capsys.readouterr().err
+
+
+# -- read by the next report (issue 15, part 3: what we said last time and what happened) ---------
+
+
+def _findings(period: str, report: str, figures=(), *, audience="internal"):
+    from qaanalysis.findings import Section
+    from qaanalysis.periods import parse_period
+    from qaanalysis.sections import Findings
+
+    return Findings(parse_period(period), report, audience, {"x": Section("x", {}, tuple(figures))})
+
+
+def _share(figure_id, label, k, n, period, previous=None, previous_period=None):
+    from qaanalysis import figures
+
+    return figures.proportion(
+        figure_id,
+        label,
+        k=k,
+        n=n,
+        period=period,
+        source="audits",
+        previous=previous,
+        previous_period=previous_period,
+    )
+
+
+def test_last_quarters_recommendation_is_followed_up_with_its_measure_then_and_now(tmp_path):
+    from qaanalysis.narrative import learning as learned
+
+    path = tmp_path / "history.sqlite"
+    then = _share(
+        "audits.domain.assessment.good_or_better",
+        "Assessment: good or better",
+        12,
+        30,
+        "2026-27-Q1",
+    )
+    history.record_run(
+        path,
+        run=RunInfo("2026-27-Q1", "quarterly", "internal"),
+        figures=[then],
+        themes=[],
+        messages=[
+            MessageRow(
+                "recommendation",
+                1,
+                "Agree an improvement plan for assessment.",
+                owner="Head of Assessment",
+                due="2026-09-30",
+                figure_ids=("audits.domain.assessment.good_or_better",),
+            )
+        ],
+    )
+    # this quarter: 18 of 30, tested against last quarter's 12 of 30 (Fisher p = 0.19: stable)
+    now = _share(
+        "audits.domain.assessment.good_or_better",
+        "Assessment: good or better",
+        18,
+        30,
+        "2026-27-Q2",
+        previous=(12, 30),
+        previous_period="2026-27-Q1",
+    )
+    findings = _findings("2026-27-Q2", "quarterly", [now])
+    stored = history.previous_run(
+        path, period="2026-27-Q2", report="quarterly", audience="internal"
+    )
+    table = learned.follow_up_table(
+        history.messages_of(path, stored.run_id),
+        history.figures_of(path, stored.run_id),
+        findings.by_id,
+        previous_period=stored.period,
+    )
+    text = learned.follow_up_text(
+        table,
+        findings.by_id,
+        report="quarterly",
+        previous_label="Q1",
+        owner_slot="[to agree]",
+        due_slot="[date]",
+    )
+    assert "**Recommendation 1.** Agree an improvement plan for assessment." in text
+    assert "Owner: Head of Assessment. By: 30 September 2026." in text
+    assert (
+        "Assessment: good or better: 40% (12 of 30) then, "
+        "[60% (18 of 30)](#figure-audits.domain.assessment.good_or_better) now: broadly stable."
+    ) in text
+
+
+def test_a_measure_not_compared_with_last_quarter_is_not_called_a_change(tmp_path):
+    from qaanalysis.narrative import learning as learned
+
+    now = _share("kpi.x", "A KPI", 5, 10, "2026-27-Q2")  # no comparison with last quarter
+    messages = pd.DataFrame(
+        [{"kind": "key_message", "rank": 1, "text": "Said.", "figure_ids": "kpi.x, kpi.gone"}]
+    )
+    then = pd.DataFrame([{"figure_id": "kpi.x", "label": "A KPI", "text": "30% (3 of 10)"}])
+    table = learned.follow_up_table(messages, then, {"kpi.x": now}, previous_period="2026-27-Q1")
+    assert table[["then", "now", "movement"]].values.tolist() == [
+        ["30% (3 of 10)", "50% (5 of 10)", "not tested against then"],
+        ["not recorded then", "not in this pack", ""],
+    ]
+
+
+def test_with_no_earlier_run_the_report_says_so_in_one_line(tmp_path):
+    from qaanalysis.sections.report import _follow_up
+
+    findings = _findings("2026-27-Q2", "quarterly")
+    items = _follow_up(findings, None, tmp_path / "none.sqlite")
+    assert items["follow_up"].markdown == (
+        "There is no report for 2026-27 Q1 (April to June 2026) in this authority's history, so "
+        "nothing said last quarter can be followed up here; the next report will follow up this one."
+    )
+    assert "\n" not in items["follow_up"].markdown
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from qaanalysis.config import load_config
+    from qaanalysis.sources import load_evidence
+
+    config = load_config(SAMPLE_CONFIG)
+    return config, load_evidence(config)
+
+
+def test_two_consecutive_quarterly_runs_follow_up_last_quarters_recommendations(tmp_path, sample):
+    """The runner's own steps on the sample: Q1 computed and recorded, then Q2 reads it."""
+    from qaanalysis.periods import parse_period
+    from qaanalysis.pipeline import _record
+    from qaanalysis.sections import compute_findings
+
+    config, evidence = sample
+    path = history.history_path(config, tmp_path)
+    q1 = compute_findings(evidence, parse_period("2026-27-Q1"), report="quarterly", history=path)
+    assert q1["quarterly"]["follow_up"].markdown.startswith("There is no report for 2025-26 Q4")
+    _record(
+        config,
+        tmp_path,
+        q1,
+        period="2026-27-Q1",
+        report="quarterly",
+        audience="internal",
+        evidence=evidence,
+        key="test",
+    )
+    q2 = compute_findings(evidence, parse_period("2026-27-Q2"), report="quarterly", history=path)
+    text = q2["quarterly"]["follow_up"].markdown
+    recommendations = q1["quarterly"]["recommendations_table"].frame
+    assert len(recommendations)  # the sample's first quarter proposes actions
+    for rank, said in zip(recommendations["rank"], recommendations["text"], strict=True):
+        assert f"**Recommendation {rank}.** {said}" in text
+    # each cited measure: its value as Q1's pack showed it, and as Q2's pack shows it now
+    table = q2["quarterly"]["follow_up_table"].frame
+    first = recommendations.iloc[0]
+    cited = [i for i in first["figure_ids"].split(", ") if ".trend" not in i][0]
+    row = table[(table["kind"] == "Recommendation") & (table["rank"] == first["rank"])].iloc[0]
+    from qaanalysis.figures import format_value
+
+    assert row["then"] == format_value(q1.by_id[cited])
+    assert row["now"] == format_value(q2.by_id[cited])
+    assert f"{row['then']} then, [{row['now']}](#figure-{cited}) now" in text
+
+
+def test_the_annual_takes_year_end_positions_from_the_fourth_quarters_run(tmp_path, sample):
+    from qaanalysis.sections.report import _year_end
+
+    config, evidence = sample
+    path = tmp_path / "history.sqlite"
+    q4 = _share("kpi.cla_missing", "Children in care with a missing episode", 12, 100, "2025-26-Q4")
+    history.record_run(
+        path,
+        run=RunInfo("2025-26-Q4", "quarterly", "internal"),
+        figures=[q4],
+        themes=[],
+        messages=[],
+    )
+    items = _year_end(_findings("2025-26", "annual"), evidence, path)
+    table = items["year_end_table"].frame.set_index("measure")
+    label = config.kpis["cla_missing"].label
+    assert table.loc[label].tolist() == [
+        "12% (12 of 100)",
+        "31/03/2026",
+        "the quarterly report for 2025-26 Q4 (January to March 2026)",
+    ]
+    # the others were not recorded then: as this pack's extract allows (30/09/2026, 26 weeks on)
+    other = table.drop(index=label)
+    assert set(other["position"]) == {"not computable"}
+    assert (
+        other["from"].str.startswith("the extract (30/09/2026) was taken more than 6 weeks").all()
+    )
+    assert items["year_end"].markdown.startswith(
+        f"1 of the {len(table)} year-end positions is as the quarterly report for 2025-26 Q4"
+    )
+
+
+def test_without_a_fourth_quarter_the_annual_says_positions_are_rebuilt(tmp_path, sample):
+    from qaanalysis.sections.report import _year_end
+
+    config, evidence = sample
+    items = _year_end(_findings("2025-26", "annual"), evidence, tmp_path / "none.sqlite")
+    assert "holds no report for the year's last quarter" in items["year_end"].markdown
+    assert not items["year_end_table"].frame["from"].str.startswith("the quarterly report").any()

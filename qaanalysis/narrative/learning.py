@@ -200,12 +200,13 @@ def year_end_text(*, from_history: int, total: int, source_label: str | None, as
     if from_history == 0:
         return (
             "The history holds no report for the year's last quarter, so each year-end "
-            "position is as this pack could rebuild it from a later extract, with the date it "
-            "describes and why the year end itself may not be rebuilt."
+            "position is as far as this pack's later extract can rebuild it: the date each "
+            "describes is given, or why it cannot be rebuilt."
         )
     rest = total - from_history
     text = (
-        f"{from_history} of the {total} year-end positions are as the quarterly report for "
+        f"{from_history} of the {total} year-end positions {'is' if from_history == 1 else 'are'} "
+        f"as the quarterly report for "
         f"{source_label} recorded them at {as_at}, read from the history"
     )
     if rest:

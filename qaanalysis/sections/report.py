@@ -8,6 +8,7 @@ named only in the methods appendix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -342,6 +343,10 @@ def _follow_up(findings: Findings, evidence: Evidence, history: str | Path | Non
     }
 
 
+# "not computable for 2025-26 (April 2025 to March 2026): " before a stock KPI's reason
+_NOT_COMPUTABLE = re.compile(r"^not computable for [^:]*: ")
+
+
 def _year_end(findings: Findings, evidence: Evidence, history: str | Path | None) -> dict:
     """The year-end positions of the stock KPIs: from the history's fourth-quarter report where it
     holds them (labelled with that run), else as this pack could rebuild them."""
@@ -378,7 +383,11 @@ def _year_end(findings: Findings, evidence: Evidence, history: str | Path | None
                 "measure": config.kpis[kpi_id].label,
                 "position": format_value(figure) if figure is not None else "not computable",
                 "as_at": f"{basis.date:%d/%m/%Y}" if basis.date is not None else "",
-                "from": f"this pack's extract, {basis.label}" if basis.date else basis.why,
+                "from": (
+                    f"this pack's extract, {basis.label}"
+                    if basis.date is not None
+                    else _NOT_COMPUTABLE.sub("", basis.why)
+                ),
             }
         )
     frame = pd.DataFrame(rows, columns=["measure", "position", "as_at", "from"])
