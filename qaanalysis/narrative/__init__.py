@@ -78,11 +78,39 @@ def cite_ids(ids, figures: Mapping[str, Figure] | None = None) -> str:
     return ", ".join(links)
 
 
+_KIND_WORDS = {"quarter": "quarter", "year": "year", "month": "month"}
+
+
+def comparison_words(comparison: Mapping) -> str:
+    """What a Figure was compared with, named exactly: "the previous quarter (2026-27 Q1 (April
+    to June 2026))", "the same quarter last year (...)", "the previous year (...)".
+
+    Read from the comparison's ``kind`` (``previous_period`` or ``same_period_last_year``) and its
+    ``period`` code (which says quarter, year or month); its ``label`` otherwise.
+    """
+    from ..periods import parse_period
+
+    code, kind = comparison.get("period"), comparison.get("kind")
+    try:
+        period = parse_period(code) if code else None
+    except ValueError:
+        period = None
+    if period is None:
+        return f"the {comparison.get('label') or 'previous period'}"
+    unit = _KIND_WORDS.get(period.kind, "period")
+    if kind == "same_period_last_year":
+        return f"the same {unit} last year ({period.label})"
+    if kind == "previous_period":
+        return f"the previous {unit} ({period.label})"
+    return f"the {comparison.get('label') or 'comparison period'} ({period.label})"
+
+
 def change_phrase(figure: Figure, *, small_sample: int = 30, min_n: int = 10) -> str:
     """How a Figure compares with the previous period, in words that respect the test.
 
-    Examples: "improved from 55% (22 of 40) in the previous period";
-    "broadly stable (55% (22 of 40) in the previous period)"; "too few to judge a change".
+    Examples: "improved from 55% (22 of 40) in the previous quarter (2026-27 Q1 (April to June
+    2026))"; "broadly stable (55% (22 of 40) in the same quarter last year (...))"; "too few to
+    judge a change". The comparison is named by :func:`comparison_words`.
     """
     comparison = figure.comparison or {}
     if comparison.get("value") is None or figure.value is None:
@@ -94,11 +122,7 @@ def change_phrase(figure: Figure, *, small_sample: int = 30, min_n: int = 10) ->
         )
     else:
         before = format_count(comparison["value"])
-    when = (
-        f"in the previous period ({comparison['period']})"
-        if comparison.get("period")
-        else ("in the previous period")
-    )
+    when = f"in {comparison_words(comparison)}"
     if figure.direction in DIRECTION_WORDS and figure.significant:
         return f"{DIRECTION_WORDS[figure.direction]} from {before} {when}"
     n_now, n_then = figure.denominator or 0, comparison.get("denominator") or 0
@@ -263,7 +287,8 @@ def moderation_statistics(figures: Mapping[str, Figure], *, config: Config) -> s
     """The methods appendix's sentence on agreement beyond chance, or why none is given.
 
     No agreement statistic is stated on fewer than ``thresholds.small_sample`` moderated audits;
-    an empty string when nothing was moderated.
+    an empty string when nothing was moderated. Bowker's test is given with its degrees-of-freedom
+    rule (:data:`BOWKER_RULE`).
     """
     t = templates(config)
     count = figures.get("moderation.count")
@@ -272,9 +297,27 @@ def moderation_statistics(figures: Mapping[str, Figure], *, config: Config) -> s
     small = config.thresholds.small_sample
     if count.value < small:
         return _fill(t["moderation_statistics_small"], count=cite(count), small=small)
-    return _fill(
+    text = _fill(
         t["moderation_statistics"], count=cite(count), kappa=_kappa(figures.get("moderation.kappa"))
     )
+    bowker = figures.get("moderation.bowker")
+    if bowker is not None and bowker.value is not None and bowker.value == bowker.value:
+        text += " " + check_honesty(
+            f"Bowker's test of symmetry gave {p_words(bowker.value)}; {BOWKER_RULE}"
+        )
+    return text
+
+
+# Where the suite's Bowker test differs from common packages, stated wherever its result is shown.
+BOWKER_RULE = (
+    "its degrees of freedom count only the pairs of grades with any disagreement between auditor "
+    "and moderator (statsmodels and SPSS count every pair of grades, so their p-value can differ)."
+)
+
+
+def p_words(p_value: float) -> str:
+    """ "p = 0.035", or "p < 0.001" (never "p = 0.000")."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
 
 
 def _kappa(figure: Figure | None) -> str:

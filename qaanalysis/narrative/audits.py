@@ -17,6 +17,7 @@ from ..config import Config
 from ..figures import Figure
 from ..measures.audits import DIRECTION_WORDS, DomainMatrix, TeamFunnel
 from ..measures.moderation import kappa_words
+from . import BOWKER_RULE, p_words
 
 
 def count_text(value: int, *, config: Config, audience: str) -> str:
@@ -251,11 +252,14 @@ def moderation_reading(
             else "harsh (moderators more often upgrade)"
         )
         parts.append(
-            f"Bowker's test finds the disagreements lean one way (p = {p:.3f}): auditors "
-            f"grade as a rule too {lean}."
+            f"Bowker's test finds the disagreements lean one way ({p_words(p)}): auditors "
+            f"grade as a rule too {lean}. {BOWKER_RULE[0].upper()}{BOWKER_RULE[1:]}"
         )
     elif not math.isnan(p):
-        parts.append(f"Bowker's test finds no systematic lean in the disagreements (p = {p:.2f}).")
+        parts.append(
+            f"Bowker's test finds no systematic lean in the disagreements ({p_words(p)}). "
+            f"{BOWKER_RULE[0].upper()}{BOWKER_RULE[1:]}"
+        )
     return " ".join(parts)
 
 

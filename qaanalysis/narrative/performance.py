@@ -38,7 +38,9 @@ def spc_reading(
     Returns:
         One paragraph: the latest month's value with its count (percent KPIs), the variation icon,
         mean and process limits; since when a special cause has run and which rules it breaks;
-        the assurance icon against the target. A run chart says it has too few points for limits.
+        the assurance icon against the target, in Making Data Count's terms (consistently passes,
+        consistently fails, or hit and miss when the target lies within the process limits), with
+        the months that met it. A run chart says it has too few points for limits.
     """
     trend_text = "" if trend is None else (trend_sentence(trend, kpi=kpi) or "")
     trend_text = f" {trend_text}" if trend_text else ""
@@ -77,7 +79,12 @@ def spc_reading(
         cause = present.loc[since:, "special_cause"].dropna().iloc[-1]
         text += f" Special cause since {since.strftime('%B %Y')} ({', '.join(rules)}): {cause}."
     if result.assurance:
-        text += f" Against the target of {show(target_value(kpi))}: {ICON_WORDS[result.assurance]}."
+        target = target_value(kpi)
+        met = present["value"] >= target if kpi.polarity == "higher" else present["value"] <= target
+        text += (
+            f" Against the target of {show(target)}: {ICON_WORDS[result.assurance]} (met in "
+            f"{int(met.sum())} of {len(present)} months)."
+        )
     return text + trend_text
 
 

@@ -114,9 +114,10 @@ ICON_WORDS = {
     "special_cause_improvement": "special cause improvement",
     "special_cause_concern": "special cause concern",
     "special_cause_neither": "special cause (neither better nor worse)",
-    "consistently_passing": "consistently passing the target",
-    "consistently_failing": "consistently failing the target",
-    "hit_and_miss": "hit and miss against the target",
+    # Making Data Count assurance: where the target lies against the process limits.
+    "consistently_passing": "consistently passes the target",
+    "consistently_failing": "consistently fails the target",
+    "hit_and_miss": "hit and miss: the target lies within the process limits",
 }
 
 
