@@ -67,6 +67,8 @@ class Table:
         child_level: one row per child or record: shown to the internal audience only.
         rollup: a less detailed table shown to the public when a cell of this one is suppressed.
         note: a note under the table.
+        detail: a detail table or row list: the renderer moves it out of the report's body into
+            the appendix of detailed tables (it stays in ``tables.xlsx``), leaving a pointer.
     """
 
     name: str
@@ -78,6 +80,7 @@ class Table:
     child_level: bool = False
     rollup: Table | None = None
     note: str = ""
+    detail: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,11 +110,19 @@ class Text:
 
 @dataclass(frozen=True)
 class FigureSet:
-    """Figures shown together as a small table."""
+    """Figures shown together as a small table.
+
+    Attributes:
+        name: the set's name.
+        title: the caption.
+        figures: the Figures, in the order shown.
+        detail: a long reference list: shown in the appendix of detailed tables, not the body.
+    """
 
     name: str
     title: str
     figures: tuple[Figure, ...]
+    detail: bool = False
 
 
 Item = Table | Chart | Text | FigureSet

@@ -126,6 +126,7 @@ class Session:
                 child_level=item.child_level,
                 note=item.note,
                 rollup=item.rollup.frame if item.rollup is not None else None,
+                detail=item.detail,
             )
         elif isinstance(item, Chart):
             if _nothing_to_draw(item):
@@ -140,7 +141,7 @@ class Session:
         elif isinstance(item, Text):
             self.say(item.markdown)
         elif isinstance(item, FigureSet):
-            self.figures(list(item.figures), title=item.title)
+            self.figures(list(item.figures), title=item.title, detail=item.detail)
         else:
             raise TypeError(
                 f"cannot show {type(item).__name__}: not a table, chart, text or Figures"
@@ -158,10 +159,13 @@ class Session:
             text = disclosure.suppress_text(text, self.config.suppression)
         _display({"text/markdown": text, "text/plain": text})
 
-    def figures(self, figures: list[Figure], *, title: str | None = None) -> None:
+    def figures(
+        self, figures: list[Figure], *, title: str | None = None, detail: bool = False
+    ) -> None:
         """Show Figures as a small table (value with count, interval, change) and record them.
 
-        For the public audience, Figures resting on small counts are shown suppressed.
+        For the public audience, Figures resting on small counts are shown suppressed. ``detail``
+        marks a long reference list, which the pack shows in its appendix of detailed tables.
         """
         shown = [self._disclose_figure(f) for f in figures]
         rows = "".join(
@@ -177,7 +181,8 @@ class Session:
         )
         text = "\n".join(f"{f.label}: {format_value(f)}" for f in shown)
         _display(
-            {FIGURES_MIME: [f.as_dict() for f in shown], "text/html": table, "text/plain": text}
+            {FIGURES_MIME: [f.as_dict() for f in shown], "text/html": table, "text/plain": text},
+            metadata={"qaanalysis": {"detail": True}} if detail else None,
         )
 
     def table(
@@ -192,6 +197,7 @@ class Session:
         child_level: bool = False,
         rollup: pd.DataFrame | None = None,
         note: str = "",
+        detail: bool = False,
     ) -> None:
         """Show a table and record it for ``tables.xlsx`` and the Word draft.
 
@@ -203,6 +209,7 @@ class Session:
             child_level: one row per child or record: shown to the internal audience only.
             rollup: for the public audience, a less detailed table (e.g. by service rather than
                 team) to show when any cell of this one would be suppressed.
+            detail: a detail table or row list, shown in the pack's appendix of detailed tables.
         """
         if child_level and not self.internal:
             self.say(f"**{title}.** {WITHHELD}")
@@ -224,6 +231,7 @@ class Session:
                     percent_columns=percent_columns,
                     percent_of=percent_of,
                     note=note,
+                    detail=detail,
                 )
             shown = disclosure.suppress_table(
                 shown, count_columns=list(count_columns), rule=rule, percent_of=percent_of
@@ -247,6 +255,7 @@ class Session:
             "name": name,
             "title": title,
             "note": note,
+            "detail": detail,
             "percent_columns": [c for c in percent_columns if c in shown],
             "data": _json_frame(shown),
         }
@@ -298,15 +307,23 @@ def _nothing_to_draw(chart: Chart) -> bool:
     return bool(numbers.fillna(0).eq(0).all().all())
 
 
+# The findings last read from the runner's handed entry, by path: a kernel that runs several of a
+# pack's notebooks reads them once (each run hands a fresh entry, under a new name).
+_HANDED: dict[str, Findings | None] = {}
+
+
 def _handed_findings() -> Findings | None:
     """The findings the runner computed for this pack: an entry of the user's private cache,
-    checked (owner, mode, signature) before it is read."""
+    checked (owner, mode, signature) before it is first read."""
     path = os.environ.get(FINDINGS_ENV)
     if not path:
         return None
-    from .cache import load_path  # the runner's cache; imported only when handed one
+    if path not in _HANDED:
+        from .cache import load_path  # the runner's cache; imported only when handed one
 
-    return load_path(path)
+        _HANDED.clear()  # only the current pack's findings are kept
+        _HANDED[path] = load_path(path)
+    return _HANDED[path]
 
 
 def humanise(column: str) -> str:

@@ -47,7 +47,12 @@ def blocks(notebook: nbformat.NotebookNode) -> list[Block]:
             data = output.get("data", {})
             meta = output.get("metadata", {})
             if FIGURES_MIME in data:
-                out.append(Block("figures", data[FIGURES_MIME], {"title": _caption(data)}))
+                detail = bool(meta.get("qaanalysis", {}).get("detail"))
+                out.append(
+                    Block(
+                        "figures", data[FIGURES_MIME], {"title": _caption(data), "detail": detail}
+                    )
+                )
             elif TABLE_MIME in data:
                 payload = data[TABLE_MIME]
                 frame = pd.DataFrame(payload["data"]["data"], columns=payload["data"]["columns"])
