@@ -277,3 +277,16 @@ def test_markup_in_the_qa_leads_words_is_shown_as_text_never_run(tmp_path):
     words = read_narrative_inputs(config, Q2).text("observations")
     shown = markdown_html(learned.slot_text("observations", words, period_label="Q2"))
     assert "<script>" not in shown and "&lt;script&gt;" in shown
+
+
+def test_the_sample_quarter_has_the_qa_leads_words_for_every_slot():
+    from pathlib import Path
+
+    from qaanalysis.config import load_config
+
+    config = load_config(Path(__file__).parents[1] / "data_samples" / "la.yaml")
+    inputs = read_narrative_inputs(config, parse_period("2026-27-Q2"))
+    assert inputs.found and set(inputs.slots) == set(learned.SLOTS)
+    assert inputs.key_messages[1]["owner"] == "Head of Service, Safeguarding and Family Help"
+    # another quarter has no file: its draft shows the slots to fill
+    assert not read_narrative_inputs(config, parse_period("2026-27-Q1")).found
