@@ -284,6 +284,14 @@ def megabyte_cell(folder: Path) -> Path:
     return write_authority(folder, _csv(header, rows))
 
 
+def three_megabyte_cells(folder: Path) -> Path:
+    header, rows = mini_rows()
+    rows[1][4] = "x" * 1_000_000  # row 3, Team
+    rows[2][3] = "y" * 1_000_000  # row 4, Service Area
+    rows[3][4] = "z" * 1_000_000  # row 5, Team
+    return write_authority(folder, _csv(header, rows))
+
+
 def nul_bytes(folder: Path) -> Path:
     header, rows = mini_rows()
     rows[0][3] = "Assess\x00ment"
@@ -532,6 +540,7 @@ CASES: dict[str, Callable[[Path], Path]] = {
         header_only_required,
         all_rows_rejected,
         megabyte_cell,
+        three_megabyte_cells,
         nul_bytes,
         blank_block,
         trailing_empty_columns,
