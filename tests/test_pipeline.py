@@ -170,3 +170,54 @@ def test_pack_builds_with_network_access_made_to_fail(tmp_path, monkeypatch):
     finally:
         socket.socket.connect = original
     assert not log.exists(), f"network access attempted: {log.read_text()}"
+
+
+def _tiny_notebook(path: Path, *sources: str) -> Path:
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path
+    )
+    return path
+
+
+def _run_in(manager, notebook: Path):
+    import papermill as pm
+
+    return pm.execute_notebook(
+        str(notebook), str(notebook), kernel_name="python3", progress_bar=False, km=manager
+    )
+
+
+def _printed(notebook) -> str:
+    return "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
+
+
+def test_notebooks_sharing_a_kernel_see_nothing_of_each_other(tmp_path):
+    from qaanalysis.pipeline.kernels import KernelPool
+
+    first = _tiny_notebook(tmp_path / "a.ipynb", "import os\nplanted = 1\nprint(os.getpid())")
+    second = _tiny_notebook(
+        tmp_path / "b.ipynb",
+        "import os\nprint(os.getpid())",
+        "print('planted' in dir(), os.environ['QA_HANDED'], os.getcwd())",
+    )
+    with KernelPool(1, kernel_name="python3", cwd=tmp_path) as pool:
+        futures = pool.map(_run_in, [first, second], environment={"QA_HANDED": "x.pkl"})
+        ran = [futures[nb].result() for nb in (first, second)]
+    pid_a = _printed(ran[0]).split()[0]
+    lines = _printed(ran[1]).split("\n")
+    # One kernel ran both (the same process), yet the second saw no name the first made, was
+    # told the environment given to the pool, and ran in the folder the pool was given.
+    assert lines[0] == pid_a
+    assert lines[1] == f"False x.pkl {tmp_path}"
+
+
+def test_a_notebook_that_ends_its_kernel_does_not_stop_the_next(tmp_path):
+    from qaanalysis.pipeline.kernels import KernelPool
+
+    dying = _tiny_notebook(tmp_path / "a.ipynb", "import os\nos._exit(1)")
+    after = _tiny_notebook(tmp_path / "b.ipynb", "print(6 * 7)")
+    with KernelPool(1, kernel_name="python3", cwd=tmp_path) as pool:
+        futures = pool.map(_run_in, [dying, after])
+        with pytest.raises(Exception):  # noqa: B017 - the kernel died: nbclient's own error
+            futures[dying].result()
+        assert _printed(futures[after].result()).strip() == "42"  # a fresh kernel ran it

@@ -3,9 +3,9 @@
 ``run_pack`` loads and validates the evidence once (reusing the private cache, ``cache.py``, keyed
 by the hashes of the inputs, the configuration and the loader), computes the pack's findings once
 (``sections.compute_findings``: every Figure, table, text and Signal, disclosed for the audience),
-hands them to the report's notebooks, which only display them, executes those in parallel with
-papermill under the suite's named kernel on private sockets (``kernels.py``), collects what they
-showed, renders ``report.html``, ``report.docx`` and ``tables.xlsx``, and writes ``figures.json`` and
+hands them to the report's notebooks, which only display them, executes those with papermill in
+a small pool of kernels (the suite's named kernel, on private sockets: ``kernels.py``) started while
+the evidence loads and reused from one notebook to the next, collects what they showed, renders ``report.html``, ``report.docx`` and ``tables.xlsx``, and writes ``figures.json`` and
 ``manifest.json``. Everything is written into a hidden work folder that replaces the earlier pack
 only when complete, under a per-pack lock (``guard.py``); a failure keeps the earlier pack and names
 the failing notebook and cell; disk faults end in messages.
@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import re
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -47,7 +45,7 @@ from .guard import (
     replace_pack,
     write_faults,
 )
-from .kernels import quiet_kernel_manager
+from .kernels import KernelPool
 from .progress import LogProgress
 from .render import TemplateError, check_template, render_docx, render_html, write_xlsx
 from .safe_text import write_csv
@@ -68,6 +66,9 @@ REPORTS = {
     "annual": ["95_self_assessment", "10_audits", "20_performance", "30_voice", "00_data_quality"],
     "monthly": ["91_monthly_clinic", "10_audits", "20_performance", "00_data_quality"],
 }
+# Kernels a pack's notebooks share (at most the machine's processors): each starts once, while the
+# evidence loads, and runs its share of the notebooks one after another.
+KERNELS = 2
 PERIOD_KINDS = {"quarterly": "quarter", "annual": "year", "monthly": "month"}
 REPORT_TITLES = {
     "quarterly": "Quarterly performance and quality assurance report",
@@ -103,6 +104,13 @@ def notebooks_for(report: str, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
         raise PackError(f"report {report!r} is not one of {', '.join(REPORTS)}", 2)
     paths = [notebook_dir / f"{name}.ipynb" for name in REPORTS[report]]
     return [p for p in paths if p.is_file()]
+
+
+def _cell_count(notebook: Path) -> int:
+    try:
+        return len(nbformat.read(notebook, as_version=4).cells)
+    except Exception:  # noqa: BLE001 - an unreadable notebook fails (and is named) when run
+        return 0
 
 
 def _kernel_name() -> str:
@@ -145,7 +153,11 @@ def evidence_cache(config: Config, evidence_loader=load_evidence) -> tuple[Evide
     return evidence, key, time.perf_counter() - started
 
 
-def _execute(notebook: Path, target: Path, parameters: dict, kernel: str, timeout: int) -> Path:
+def _execute(
+    manager, notebook: Path, target: Path, parameters: dict, kernel: str, timeout: int
+) -> Path:
+    """Execute one notebook with papermill in the running kernel of ``manager`` (a pool's kernel,
+    started in the notebooks' folder)."""
     import papermill as pm
 
     pm.execute_notebook(
@@ -153,11 +165,10 @@ def _execute(notebook: Path, target: Path, parameters: dict, kernel: str, timeou
         str(target),
         parameters=parameters,
         kernel_name=kernel,
-        cwd=str(notebook.parent),
         progress_bar=False,
         execution_timeout=timeout,
         language="python",
-        kernel_manager_class=quiet_kernel_manager(),
+        km=manager,
     )
     return target
 
@@ -235,6 +246,50 @@ def run_pack(
         except Exception as exc:  # noqa: BLE001 - not a Word file, unreadable
             raise PackError(f"the Word template {template} cannot be read: {exc}", 2) from None
 
+    # The kernels start now, importing what the notebooks need while the evidence loads.
+    kernel = _kernel_name()
+    pool = KernelPool(
+        workers or min(KERNELS, len(notebooks)), kernel_name=kernel, cwd=notebooks[0].parent
+    )
+    try:
+        return _run(
+            pool,
+            kernel,
+            notebooks,
+            config=config,
+            config_path=config_path,
+            parsed=parsed,
+            period=period,
+            report=report,
+            audience=audience,
+            out=out,
+            timeout=timeout,
+            timings=timings,
+            started=started,
+            progress=progress,
+        )
+    finally:
+        pool.shutdown()
+
+
+def _run(
+    pool: KernelPool,
+    kernel: str,
+    notebooks: list[Path],
+    *,
+    config: Config,
+    config_path,
+    parsed,
+    period: str,
+    report: str,
+    audience: str,
+    out,
+    timeout: int,
+    timings: dict,
+    started: float,
+    progress,
+) -> PackResult:
+    """Load, compute the findings once, run the notebooks in ``pool`` and write the pack."""
     progress.stage("Loading evidence")
     try:
         with write_faults(cache.cache_dir()):
@@ -280,7 +335,8 @@ def run_pack(
                     audience=audience,
                     handed=handed,
                     timeout=timeout,
-                    workers=workers,
+                    pool=pool,
+                    kernel=kernel,
                     timings=timings,
                     started=started,
                     progress=progress,
@@ -326,7 +382,8 @@ def _build(
     audience: str,
     handed: Path | None,
     timeout: int,
-    workers: int | None,
+    pool: KernelPool,
+    kernel: str,
     timings: dict,
     started: float,
     progress,
@@ -338,21 +395,19 @@ def _build(
         "period": period,
         "audience": audience,
     }
-    if handed is not None:
-        os.environ[FINDINGS_ENV] = str(handed)  # the kernels inherit it
-    else:  # cache off: each notebook computes its own section
-        os.environ.pop(FINDINGS_ENV, None)
-    kernel = _kernel_name()
+    # The handed findings are named to each kernel before its notebook; with the cache off there
+    # are none, and each notebook computes its own section.
+    environment = {FINDINGS_ENV: str(handed) if handed is not None else None}
     executed: dict[str, Path] = {}
     failures: list[str] = []
     progress.stage("Running notebooks", total=len(notebooks))
     t0 = time.perf_counter()
 
-    def run(notebook: Path) -> Path:
+    def run(manager, notebook: Path) -> Path:
         progress.notebook_started(notebook.name)
         try:
             done = _execute(
-                notebook, work / "notebooks" / notebook.name, parameters, kernel, timeout
+                manager, notebook, work / "notebooks" / notebook.name, parameters, kernel, timeout
             )
         except BaseException:
             progress.notebook_finished(notebook.name, ok=False)
@@ -360,17 +415,17 @@ def _build(
         progress.notebook_finished(notebook.name)
         return done
 
-    with ThreadPoolExecutor(max_workers=workers or min(4, len(notebooks))) as pool:
-        futures = {nb.name: pool.submit(run, nb) for nb in notebooks}
-        for name, future in futures.items():
-            try:
-                executed[name] = future.result()
-            except Exception as exc:  # noqa: BLE001 - every failure is reported by name
-                failures.append(
-                    fault_message(exc, work)
-                    or _failure_message(name, exc, work / "notebooks" / name)
-                )
-    os.environ.pop(FINDINGS_ENV, None)
+    # The longest notebooks (most cells) first, so the kernels finish at about the same time.
+    longest_first = sorted(notebooks, key=_cell_count, reverse=True)
+    futures = pool.map(run, longest_first, environment=environment)
+    for notebook in notebooks:
+        name = notebook.name
+        try:
+            executed[name] = futures[notebook].result()
+        except Exception as exc:  # noqa: BLE001 - every failure is reported by name
+            failures.append(
+                fault_message(exc, work) or _failure_message(name, exc, work / "notebooks" / name)
+            )
     timings["notebooks_s"] = round(time.perf_counter() - t0, 3)
     if failures:
         raise PackError("the pack was not written: " + "; ".join(failures), 1)
@@ -389,7 +444,13 @@ def _build(
     title = f"{config.authority.name}: {REPORT_TITLES[report]}"
     subtitle = f"{label}. Draft for review; generated by qaanalysis from the authority's own data."
     (work / "report.html").write_text(
-        render_html(ordered, title=title, subtitle=subtitle, audience=audience, figures=figures),
+        render_html(
+            ordered,
+            title=title,
+            subtitle=subtitle,
+            audience=audience,
+            figures=figures,
+        ),
         encoding="utf-8",
     )
     template = config.path(config.word_template) if config.word_template else None
