@@ -30,8 +30,9 @@ def _validate(args) -> int:
     config = load_config(args.config)
     evidence = load_evidence(config)
     report = evidence.report
+    warnings = _validate_warnings(evidence)
     if args.json:
-        print(json.dumps(report.as_dict(), indent=1, default=str))
+        print(json.dumps({**report.as_dict(), "warnings": warnings}, indent=1, default=str))
     else:
         print(f"{config.authority.name}: extract date {evidence.extract_date:%d/%m/%Y}")
         print(report.summary().to_string(index=False))
@@ -48,9 +49,78 @@ def _validate(args) -> int:
         for empty in report.empty:
             required = ", required" if empty["required"] else ""
             print(f"EMPTY ({empty['source']}{required}): {empty['message']}")
+        for warning in warnings:
+            print(f"{warning['kind']} ({warning['source']}): {warning['message']}")
         for message in report.fatal:
             print(f"FATAL: {message}", file=sys.stderr)
     return 2 if report.fatal else 0
+
+
+def _validate_warnings(evidence) -> list[dict]:
+    """What loads but would leave a silent gap: an Annex A list older than the as-at window before
+    the extract date (STALE), a measure whose column is not mapped (NOT MEASURED), a theme-map
+    code matching nothing (THEME), a category no theme lists (UNTHEMED), a region that does not
+    fit ``la_code`` (REGION). Each ``{"kind", "source", "message"}``; none is fatal."""
+    import pandas as pd
+
+    from .measures import data_quality as dq
+    from .measures.performance.definitions import as_at_window_weeks
+    from .sources.annex_a import LIST_TITLES, list_number
+
+    out = []
+    weeks = as_at_window_weeks(evidence.config)
+    extract = pd.Timestamp(evidence.extract_date)
+    for list_id in LIST_TITLES:
+        latest, column = evidence.latest_activity(list_id)
+        if latest is not None and latest < extract - pd.Timedelta(weeks=weeks):
+            out.append(
+                {
+                    "kind": "STALE",
+                    "source": f"annex_a.{list_id}",
+                    "message": (
+                        f"Annex A List {list_number(list_id)} ({LIST_TITLES[list_id]}) holds "
+                        f"nothing dated after {latest:%d/%m/%Y} ({column.replace('_', ' ')}), "
+                        f"{(extract - latest).days} days before the extract date "
+                        f"({extract:%d/%m/%Y}); a pack for a period starting after "
+                        f"{latest:%d/%m/%Y} withholds its stock KPIs. Check that the extract is "
+                        "the current one"
+                    ),
+                }
+            )
+    for row in dq.unmapped_measures(evidence).itertuples():
+        what = {
+            "not_mapped": "is not mapped to a column of the export",
+            "blank": "is blank in every row",
+        }.get(row.problem)
+        message = (
+            f"{row.column} {what}, so these are not measured: {row.measures}"
+            if what
+            else f"{row.measures} cannot be computed: {row.column}"
+        )
+        out.append({"kind": "NOT MEASURED", "source": row.source, "message": message})
+    for row in dq.theme_gaps(evidence).itertuples():
+        out.append(
+            {
+                "kind": "THEME",
+                "source": row.theme,
+                "message": f"themes {row.entry} '{row.code}': {row.detail}",
+            }
+        )
+    for row in dq.unthemed_categories(evidence).itertuples():
+        out.append(
+            {
+                "kind": "UNTHEMED",
+                "source": row.source,
+                "message": (
+                    f"category '{row.category}' ({row.rows:,} row(s)) is in no theme, so it feeds "
+                    "no theme's evidence; add it to a theme in la.yaml"
+                ),
+            }
+        )
+    region = dq.region_problem(evidence)
+    if region:
+        out.append({"kind": "REGION", "source": "authority", "message": region})
+    return out
 
 
 def _run(args) -> int:

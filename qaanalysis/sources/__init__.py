@@ -162,16 +162,42 @@ class Evidence:
         A list is stale for a period when nothing on it (no start, visit, review or end) is dated
         on or after the period's first day: its records end before the period, so a position
         taken from them would describe an earlier date. Stock KPIs read from it are withheld.
+        A list of episodes (children in need, on plans, in care) holding nothing but their start
+        dates cannot show this alone (an open episode may have begun years ago): it is stale only
+        when no other list of the Annex A holds a date on or after the period's first day either
+        (and is not judged when there is no other list).
         """
         latest, column = self.latest_activity(list_id)
         if latest is None or latest >= period.start:
             return ""
         title = annex_a.LIST_TITLES[list_id].lower()
+        name = f"Annex A List {annex_a.list_number(list_id)} ({title})"
+        key = annex_a.KEY_DATES.get(list_id)
+        frame = self.annex_a[list_id]
+        only_starts = list_id in checks.EPISODES and not any(
+            c != key and c in frame and frame[c].notna().any() for c in activity_dates(list_id)
+        )
+        if only_starts:
+            others = [
+                (*self.latest_activity(other), other)
+                for other in annex_a.LIST_IDS
+                if other != list_id and self.latest_activity(other)[0] is not None
+            ]
+            if not others:
+                return ""
+            latest_other, column_other, other = max(others, key=lambda t: t[0])
+            if latest_other >= period.start:
+                return ""
+            held = (
+                f"holds only start dates (the latest {latest:%d/%m/%Y}) and no list of the Annex A "
+                f"holds anything dated after {latest_other:%d/%m/%Y} (List "
+                f"{annex_a.list_number(other)}, {column_other.replace('_', ' ')})"
+            )
+        else:
+            held = f"holds nothing dated after {latest:%d/%m/%Y} ({column.replace('_', ' ')})"
         return (
-            f"withheld: Annex A List {annex_a.list_number(list_id)} ({title}) holds nothing dated "
-            f"after {latest:%d/%m/%Y} ({column.replace('_', ' ')}), before {period.label} began "
-            f"({period.start:%d/%m/%Y}); its records are out of date for the period, so check that "
-            "the extract is the current one"
+            f"withheld: {name} {held}, before {period.label} began ({period.start:%d/%m/%Y}); its "
+            "records are out of date for the period, so check that the extract is the current one"
         )
 
 

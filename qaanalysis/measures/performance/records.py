@@ -162,8 +162,13 @@ def stock_as_at(evidence: Evidence, kpi_id: str, period: Period) -> AsAt:
       period end (a child open then) has one of them after it; otherwise as at the extract date,
       labelled so and saying why the period end cannot be rebuilt.
     - Later, or an extract before the period: not computable, saying why.
+    - The KPI's list holds nothing dated in or after the period (a stale Annex A): withheld,
+      saying why (:meth:`Evidence.stale_list`).
     """
     d = KPI_DEFINITIONS[kpi_id]
+    stale = evidence.stale_list(d.list_id, period) if hasattr(evidence, "stale_list") else ""
+    if stale:
+        return AsAt(None, why=stale)
     extract, end = _extract(evidence), period.end.normalize()
     if period.start <= extract <= end:
         return AsAt(extract, f"as at {extract:%d/%m/%Y}")
