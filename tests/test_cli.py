@@ -386,3 +386,87 @@ def test_make_setup_installs_from_the_constraints():
     assert 'pip install --quiet -c constraints.txt -e ".[dev]"' in makefile
     assert "$(STAMP): pyproject.toml constraints.txt" in makefile  # a new lock reinstalls
     assert "make test-newest" in (ROOT / ".ci" / "run").read_text()
+
+
+# ----------------------------------------------------------------------------- validate: silent gaps
+
+FEEDBACK_NO_SCORE = (
+    "response_id,date,channel,respondent,question,comment\n"
+    "F1,03/09/2026,survey,child,listened_to,Fine\n"
+    "F2,04/09/2026,survey,parent,listened_to,\n"
+)  # no score column at all: the positive share cannot be measured
+COMPLAINTS = (
+    "record_id,received_date,record_type,category\n"
+    "C1,01/09/2026,complaint,assessment\n"
+    "C2,02/09/2026,complaint,parking\n"
+    "C3,03/09/2026,complaint,parking\n"
+)  # 'parking' is in no theme; no row carries the other themed categories
+
+
+def _gap_config(tmp_path: Path) -> Path:
+    (tmp_path / "feedback.csv").write_text(FEEDBACK_NO_SCORE)
+    (tmp_path / "complaints.csv").write_text(COMPLAINTS)
+    path = tmp_path / "la.yaml"
+    path.write_text(
+        "authority: {name: Testshire, slug: testshire}\n"
+        "extract_date: 2026-10-02\n"
+        "sources:\n"
+        "  feedback: {file: feedback.csv}\n"
+        "  complaints: {file: complaints.csv}\n"
+    )
+    return path
+
+
+def test_validate_names_every_silent_gap(tmp_path, capsys):
+    assert cli.main(["validate", "--config", str(_gap_config(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    # The feedback score is not mapped: the positive share is not measured (not zero).
+    assert (
+        "NOT MEASURED (Feedback): Score is not mapped to a column of the export, so these are "
+        "not measured: the share of positive feedback"
+    ) in out
+    # Complaint columns the export lacks: stage, outcome, response date.
+    assert "NOT MEASURED (Complaints): Stage is not mapped" in out
+    assert "NOT MEASURED (Complaints): Outcome is not mapped" in out
+    # A theme-map code that matches no row (the default themes name 'worker_contact').
+    assert (
+        "THEME (Relationships and direct work (visits)): themes complaint_categories "
+        "'worker_contact': no complaints row has category worker_contact"
+    ) in out
+    assert "themes feedback_questions 'feel_settled': no feedback row has question" in out
+    # 'listened_to' and 'assessment' are used: no line for them.
+    assert "'listened_to'" not in out and "'assessment'" not in out
+    # A category in the data that no theme lists.
+    assert (
+        "UNTHEMED (Complaints): category 'parking' (2 row(s)) is in no theme, so it feeds no "
+        "theme's evidence"
+    ) in out
+
+
+def test_validate_json_carries_the_warnings(tmp_path, capsys):
+    import json
+
+    assert cli.main(["validate", "--config", str(_gap_config(tmp_path)), "--json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    kinds = {(w["kind"], w["source"]) for w in warnings}
+    assert ("NOT MEASURED", "Feedback") in kinds and ("UNTHEMED", "Complaints") in kinds
+
+
+def test_the_data_quality_section_says_not_measured_where_a_column_is_unmapped(tmp_path):
+    from qaanalysis.config import load_config
+    from qaanalysis.measures import data_quality as dq
+    from qaanalysis.periods import parse_period
+    from qaanalysis.sections import data_quality as section
+    from qaanalysis.sources import load_evidence
+
+    evidence = load_evidence(load_config(_gap_config(tmp_path)))
+    assert dq.not_measured(evidence, "feedback", "score")
+    assert not dq.not_measured(evidence, "feedback", "comment")
+    built = section.build(evidence, parse_period("2026-27-Q2"), audience="internal")
+    assert (
+        "- **Not measured.** Feedback: score is not mapped, so the share of positive feedback "
+        "cannot be measured (reported as not measured, not as zero)."
+    ) in built.items["warnings"].markdown
+    table = built.items["not_measured"].frame
+    row = table[(table["source"] == "Feedback") & (table["column"] == "Score")].iloc[0]
+    assert row["problem"] == "column not mapped: not measured"

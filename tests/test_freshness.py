@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from qaanalysis import cli
-from qaanalysis.config import Config, default_settings
+from qaanalysis.config import load_config
 from qaanalysis.measures import data_quality as dq
 from qaanalysis.measures import performance as perf
 from qaanalysis.periods import parse_period
@@ -63,7 +63,6 @@ def write_config(tmp_path: Path, lists: dict[str, str], **authority) -> Path:
 
 
 def evidence_of(tmp_path: Path, lists: dict[str, str], **authority):
-    from qaanalysis.config import load_config
 
     return load_evidence(load_config(write_config(tmp_path, lists, **authority)))
 
