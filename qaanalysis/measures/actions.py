@@ -21,38 +21,55 @@ from ..figures import Figure
 from ..periods import Period
 from ..sources import Evidence
 from .audits import PERCENT_SUFFIXES, share_columns
+from .registry import Measure, polarity
+from .registry import label as declared
 
 SOURCE = "audit_actions"
 
-#: Declared measures of this module (the methods appendix reads these).
-MEASURES = {
-    "actions.due": {
-        "label": "Audit actions due in the period",
-        "numerator": "actions whose due date (raised + timescales.action_due_days unless given) "
-        "falls in the period",
-        "denominator": None,
-    },
-    "actions.closed_on_time": {
-        "label": "Actions due in the period closed by their due date",
-        "numerator": "of those, actions completed on or before the due date",
-        "denominator": "actions due in the period",
-    },
-    "actions.overdue_open": {
-        "label": "Actions overdue and still open at the period end",
-        "numerator": "actions due on or before the period's last day, not completed by then",
-        "denominator": None,
-    },
-    "actions.open": {
-        "label": "Actions open at the period end",
-        "numerator": "actions raised by the period end and not completed by then",
-        "denominator": None,
-    },
-    "actions.overdue_open.median_days": {
-        "label": "Median days overdue of actions overdue at the period end",
-        "numerator": "median of (period end - due date) over overdue open actions",
-        "denominator": None,
-    },
-}
+#: Declared measures of audit actions (the registry, :mod:`qaanalysis.measures.registry`).
+MEASURES: tuple[Measure, ...] = tuple(
+    Measure(area="actions", source=SOURCE, **m)
+    for m in (
+        dict(
+            id="actions.due",
+            label="Audit actions due in the period",
+            numerator="actions whose due date falls in the period",
+            period_rule="due_date in the period",
+            days="calendar days: the due date as recorded, else raised + "
+            "{timescales.action_due_days} days (timescales.action_due_days)",
+        ),
+        dict(
+            id="actions.closed_on_time",
+            label="Actions due in the period closed by their due date",
+            unit="percent",
+            polarity="higher",
+            numerator="of those, actions completed on or before the due date",
+            denominator="actions due in the period",
+            period_rule="due_date in the period; compared with the previous period (Fisher)",
+        ),
+        dict(
+            id="actions.overdue_open",
+            label="Actions overdue and still open at the period end",
+            polarity="lower",
+            numerator="actions due on or before the period's last day, not completed by then",
+            period_rule="open at the period end",
+        ),
+        dict(
+            id="actions.open",
+            label="Actions open at the period end",
+            numerator="actions raised by the period end and not completed by then",
+            period_rule="open at the period end",
+        ),
+        dict(
+            id="actions.overdue_open.median_days",
+            label="Median days overdue (actions overdue at the period end)",
+            unit="days",
+            polarity="lower",
+            numerator="median of (period end - due date) over overdue open actions",
+            period_rule="open at the period end",
+        ),
+    )
+)
 
 
 def _with_team(evidence: Evidence) -> pd.DataFrame:
@@ -175,7 +192,7 @@ def action_figures(evidence: Evidence, period: Period) -> list[Figure]:
     out = [
         fig.count(
             "actions.due",
-            "Audit actions due in the period",
+            declared("actions.due", config),
             due,
             previous=due_before,
             note=f"due date as recorded, else {days} days after raised",
@@ -186,11 +203,11 @@ def action_figures(evidence: Evidence, period: Period) -> list[Figure]:
         out.append(
             fig.proportion(
                 "actions.closed_on_time",
-                "Actions due in the period closed by their due date",
+                declared("actions.closed_on_time", config),
                 k=int(now["is_closed_on_time"].sum()),
                 n=due,
                 previous=(int(before["is_closed_on_time"].sum()), due_before),
-                polarity="higher",
+                polarity=polarity("actions.closed_on_time"),
                 alpha=config.thresholds.significance_alpha,
                 min_n=config.thresholds.min_n_compare,
                 **common,
@@ -200,14 +217,14 @@ def action_figures(evidence: Evidence, period: Period) -> list[Figure]:
     out += [
         fig.count(
             "actions.overdue_open",
-            "Actions overdue and still open at the period end",
+            declared("actions.overdue_open", config),
             overdue,
             previous=int(before["is_overdue_open"].sum()),
             **common,
         ),
         fig.count(
             "actions.open",
-            "Actions open at the period end",
+            declared("actions.open", config),
             int(now["is_open_at_end"].sum()),
             previous=int(before["is_open_at_end"].sum()),
             **common,
@@ -218,7 +235,7 @@ def action_figures(evidence: Evidence, period: Period) -> list[Figure]:
         out.append(
             fig.count(
                 "actions.overdue_open.median_days",
-                "Median days overdue (actions overdue at the period end)",
+                declared("actions.overdue_open.median_days", config),
                 median,
                 unit="days",
                 period=period.code,

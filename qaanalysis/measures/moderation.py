@@ -23,67 +23,107 @@ from ..figures import Figure
 from ..periods import Period, period_of
 from ..sources import Evidence
 from .audits import audits_in_period, share_columns
+from .registry import Measure, polarity
+from .registry import label as declared
 
 SOURCE = "audits"
 
-#: Declared measures of this module (the methods appendix reads these).
-MEASURES = {
-    "moderation.count": {
-        "label": "Audits moderated",
-        "numerator": "audits in the period with a moderated grade",
-        "denominator": None,
-    },
-    "moderation.rate": {
-        "label": "Audits moderated (share of completed)",
-        "numerator": "audits in the period with a moderated grade",
-        "denominator": "audits in the period; the expectation is moderation.expected_rate",
-    },
-    "moderation.always_moderated": {
-        "label": "Audits with a must-moderate grade that were moderated",
-        "numerator": "of those, audits with a moderated grade",
-        "denominator": "audits in the period whose overall grade is in moderation.always_moderate",
-    },
-    "moderation.agreement": {
-        "label": "Moderated audits whose grade was unchanged",
-        "numerator": "moderated audits with moderated grade = overall grade",
-        "denominator": "moderated audits in the period",
-    },
-    "moderation.within_one": {
-        "label": "Moderated audits within one grade",
-        "numerator": "moderated audits whose grades differ by at most one step of the scale",
-        "denominator": "moderated audits in the period",
-    },
-    "moderation.downgraded": {
-        "label": "Moderated audits downgraded",
-        "numerator": "moderated audits whose moderated grade is worse than the auditor's",
-        "denominator": "moderated audits in the period",
-    },
-    "moderation.upgraded": {
-        "label": "Moderated audits upgraded",
-        "numerator": "moderated audits whose moderated grade is better than the auditor's",
-        "denominator": "moderated audits in the period",
-    },
-    "moderation.kappa": {
-        "label": "Agreement beyond chance (Cohen's kappa, linear weights)",
-        "numerator": "statsmodels cohens_kappa(table, wt='linear') on the full grade table",
-        "denominator": "moderated audits in the period",
-    },
-    "moderation.kappa_quadratic": {
-        "label": "Agreement beyond chance (Cohen's kappa, quadratic weights)",
-        "numerator": "statsmodels cohens_kappa(table, wt='quadratic')",
-        "denominator": "moderated audits in the period",
-    },
-    "moderation.krippendorff_alpha": {
-        "label": "Krippendorff's alpha (ordinal)",
-        "numerator": "Krippendorff (2011), ordinal metric, two coders",
-        "denominator": "moderated audits in the period",
-    },
-    "moderation.bowker": {
-        "label": "Bowker's symmetry test (p-value)",
-        "numerator": "chi-square over pairs of grades of (n_ij - n_ji)^2 / (n_ij + n_ji)",
-        "denominator": "moderated audits in the period",
-    },
-}
+_MODERATED = "moderated audits in the period"
+_PERIOD = "audit_date in the period (the audits source carries no moderation date)"
+
+#: Declared measures of moderation (the registry, :mod:`qaanalysis.measures.registry`).
+MEASURES: tuple[Measure, ...] = tuple(
+    Measure(area="moderation", source=SOURCE, period_rule=_PERIOD, **m)
+    for m in (
+        dict(
+            id="moderation.count",
+            label="Audits moderated",
+            polarity="higher",
+            numerator="audits in the period with a moderated grade",
+        ),
+        dict(
+            id="moderation.rate",
+            label="Audits moderated (share of completed)",
+            unit="percent",
+            polarity="higher",
+            numerator="audits in the period with a moderated grade",
+            denominator="audits in the period",
+            notes="The expectation is {moderation.expected_rate:.0%} (moderation.expected_rate).",
+        ),
+        dict(
+            id="moderation.always_moderated",
+            label="Audits graded {moderation.always_moderate} that were moderated (all should be)",
+            unit="percent",
+            polarity="higher",
+            numerator="of those, audits with a moderated grade",
+            denominator="audits in the period graded {moderation.always_moderate} overall "
+            "(moderation.always_moderate)",
+        ),
+        dict(
+            id="moderation.agreement",
+            label="Moderated audits whose grade was unchanged",
+            unit="percent",
+            polarity="higher",
+            numerator="moderated audits with moderated grade = overall grade",
+            denominator=_MODERATED,
+        ),
+        dict(
+            id="moderation.within_one",
+            label="Moderated audits within one grade",
+            unit="percent",
+            polarity="higher",
+            numerator="moderated audits whose grades differ by at most one step of the scale",
+            denominator=_MODERATED,
+        ),
+        dict(
+            id="moderation.downgraded",
+            label="Moderated audits downgraded by the moderator",
+            unit="percent",
+            polarity="lower",
+            numerator="moderated audits whose moderated grade is worse than the auditor's",
+            denominator=_MODERATED,
+        ),
+        dict(
+            id="moderation.upgraded",
+            label="Moderated audits upgraded by the moderator",
+            unit="percent",
+            polarity="lower",
+            numerator="moderated audits whose moderated grade is better than the auditor's",
+            denominator=_MODERATED,
+        ),
+        dict(
+            id="moderation.kappa",
+            label="Agreement beyond chance (Cohen's kappa, linear weights)",
+            unit="number",
+            polarity="higher",
+            numerator="statsmodels cohens_kappa(table, wt='linear') on the full grade table",
+            denominator=_MODERATED,
+        ),
+        dict(
+            id="moderation.kappa_quadratic",
+            label="Agreement beyond chance (Cohen's kappa, quadratic weights)",
+            unit="number",
+            polarity="higher",
+            numerator="statsmodels cohens_kappa(table, wt='quadratic')",
+            denominator=_MODERATED,
+        ),
+        dict(
+            id="moderation.krippendorff_alpha",
+            label="Krippendorff's alpha (ordinal)",
+            unit="number",
+            polarity="higher",
+            numerator="Krippendorff (2011), ordinal metric, two coders",
+            denominator=_MODERATED,
+        ),
+        dict(
+            id="moderation.bowker",
+            label="Bowker's symmetry test (p-value)",
+            unit="number",
+            numerator="chi-square over pairs of grades of (n_ij - n_ji)^2 / (n_ij + n_ji)",
+            denominator=_MODERATED,
+        ),
+    )
+)
 
 
 def moderated_audits(
@@ -320,7 +360,7 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
     out = [
         fig.count(
             "moderation.count",
-            "Audits moderated",
+            declared("moderation.count", config),
             int(is_moderated.sum()),
             previous=int(was_moderated.sum()),
             period=period.code,
@@ -329,11 +369,11 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
         ),
         fig.proportion(
             "moderation.rate",
-            "Audits moderated (share of completed)",
+            declared("moderation.rate", config),
             k=int(is_moderated.sum()),
             n=len(audits),
             previous=(int(was_moderated.sum()), len(before)),
-            polarity="higher",
+            polarity=polarity("moderation.rate"),
             note=f"expected {expected:.0%}: " + ("met" if rate >= expected else "not met"),
             **common,
         ),
@@ -346,11 +386,11 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
             out.append(
                 fig.proportion(
                     "moderation.always_moderated",
-                    f"Audits graded {' or '.join(must)} that were moderated (all should be)",
+                    declared("moderation.always_moderated", config),
                     k=int((now & is_moderated).sum()),
                     n=int(now.sum()),
                     previous=(int((then & was_moderated).sum()), int(then.sum())),
-                    polarity="higher",
+                    polarity=polarity("moderation.always_moderated"),
                     **common,
                 )
             )
@@ -360,21 +400,16 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
     result = moderation_statistics(evidence, period)
     previous = moderation_statistics(evidence, previous_period)
     n = result["n"]
-    for name, label, polarity in (
-        ("agreement", "Moderated audits whose grade was unchanged", "higher"),
-        ("within_one", "Moderated audits within one grade", "higher"),
-        ("downgraded", "Moderated audits downgraded by the moderator", "lower"),
-        ("upgraded", "Moderated audits upgraded by the moderator", "lower"),
-    ):
+    for name in ("agreement", "within_one", "downgraded", "upgraded"):
         key = "exact_agreement" if name == "agreement" else name
         out.append(
             fig.proportion(
                 f"moderation.{name}",
-                label,
+                declared(f"moderation.{name}", config),
                 k=result[f"{key}_count"],
                 n=n,
                 previous=(previous[f"{key}_count"], previous["n"]),
-                polarity=polarity,
+                polarity=polarity(f"moderation.{name}"),
                 **common,
             )
         )
@@ -386,7 +421,7 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
     out += [
         _number(
             "moderation.kappa",
-            "Agreement beyond chance (Cohen's kappa, linear weights)",
+            declared("moderation.kappa", config),
             result["kappa_linear"],
             period=period.code,
             n=n,
@@ -396,21 +431,21 @@ def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
         ),
         _number(
             "moderation.kappa_quadratic",
-            "Agreement beyond chance (Cohen's kappa, quadratic weights)",
+            declared("moderation.kappa_quadratic", config),
             result["kappa_quadratic"],
             period=period.code,
             n=n,
         ),
         _number(
             "moderation.krippendorff_alpha",
-            "Krippendorff's alpha (ordinal)",
+            declared("moderation.krippendorff_alpha", config),
             result["krippendorff_alpha"],
             period=period.code,
             n=n,
         ),
         _number(
             "moderation.bowker",
-            "Bowker's symmetry test (p-value)",
+            declared("moderation.bowker", config),
             result["bowker_p"],
             period=period.code,
             n=n,

@@ -8,6 +8,7 @@ import pandas as pd
 from ...config import Config
 from ...periods import Period, quarter_codes
 from ...sources import Evidence
+from ..registry import Measure
 from ..tables import NOT_COUNTS as NOT_COUNTS  # one rule for every area's tables
 from ..tables import PERCENT_SUFFIXES as PERCENT_SUFFIXES
 from ..tables import share_columns as share_columns
@@ -25,73 +26,100 @@ DIRECTION_WORDS = {
     "not_judged": "too few to judge",
 }
 
-#: Declared measures of this module (the methods appendix reads these).
-MEASURES = {
-    "audits.count": {
-        "label": "Audits completed",
-        "numerator": "audits whose audit_date falls in the period",
-        "denominator": None,
-        "period_rule": "audit_date in the period",
-    },
-    "audits.overall.good_or_better": {
-        "label": "Audits graded good or better overall",
-        "numerator": "audits in the period with an overall grade in grades.good_or_better",
-        "denominator": "audits in the period",
-        "period_rule": "audit_date in the period; compared with the previous period (Fisher)",
-    },
-    "audits.overall.inadequate": {
-        "label": "Audits graded inadequate overall",
-        "numerator": "audits in the period with an overall grade in grades.inadequate",
-        "denominator": "audits in the period",
-        "period_rule": "audit_date in the period; compared with the previous period (Fisher)",
-    },
-    "audits.overall.trend": {
-        "label": "Trend in overall grades over the last 12 months",
-        "numerator": "Kendall's tau-b between audit month and overall grade (positive: better)",
-        "denominator": "audits in the 12 months ending with the period",
-        "period_rule": "12 calendar months ending on the period's last day",
-    },
-    "audits.domain.<domain>.good_or_better": {
-        "label": "<domain>: good or better",
-        "numerator": "audits in the period grading the domain good or better",
-        "denominator": "audits in the period that assessed the domain (grade not blank)",
-        "period_rule": "audit_date in the period; compared with the previous period (Fisher)",
-    },
-    "audits.domain.<domain>.trend": {
-        "label": "<domain>: trend in good or better over thresholds.trend_quarters quarters",
-        "numerator": "Kendall's tau-b between the quarter of each audit assessing the domain and "
-        "whether it was graded good or better (positive: more good or better)",
-        "denominator": "audits assessing the domain in the trend window",
-        "period_rule": "thresholds.trend_quarters financial quarters ending with the period's",
-    },
-    "audits.immediate_responses": {
-        "label": "Immediate responses raised",
-        "numerator": "audits in the period with immediate_response = yes",
-        "denominator": None,
-        "period_rule": "audit_date in the period (the form is raised at the audit)",
-    },
-    "audits.repeat_inadequate.practitioners": {
-        "label": "Practitioners with consecutive inadequate audits",
-        "numerator": "practitioners whose run of thresholds.repeat_inadequate_run or more "
-        "consecutive inadequate audits includes an audit in the period",
-        "denominator": None,
-        "period_rule": "runs read over all audits up to the period end",
-    },
-    "audits.teams.below_funnel": {
-        "label": "Teams below the 95% funnel limit (good or better, last 12 months)",
-        "numerator": "teams whose good-or-better share is below the lower 95% funnel limit "
-        "around the authority's share",
-        "denominator": None,
-        "period_rule": "12 calendar months ending on the period's last day",
-    },
-    "audits.teams.persistent_inadequate": {
-        "label": "Teams with a persistently high inadequate share",
-        "numerator": "teams above thresholds.audit_inadequate_tolerance in each of the last "
-        "thresholds.team_inadequate_quarters quarters",
-        "denominator": None,
-        "period_rule": "the quarters ending with the one that holds the period's last day",
-    },
-}
+_IN_PERIOD = "audit_date in the period; compared with the previous period (Fisher)"
+_DOMAIN_THEME = "the first theme listing the domain in its audit_domains"
+
+#: Declared measures of the audits (the registry, :mod:`qaanalysis.measures.registry`).
+MEASURES: tuple[Measure, ...] = tuple(
+    Measure(area="audits", source=SOURCE, **m)
+    for m in (
+        dict(
+            id="audits.count",
+            label="Audits completed",
+            numerator="audits whose audit_date falls in the period",
+            period_rule="audit_date in the period",
+        ),
+        dict(
+            id="audits.overall.good_or_better",
+            label="Audits graded good or better overall",
+            unit="percent",
+            polarity="higher",
+            numerator="audits in the period with an overall grade in grades.good_or_better",
+            denominator="audits in the period",
+            period_rule=_IN_PERIOD,
+        ),
+        dict(
+            id="audits.overall.inadequate",
+            label="Audits graded inadequate overall",
+            unit="percent",
+            polarity="lower",
+            numerator="audits in the period with an overall grade in grades.inadequate",
+            denominator="audits in the period",
+            period_rule=_IN_PERIOD,
+        ),
+        dict(
+            id="audits.overall.trend",
+            label="Trend in overall grades (last 12 months, Kendall's tau-b)",
+            unit="number",
+            polarity="higher",
+            numerator="Kendall's tau-b between audit month and overall grade (positive: better)",
+            denominator="audits in the 12 months ending with the period",
+            period_rule="12 calendar months ending on the period's last day",
+        ),
+        dict(
+            id="audits.domain.<domain>.good_or_better",
+            label="{domain}: good or better",
+            unit="percent",
+            polarity="higher",
+            numerator="audits in the period grading the domain good or better",
+            denominator="audits in the period that assessed the domain (grade not blank)",
+            period_rule=_IN_PERIOD,
+            theme=_DOMAIN_THEME,
+        ),
+        dict(
+            id="audits.domain.<domain>.trend",
+            label="{domain}: trend in good or better over {thresholds.trend_quarters} quarters",
+            unit="number",
+            polarity="higher",
+            numerator="Kendall's tau-b between the quarter of each audit assessing the domain "
+            "and whether it was graded good or better (positive: more good or better)",
+            denominator="audits assessing the domain in the trend window",
+            period_rule="{thresholds.trend_quarters} financial quarters ending with the period's",
+            theme=_DOMAIN_THEME,
+        ),
+        dict(
+            id="audits.immediate_responses",
+            label="Immediate responses raised at audit",
+            numerator="audits in the period with immediate_response = yes",
+            period_rule="audit_date in the period (the form is raised at the audit)",
+        ),
+        dict(
+            id="audits.repeat_inadequate.practitioners",
+            label="Practitioners with {thresholds.repeat_inadequate_run} or more consecutive "
+            "inadequate audits",
+            polarity="lower",
+            numerator="practitioners whose run of {thresholds.repeat_inadequate_run} or more "
+            "consecutive inadequate audits includes an audit in the period",
+            period_rule="runs read over all audits up to the period end",
+        ),
+        dict(
+            id="audits.teams.below_funnel",
+            label="Teams below the 95% funnel limit (good or better, last 12 months)",
+            polarity="lower",
+            numerator="teams whose good-or-better share is below the lower 95% funnel limit "
+            "around the authority's share",
+            period_rule="12 calendar months ending on the period's last day",
+        ),
+        dict(
+            id="audits.teams.persistent_inadequate",
+            label="Teams with a persistently high inadequate share",
+            polarity="lower",
+            numerator="teams with more than {thresholds.audit_inadequate_tolerance:.0%} inadequate in each of "
+            "the last {thresholds.team_inadequate_quarters} quarters",
+            period_rule="the quarters ending with the one that holds the period's last day",
+        ),
+    )
+)
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -13,6 +13,7 @@ from ...findings import Signal
 from ...periods import Period
 from ...sources import Evidence
 from ..levels import level_reading
+from ..registry import label as declared
 from .base import (
     DIRECTION_WORDS,
     SOURCE,
@@ -53,7 +54,9 @@ def _domain_figure(
     good = config.grades.good_or_better
     return fig.proportion(
         f"audits.domain.{domain}.good_or_better",
-        f"{_domain_labels(config)[domain]}: good or better",
+        declared(
+            f"audits.domain.{domain}.good_or_better", config, domain=_domain_labels(config)[domain]
+        ),
         k=int(current.isin(good).sum()),
         n=n,
         period=period.code,
@@ -96,11 +99,15 @@ def audit_figures(
     grades = config.grades
     out = [
         fig.count(
-            "audits.count", "Audits completed", len(current), previous=len(previous), **common
+            "audits.count",
+            declared("audits.count", config),
+            len(current),
+            previous=len(previous),
+            **common,
         ),
         fig.proportion(
             "audits.overall.good_or_better",
-            "Audits graded good or better overall",
+            declared("audits.overall.good_or_better", config),
             k=int(current["overall_grade"].isin(grades.good_or_better).sum()),
             n=len(current),
             previous=(
@@ -112,7 +119,7 @@ def audit_figures(
         ),
         fig.proportion(
             "audits.overall.inadequate",
-            "Audits graded inadequate overall",
+            declared("audits.overall.inadequate", config),
             k=int(current["overall_grade"].isin(grades.inadequate).sum()),
             n=len(current),
             previous=(int(previous["overall_grade"].isin(grades.inadequate).sum()), len(previous)),
@@ -125,7 +132,7 @@ def audit_figures(
     out.append(
         Figure(
             id="audits.overall.trend",
-            label="Trend in overall grades (last 12 months, Kendall's tau-b)",
+            label=declared("audits.overall.trend", config),
             value=None if math.isnan(trend.tau) else round(trend.tau, 3),
             unit="number",
             denominator=trend.n,
@@ -154,7 +161,7 @@ def audit_figures(
     out.append(
         fig.count(
             "audits.immediate_responses",
-            "Immediate responses raised at audit",
+            declared("audits.immediate_responses", config),
             raised,
             previous=raised_before,
             **common,
@@ -165,8 +172,7 @@ def audit_figures(
     out.append(
         fig.count(
             "audits.repeat_inadequate.practitioners",
-            f"Practitioners with {config.thresholds.repeat_inadequate_run} or more consecutive "
-            "inadequate audits",
+            declared("audits.repeat_inadequate.practitioners", config),
             repeats["practitioner_id"].nunique(),
             period=period.code,
             source=SOURCE,
@@ -178,7 +184,7 @@ def audit_figures(
     out.append(
         fig.count(
             "audits.teams.below_funnel",
-            "Teams below the 95% funnel limit (good or better, last 12 months)",
+            declared("audits.teams.below_funnel", config),
             below,
             period=period.code,
             source=SOURCE,
@@ -190,7 +196,7 @@ def audit_figures(
     out.append(
         fig.count(
             "audits.teams.persistent_inadequate",
-            "Teams with a persistently high inadequate share",
+            declared("audits.teams.persistent_inadequate", config),
             int(persistent["persistent"].sum()),
             period=period.code,
             source=SOURCE,

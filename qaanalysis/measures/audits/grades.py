@@ -13,6 +13,7 @@ from ...config import Config
 from ...figures import Figure
 from ...periods import Period, period_of
 from ...sources import Evidence
+from ..registry import label as declared
 from .base import (
     DIRECTION_WORDS,
     PERCENT_SUFFIXES,
@@ -339,7 +340,7 @@ def _domain_trend_figure(evidence: Evidence, period: Period, domain: str) -> Fig
     label = _domain_labels(config)[domain]
     return Figure(
         id=f"audits.domain.{domain}.trend",
-        label=f"{label}: trend in good or better over {config.thresholds.trend_quarters} quarters",
+        label=declared(f"audits.domain.{domain}.trend", config, domain=label),
         value=None if math.isnan(trend.tau) else round(trend.tau, 3),
         unit="number",
         denominator=trend.n,

@@ -7,12 +7,13 @@ the methods appendix all read, with the authority's configured timescales filled
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pandas as pd
 
-from ...config import Config
+from ...config import Config, Kpi
+from ..registry import Measure, fill
 from .evaluators import (
     CARE_LEAVER_AGES,
     CP_LONG_PLAN_YEARS,
@@ -39,15 +40,17 @@ from .evaluators import (
 )
 
 
-@dataclass(frozen=True)
-class KpiDefinition:
-    """One Annex A KPI, declared once.
+@dataclass(frozen=True, kw_only=True)
+class KpiDefinition(Measure):
+    """One Annex A KPI, declared once: its registry entry (:class:`~qaanalysis.measures.registry.
+    Measure`, Figure id ``kpi.<id>``) plus the fields its computation reads. Its label, unit,
+    polarity and theme are the catalogue's (``kpis`` in the configuration).
 
     Text fields may name the authority's timescales in braces (``{assessment_working_days}``); use
     :func:`kpi_definitions` for the text with the configured values filled in.
 
     Attributes:
-        id: the KPI id of the catalogue in ``defaults.yaml`` (``kpi.<id>`` is its Figure).
+        kpi_id: the KPI id of the catalogue in ``defaults.yaml`` (``kpi.<id>`` is its Figure).
         list_id: the Annex A list it is computed from.
         numerator, denominator: what is counted, in words.
         period_rule: ``flow`` (events in the period, monthly series) or ``stock`` (open cases as at
@@ -63,19 +66,71 @@ class KpiDefinition:
             it; none declared: the position exists only at the extract date.
     """
 
-    id: str
-    list_id: str
-    numerator: str
-    denominator: str
+    kpi_id: str = field(kw_only=False)
+    list_id: str = field(kw_only=False)
+    id: str = ""
+    area: str = "performance"
+    unit: str = "percent"
+    polarity: str = "higher"
     period_rule: Literal["flow", "stock"]
     event: str | None
     days: Literal["working", "calendar", "none"]
     statutory_source: str
     needs: tuple[str, ...]
-    notes: str = ""
     latest: str = ""
     as_at_events: tuple[str, ...] = ()
     evaluate: Callable[..., pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", f"kpi.{self.kpi_id}")
+        object.__setattr__(self, "source", f"Annex A {self.list_id.replace('_', ' ').title()}")
+        super().__post_init__()
+
+    def resolved(self, config: Config) -> Measure:
+        """The registry entry with the catalogue's label, unit, polarity and theme, and the
+        configured timescales filled in."""
+        kpi = config.kpis.get(self.kpi_id) or Kpi(label=self.kpi_id)
+        return Measure(
+            id=self.id,
+            label=kpi.label,
+            area=self.area,
+            source=self.source,
+            unit=kpi.unit,
+            polarity=kpi.polarity,
+            numerator=fill(self.numerator, config),
+            denominator=fill(self.denominator, config),
+            period_rule=_period_rule_text(self, config),
+            days=self.days,
+            statutory_source=self.statutory_source,
+            theme=config.theme_of_kpi(self.kpi_id) or "",
+            notes=fill(self.notes, config),
+        )
+
+
+#: The registry's entry for a KPI of the authority's monthly scorecard (``kpis`` export).
+SCORECARD_KPI = Measure(
+    id="kpi.<kpi>",
+    label="{kpi}",
+    area="performance",
+    source="monthly scorecard (kpis)",
+    unit="percent",
+    polarity="context",
+    period_rule="monthly value as supplied",
+    notes="Defined by the authority's scorecard.",
+)
+
+
+def scorecard_measure(kpi_id: str, config: Config) -> Measure:
+    """The registry entry of a scorecard KPI in the catalogue (label, unit, polarity, theme)."""
+    kpi = config.kpis[kpi_id]
+    return replace(
+        SCORECARD_KPI,
+        id=f"kpi.{kpi_id}",
+        label=kpi.label,
+        unit=kpi.unit,
+        polarity=kpi.polarity,
+        theme=config.theme_of_kpi(kpi_id) or "",
+    )
 
 
 _CL_DENOMINATOR = (
@@ -107,7 +162,7 @@ _EXTRACT_ONLY_NOTE = (
 _NOT_DUE = "A first {what} not yet due counts as in timescale."
 
 KPI_DEFINITIONS: dict[str, KpiDefinition] = {
-    d.id: d
+    d.kpi_id: d
     for d in (
         KpiDefinition(
             "referrals_rereferral_12m",
@@ -410,17 +465,6 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {
 }
 
 
-def _fill(text: str, config: Config) -> str:
-    values = config.timescales.model_dump()
-    values["stock_as_at_window_weeks"] = as_at_window_weeks(config)
-    values["assessment_anchor_text"] = (
-        "assessment start"
-        if config.timescales.assessment_anchor == "assessment_start"
-        else "referral"
-    )
-    return text.format(**values)
-
-
 def _period_rule_text(d: KpiDefinition, config: Config) -> str:
     if d.period_rule == "flow":
         return "events in the period (flow)"
@@ -442,42 +486,27 @@ def as_at_window_weeks(config: Config) -> int:
 def kpi_definitions(config: Config) -> pd.DataFrame:
     """Every KPI's definition, as the methods appendix shows it, with configured timescales.
 
-    One row per KPI in the catalogue: Annex A KPIs with their declared numerator, denominator and
-    period rule; scorecard KPIs as supplied by the authority's monthly ``kpis`` export.
+    One row per KPI in the catalogue, read from its registry entry: Annex A KPIs with their
+    declared numerator, denominator and period rule; scorecard KPIs as supplied by the
+    authority's monthly ``kpis`` export.
     """
     rows = []
     for kpi_id, kpi in config.kpis.items():
         d = KPI_DEFINITIONS.get(kpi_id)
-        if d is None:
-            rows.append(
-                {
-                    "kpi_id": kpi_id,
-                    "label": kpi.label,
-                    "source": "monthly scorecard (kpis)",
-                    "period_rule": "monthly value as supplied",
-                    "numerator": "",
-                    "denominator": "",
-                    "days": "",
-                    "polarity": kpi.polarity,
-                    "target": kpi.target,
-                    "statutory_source": "",
-                    "notes": "Defined by the authority's scorecard.",
-                }
-            )
-            continue
+        m = scorecard_measure(kpi_id, config) if d is None else d.resolved(config)
         rows.append(
             {
                 "kpi_id": kpi_id,
-                "label": kpi.label,
-                "source": f"Annex A {d.list_id.replace('_', ' ').title()}",
-                "period_rule": _period_rule_text(d, config),
-                "numerator": _fill(d.numerator, config),
-                "denominator": _fill(d.denominator, config),
-                "days": d.days,
-                "polarity": kpi.polarity,
+                "label": m.label,
+                "source": m.source,
+                "period_rule": m.period_rule,
+                "numerator": m.numerator,
+                "denominator": m.denominator,
+                "days": m.days,
+                "polarity": m.polarity,
                 "target": kpi.target,
-                "statutory_source": d.statutory_source,
-                "notes": _fill(d.notes, config),
+                "statutory_source": m.statutory_source,
+                "notes": m.notes,
             }
         )
     return pd.DataFrame(rows)

@@ -13,6 +13,7 @@ from ...config import Config
 from ...figures import Figure, proportion
 from ...periods import Period, add_working_days, open_at, working_days_between
 from ...sources import Evidence
+from ..registry import label as declared
 from .counting import (
     _as_at,
     _contains_until,
@@ -605,10 +606,10 @@ def complaint_figures(
 
     records = _records(complaints, "complaint")
     figs = [
-        count_fig("complaints.count", "Complaints received", records, "lower"),
+        count_fig("complaints.count", declared("complaints.count", config), records, "lower"),
         count_fig(
             "compliments.count",
-            "Compliments received",
+            declared("compliments.count", config),
             _records(complaints, "compliment"),
             "higher",
         ),
@@ -617,7 +618,9 @@ def complaint_figures(
         figs.append(
             count_fig(
                 f"complaints.stage.{stage}.count",
-                _stage_count_label(stage),
+                declared(
+                    f"complaints.stage.{stage}.count", config, stage=_stage_count_label(stage)
+                ),
                 records[records["stage"] == stage],
                 "lower",
             )
@@ -629,7 +632,7 @@ def complaint_figures(
         figs.append(
             Figure(
                 id="complaints.per_100_open",
-                label="Complaints per 100 open cases",
+                label=declared("complaints.per_100_open", config),
                 value=100 * k / caseload,
                 unit="rate",
                 numerator=k,
@@ -644,17 +647,15 @@ def complaint_figures(
     as_at = pd.Timestamp(evidence.extract_date)
     now = period_timeliness(evidence, period) if timeliness is None else timeliness
     before = complaint_timeliness(complaints, period=previous, config=config, as_at=as_at)
-    limits = _timescales(config)
     for stage in ("1", "2"):
         if stage == "2" and not (now["stage"] == "2").any():
             continue
         k, n = _within(now, stage)
         k0, n0 = _within(before, stage)
-        base, longer = limits[stage]
         figs.append(
             proportion(
                 f"complaints.stage{stage}.within_timescale",
-                f"Stage {stage} complaints answered within {base} working days ({longer} if extended)",
+                declared(f"complaints.stage{stage}.within_timescale", config),
                 k=k,
                 n=n,
                 period=period.code,
@@ -675,12 +676,12 @@ def complaint_figures(
         ("complaints.advocacy", "Complaints by children and young people made with an advocate",
          _advocacy_counts, "higher"),
     )  # fmt: skip
-    for figure_id, label, counts, polarity in shares:
+    for figure_id, _, counts, polarity in shares:
         k, n = counts(complaints, period)
         figs.append(
             proportion(
                 figure_id,
-                label,
+                declared(figure_id, config),
                 k=k,
                 n=n,
                 period=period.code,
@@ -700,7 +701,9 @@ def complaint_figures(
         figs.append(
             count_fig(
                 f"complaints.category.{code}.count",
-                f"Complaints about {_label(code).lower()}",
+                declared(
+                    f"complaints.category.{code}.count", config, category=_label(code).lower()
+                ),
                 records.loc[records["category"] == code, ["received_date"]],
                 "lower",
                 theme=(mapping.get(code) or [None])[0],
@@ -711,8 +714,8 @@ def complaint_figures(
 
 def _stage_count_label(stage: str) -> str:
     if stage == "ombudsman":
-        return "Complaints referred to the Ombudsman"
-    return f"Complaints received at {STAGE_LABELS[stage].lower()}"
+        return "referred to the Ombudsman"
+    return f"received at {STAGE_LABELS[stage].lower()}"
 
 
 def _within(timeliness: pd.DataFrame, stage: str) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from ...config import Config
 from ...figures import Figure, proportion
 from ...periods import Period, working_days_between
 from ...sources import Evidence
+from ..registry import label as declared
 from .complaints import category_by_quarter, significant_rises
 from .counting import (
     _as_at,
@@ -223,7 +224,7 @@ def escalation_figures(
             alpha=alpha,
         )
 
-    figs = [count_fig("escalations.count", "Practice alerts and disputes raised", escalations)]
+    figs = [count_fig("escalations.count", declared("escalations.count", config), escalations)]
     if status is None:
         status = escalation_status(escalations, config=config, as_at=as_at)
     if table is None:
@@ -235,7 +236,9 @@ def escalation_figures(
         figs.append(
             count_fig(
                 f"escalations.category.{code}.count",
-                f"Alerts raised about {_label(code).lower()}",
+                declared(
+                    f"escalations.category.{code}.count", config, category=_label(code).lower()
+                ),
                 escalations.loc[escalations["category"] == code, ["raised_date"]],
                 theme=(mapping.get(code) or [None])[0],
             )
@@ -251,7 +254,7 @@ def escalation_figures(
     figs.append(
         proportion(
             "escalations.resolved_within_timescale",
-            f"Alerts resolved within {limit} working days",
+            declared("escalations.resolved_within_timescale", config),
             k=int((now_days <= limit).sum()),
             n=len(now_days),
             previous=(int((old_days <= limit).sum()), len(old_days)),
@@ -267,7 +270,7 @@ def escalation_figures(
         figs.append(
             Figure(
                 id="escalations.resolution_median_working_days",
-                label="Median working days to resolve an alert",
+                label=declared("escalations.resolution_median_working_days", config),
                 value=float(now_days.median()),
                 unit="days",
                 denominator=len(now_days),
@@ -279,7 +282,7 @@ def escalation_figures(
     figs.append(
         _open_past_figure(
             "escalations.open_past_timescale",
-            f"Alerts open more than {limit} working days at the period end",
+            declared("escalations.open_past_timescale", config),
             status,
             period,
             None,
@@ -291,7 +294,11 @@ def escalation_figures(
             figs.append(
                 _open_past_figure(
                     f"escalations.theme.{theme_id}.open_past_timescale",
-                    f"Alerts about {theme.label.lower()} open past timescale at the period end",
+                    declared(
+                        f"escalations.theme.{theme_id}.open_past_timescale",
+                        config,
+                        theme=theme.label.lower(),
+                    ),
                     mine,
                     period,
                     theme_id,

@@ -16,6 +16,7 @@ from ...periods import Period
 from ...sources import Evidence
 from ...sources.annex_a import ANNEX_A_LISTS
 from ...sources.schema import SIMPLE_SOURCES, audit_columns
+from ..registry import label as declared
 from .counting import _in, _label, theme_map
 from .definitions import GROUP_LABELS, NOT_RECORDED, RESPONDENT_GROUPS
 
@@ -210,7 +211,7 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
     figs = [
         Figure(
             id="feedback.count",
-            label="Feedback answers received",
+            label=declared("feedback.count", config),
             value=len(answers),
             unit="count",
             numerator=len(answers),
@@ -228,7 +229,7 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
     figs.append(
         proportion(
             "feedback.positive",
-            "Feedback answers that are positive",
+            declared("feedback.positive", config),
             k=k,
             n=n,
             previous=_positive_counts(before, config),
@@ -246,7 +247,7 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
         figs.append(
             Figure(
                 id=f"feedback.group.{group}.count",
-                label=f"Answers from {label.lower()}",
+                label=declared(f"feedback.group.{group}.count", config, group=label.lower()),
                 value=len(mine),
                 unit="count",
                 numerator=len(mine),
@@ -258,7 +259,7 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
         figs.append(
             proportion(
                 f"feedback.group.{group}.positive",
-                f"Positive answers from {label.lower()}",
+                declared(f"feedback.group.{group}.positive", config, group=label.lower()),
                 k=k,
                 n=n,
                 previous=_positive_counts(theirs, config),
@@ -275,7 +276,9 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
         figs.append(
             proportion(
                 f"feedback.question.{question}.positive",
-                f"Positive answers to '{_label(question)}'",
+                declared(
+                    f"feedback.question.{question}.positive", config, question=_label(question)
+                ),
                 k=k,
                 n=n,
                 previous=_positive_counts(theirs, config),
@@ -294,7 +297,7 @@ def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
         figs.append(
             proportion(
                 f"feedback.theme.{theme_id}.positive",
-                f"Positive feedback on {theme.label.lower()}",
+                declared(f"feedback.theme.{theme_id}.positive", config, theme=theme.label.lower()),
                 k=k,
                 n=n,
                 previous=_positive_counts(theirs, config),
