@@ -745,3 +745,30 @@ def test_without_a_fourth_quarter_the_annual_says_positions_are_rebuilt(tmp_path
     items = _year_end(_findings("2025-26", "annual"), evidence, tmp_path / "none.sqlite")
     assert "holds no report for the year's last quarter" in items["year_end"].markdown
     assert not items["year_end_table"].frame["from"].str.startswith("the quarterly report").any()
+
+
+def test_a_recommendation_citing_the_same_measures_points_to_the_message_above():
+    from qaanalysis.narrative import learning as learned
+
+    now = _share("kpi.x", "A KPI", 5, 10, "2026-27-Q2")
+    messages = pd.DataFrame(
+        [
+            {"kind": "key_message", "rank": 1, "text": "Found.", "figure_ids": "kpi.x"},
+            {"kind": "recommendation", "rank": 1, "text": "Do.", "figure_ids": "kpi.x"},
+        ]
+    )
+    then = pd.DataFrame([{"figure_id": "kpi.x", "label": "A KPI", "text": "30% (3 of 10)"}])
+    table = learned.follow_up_table(messages, then, {"kpi.x": now}, previous_period="2026-27-Q1")
+    text = learned.follow_up_text(
+        table,
+        {"kpi.x": now},
+        report="quarterly",
+        previous_label="Q1",
+        owner_slot="[o]",
+        due_slot="[d]",
+    )
+    assert text.count("30% (3 of 10) then") == 1
+    assert (
+        "**Recommendation 1.** Do. Owner: [o]. By: [d]. Its measures now: as for key message 1 above."
+        in text
+    )

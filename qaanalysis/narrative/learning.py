@@ -157,14 +157,21 @@ def follow_up_text(
             "messages or recommendations to follow up."
         )
     blocks = [
-        f"What we said {LAST[report]} ({previous_label}), and each measure it rested on then and "
-        f"now. A change is called a rise or fall only where {THIS[report]}'s test on the two "
-        "periods found one."
+        f"What we said {LAST[report]}, in the report for {previous_label}, and each measure it "
+        f"rested on then and now. A change is called a rise or fall only where {THIS[report]}'s "
+        "test on the two periods found one."
     ]
+    shown: dict[tuple[str, ...], str] = {}  # the measures already given, and under which message
     for (kind, rank), part in table.groupby(["kind", "rank"], sort=False):
         first = part.iloc[0]
         owner = first["owner"] or owner_slot
         due = first["due"] or due_slot
+        text = f"**{kind} {rank}.** {first['said']} Owner: {owner}. By: {due}."
+        ids = tuple(i for i in part["figure_id"] if i)
+        if ids and ids in shown:
+            blocks.append(f"{text} Its measures now: as for {shown[ids]} above.")
+            continue
+        shown.setdefault(ids, f"{kind.lower()} {rank}")
         measures = []
         for row in part.to_dict("records"):
             if not row["figure_id"]:
@@ -175,7 +182,6 @@ def follow_up_text(
             measures.append(
                 f"{_with_capital(row['measure'])}: {row['then']} then, {now} now{move}."
             )
-        text = f"**{kind} {rank}.** {first['said']} Owner: {owner}. By: {due}."
         if measures:
             text += "\n\n*Its measures now.* " + " ".join(measures)
         blocks.append(text)

@@ -403,6 +403,18 @@ def _year_end(findings: Findings, evidence: Evidence, history: str | Path | None
     }
 
 
+# The good-practice domain table's columns as a reader reads them.
+_DOMAIN_HEADINGS = {
+    "good_audits": "audits_good_overall",
+    "good_audits_good": "domain_good_in_those",
+    "good_pct": "share_in_those",
+    "other_audits": "other_audits",
+    "other_audits_good": "domain_good_in_others",
+    "other_pct": "share_in_others",
+    "difference_points": "difference_in_points",
+}
+
+
 def _learning(findings: Findings, evidence: Evidence) -> dict[str, Item]:
     """Audit actions and complaint learning by theme, the action tracker, what distinguished good
     practice, and family feedback taken at audit."""
@@ -464,9 +476,14 @@ def _learning(findings: Findings, evidence: Evidence) -> dict[str, Item]:
         "good_practice_domains": Table(
             "good_practice_domains",
             "What distinguished good practice: domains graded good or better",
-            domains,
-            count_columns=("good_audits", "good_audits_good", "other_audits", "other_audits_good"),
-            percent_columns=("good_pct", "other_pct"),
+            domains.rename(columns=_DOMAIN_HEADINGS),
+            count_columns=(
+                "audits_good_overall",
+                "domain_good_in_those",
+                "other_audits",
+                "domain_good_in_others",
+            ),
+            percent_columns=("share_in_those", "share_in_others"),
             detail=True,
         ),
         "family_feedback": Text(
