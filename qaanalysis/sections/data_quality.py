@@ -64,7 +64,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "warnings": _warnings(evidence, period),
         "row_accounting": Table(
             "row_accounting",
-            "Rows read, accepted, rejected and flagged, by source",
+            "Rows read, accepted and rejected, by source, with rows flagged but used",
             dq.row_accounting(evidence).assign(source=lambda f: f["source"].map(dq.source_label)),
             count_columns=(
                 "rows_read",
