@@ -166,6 +166,13 @@ def test_actions_text_says_the_tracker_needs_maintaining(evidence):
     assert "2 audit actions were raised in Q2" in text
     assert "5 actions were open, the oldest raised on 10 January 2024 (629 days before)" in text
     assert "tracker needs maintaining" in text and "2 of the open actions" in text
+    assert "Most sit with North Team (2)." in text
+    # the public pack names no team (sections/report.py gives the tracker without them)
+    from dataclasses import replace
+
+    public = replace(learning.tracker(evidence, Q2), stale_teams=())
+    text = learned.actions_text(learning.action_themes(evidence, Q2), public, period_label="Q2")
+    assert "Team" not in text and "tracker needs maintaining" in text
 
 
 def test_complaint_learning_by_theme(evidence):

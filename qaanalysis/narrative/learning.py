@@ -261,12 +261,13 @@ def actions_text(themes: pd.DataFrame, tracker: Tracker, *, period_label: str) -
     )
     if tracker.stale:
         teams = _and([f"{t} ({n})" for t, n in tracker.stale_teams[:3]])
+        held = f" Most sit with {teams}." if teams else ""
         about = f" They are mostly about {_top(themes, 'stale')}." if not themes.empty else ""
         lines.append(
             f"**The action tracker needs maintaining:** {tracker.stale:,} of the open actions "
             f"were raised more than {tracker.stale_days:,} days before the period end and are "
             "unlikely still to be live. Each should be closed with what was done, or re-dated "
-            f"with a reason and an owner. Most sit with {teams}.{about}"
+            f"with a reason and an owner.{held}{about}"
         )
     else:
         lines.append(

@@ -436,6 +436,8 @@ def _learning(findings: Findings, evidence: Evidence) -> dict[str, Item]:
         if gave("audit_actions")
         else learning.Tracker(0, 0, days, None, None)
     )
+    if findings.audience == "public":  # the public pack names no team holding stale actions
+        tracker = replace(tracker, stale_teams=())
     complaints = measured("complaints", learning.complaint_learning_themes)
     domains = measured("audits", learning.good_practice_domains)
     feedback = measured("audits", learning.family_feedback)
