@@ -297,3 +297,35 @@ def test_the_sample_quarter_has_the_qa_leads_words_for_every_slot():
     assert inputs.key_messages[1]["owner"] == "Head of Service, Safeguarding and Family Help"
     # another quarter has no file: its draft shows the slots to fill
     assert not read_narrative_inputs(config, parse_period("2026-27-Q1")).found
+
+
+def test_a_faulty_file_stops_the_run_with_its_file_and_line(tmp_path, capsys):
+    import shutil
+    from pathlib import Path
+
+    from qaanalysis import cli
+
+    mini = Path(__file__).parent / "fixtures" / "mini"
+    shutil.copytree(mini, tmp_path / "la")
+    (tmp_path / "la" / "narrative_inputs").mkdir()
+    (tmp_path / "la" / "narrative_inputs" / "2025-26-Q2.yaml").write_text(
+        "observations: fine\nauditor_findings: a typo\n", encoding="utf-8"
+    )
+    code = cli.main(
+        [
+            "run",
+            "--config",
+            str(tmp_path / "la" / "la.yaml"),
+            "--period",
+            "2025-26-Q2",
+            "--report",
+            "quarterly",
+            "--out",
+            str(tmp_path / "out"),
+            "--no-cache",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "2025-26-Q2.yaml, line 2: unknown heading 'auditor_findings'" in err
+    assert not (tmp_path / "out" / "minitown" / "2025-26-Q2").exists()  # no pack written

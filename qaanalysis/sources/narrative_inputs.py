@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from ..config import Config
+from ..config import Config, ConfigError
 from ..periods import Period
 
 #: The slots a QA lead may fill (the report places each in its section).
@@ -41,8 +41,9 @@ MESSAGE_FIELDS = ("text", "meaning", "action", "owner", "due")
 MAX_BYTES = 200_000
 
 
-class NarrativeInputsError(ValueError):
-    """The narrative inputs file could not be read; the message names the file and line."""
+class NarrativeInputsError(ConfigError, ValueError):
+    """The narrative inputs file could not be read; the message names the file and line (the
+    command line reports it as it does a configuration error: exit code 2)."""
 
 
 @dataclass(frozen=True)
