@@ -4,6 +4,11 @@ Written last, from the pack's computed findings (every area's Figures and Signal
 read together); nothing here recomputes an area's measures. Each report leads with its key
 messages (the monthly clinic with the month's key finding); the counts follow; statistics are
 named only in the methods appendix.
+
+The learning loop: each report follows up the previous period's key messages and recommendations
+from the authority's history of runs (read only), the annual takes its year-end positions from
+the history's fourth-quarter run, the learning measures (``measures/learning``) are written up,
+and the QA lead's own words (``sources/narrative_inputs``) fill their slots or are marked to add.
 """
 
 from __future__ import annotations
