@@ -129,6 +129,13 @@ class Timescales(_Strict):
     complaint_stage2_extended_working_days: int
     action_due_days: int
     escalation_resolution_working_days: int
+    # Early help, children in need and adoption (Annex A Lists 2, 6, 10 and 11).
+    early_help_assessment_working_days: int = 45
+    cin_visit_weeks: int = 6
+    adoption_care_to_placement_days: int = 426
+    adoption_order_to_match_days: int = 121
+    adoption_decision_to_placement_months: int = 12
+    adopter_approval_months: int = 6
 
 
 class Thresholds(_Strict):
