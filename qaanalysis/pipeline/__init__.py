@@ -169,6 +169,9 @@ def _execute(
         execution_timeout=timeout,
         language="python",
         km=manager,
+        # Written once at the end (and on failure), not after every cell: a notebook of many
+        # charts was otherwise serialised and validated again after each of its cells.
+        request_save_on_cell_execute=False,
     )
     return target
 
