@@ -360,8 +360,8 @@ def _word_table(document, header: list[str], rows: list[list[str]]) -> None:
 
     The body rows copy the XML of one row built by python-docx and set each cell's text, which is
     the same document as building every cell through python-docx, many times faster (a large
-    authority's draft holds some 40,000 cells). A value that python-docx writes otherwise (blank,
-    with tabs, line breaks or spaces at either end) and a short row are still built by python-docx.
+    authority's draft holds some 40,000 cells). A value that python-docx writes otherwise (with
+    tabs, line breaks or spaces at either end) and a short row are still built by python-docx.
     """
     table = document.add_table(rows=1, cols=len(header))
     table.style = _style(document, "Light Grid Accent 1") or "Table Grid"
@@ -386,8 +386,11 @@ def _word_table(document, header: list[str], rows: list[list[str]]) -> None:
                 _small_runs(model)
                 model._tr.getparent().remove(model._tr)
             tr = copy.deepcopy(model._tr)
-            for t, text in zip(tr.iter(qn("w:t")), texts, strict=False):
-                t.text = text
+            for t, text in zip(list(tr.iter(qn("w:t"))), texts, strict=False):
+                if text:
+                    t.text = text
+                else:  # python-docx leaves a blank cell's run without text
+                    t.getparent().remove(t)
             table._tbl.append(tr)
         else:
             row = table.add_row()
@@ -397,8 +400,8 @@ def _word_table(document, header: list[str], rows: list[list[str]]) -> None:
 
 
 def _plain_cell_text(text: str) -> bool:
-    """Whether python-docx writes ``text`` as one ``w:t`` element with nothing else."""
-    return bool(text) and text == text.strip() and not any(c in text for c in "\t\r\n")
+    """Whether python-docx writes ``text`` as one ``w:t`` element (none when blank), nothing else."""
+    return text == text.strip() and not any(c in text for c in "\t\r\n")
 
 
 def _small_runs(row) -> None:
