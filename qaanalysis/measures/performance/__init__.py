@@ -9,7 +9,8 @@ Two period rules:
 
 - **flow** KPIs count events in a month (an assessment authorised, an ICPC held, a plan starting):
   a monthly series, summed over the months of a reporting period.
-- **stock** KPIs describe the children open on a date (CP plans, children in care, care leavers).
+- **stock** KPIs describe the children open on a date (children in need, CP plans, children in
+  care, care leavers).
   Annex A holds only the *latest* visit, review, health assessment and placement count of each
   child, as at the extract date. A stock KPI is computed as at the extract date for a period that
   contains it; for a period that ended up to ``thresholds.stock_as_at_window_weeks`` (default 6)
@@ -26,7 +27,9 @@ and recalculation dates set in the KPI catalogue of ``la.yaml``. Benchmarks come
 ``benchmarks`` source or from Department for Education published statistics named in
 ``la.yaml`` (``published``).
 
-The package, along its seams: ``evaluators`` (the record-level rules and their declared constants),
+The package, along its seams: ``evaluators`` (the record-level rules and their declared constants;
+``evaluators_eh_cin_adoption`` those of early help, children in need and adoption, Lists 2, 6, 10
+and 11),
 ``definitions`` (:data:`KPI_DEFINITIONS`, :func:`kpi_definitions`), ``records`` (the records behind
 each KPI, by team, exceptions, availability), ``series`` (KPIs by month), ``kpis`` (period values,
 target status, ``kpi.<id>`` Figures), ``spc`` (Making Data Count), ``benchmarks``, ``scorecard`` and
@@ -57,6 +60,7 @@ from .evaluators import (
     RE_REFERRAL_COUNT,
     WINDOW_START_GRACE_DAYS,
 )
+from .evaluators_eh_cin_adoption import CIN_OWN_STANDARD_STATUS
 from .kpis import (
     MEETING_TARGET,
     MISSING_TARGET,
@@ -86,6 +90,7 @@ __all__ = [
     "BENCHMARK_COLUMNS",
     "ICON_WORDS",
     "CARE_LEAVER_AGES",
+    "CIN_OWN_STANDARD_STATUS",
     "CP_LONG_PLAN_YEARS",
     "KPI_DEFINITIONS",
     "MEETING_TARGET",

@@ -38,6 +38,14 @@ from .evaluators import (
     _eval_s47_to_icpc,
     _eval_suitable,
 )
+from .evaluators_eh_cin_adoption import (
+    _eval_adopter_approval,
+    _eval_adoption_care_to_placement,
+    _eval_adoption_decision_to_placement,
+    _eval_adoption_order_to_match,
+    _eval_cin_seen,
+    _eval_early_help_timeliness,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -460,6 +468,111 @@ KPI_DEFINITIONS: dict[str, KpiDefinition] = {
             "employment or training." + _CL_NOTE,
             latest="status",
             evaluate=_eval_eet,
+        ),
+        KpiDefinition(
+            "early_help_assessment_in_timescale",
+            "list_2",
+            numerator="early help assessments completed in the month within "
+            "{early_help_assessment_working_days} working days of the start",
+            denominator="early help assessments completed in the month (Assessment completion date)",
+            period_rule="flow",
+            event="assessment_completion_date",
+            days="working",
+            statutory_source="The authority's early help timescale (Working Together to Safeguard Children: "
+            "early help assessments; no national timescale); Ofsted Annex A List 2",
+            needs=("assessment_start_date", "assessment_completion_date"),
+            notes="Day 0 is the assessment start; weekends and bank holidays do not count. Assessments by "
+            "partner organisations are counted with the authority's own; the organisation completing "
+            "the assessment stands for the team.",
+            evaluate=_eval_early_help_timeliness,
+        ),
+        KpiDefinition(
+            "cin_seen_in_timescale",
+            "list_6",
+            numerator="open children in need episodes where the child was last seen within {cin_visit_weeks} "
+            "weeks of " + _AS_AT,
+            denominator="children in need episodes open at "
+            + _AS_AT
+            + ", other than children on a protection plan, in care or leaving care",
+            period_rule="stock",
+            event=None,
+            days="calendar",
+            statutory_source="Local visiting standard for children in need (default every 6 weeks); "
+            "Ofsted Annex A List 6",
+            needs=("cin_start_date", "last_seen_date"),
+            notes=_STOCK_NOTE.format(what="date seen")
+            + " A child not yet seen since the episode began is in timescale for {cin_visit_weeks} weeks. "
+            "Children whose Case Status is a protection plan, in care or a care leaver are left out "
+            "(their visits are measured on Lists 7 and 8); the status is the extract's.",
+            latest="date seen",
+            as_at_events=("last_seen_date",),
+            evaluate=_eval_cin_seen,
+        ),
+        KpiDefinition(
+            "adoption_care_to_placement",
+            "list_10",
+            numerator="children placed for adoption in the month who moved in with their adoptive family "
+            "within {adoption_care_to_placement_days} days of entering care",
+            denominator="children placed for adoption in the month (Date Placed for Adoption)",
+            period_rule="flow",
+            event="placed_for_adoption_date",
+            days="calendar",
+            statutory_source="DfE adoption scorecard, indicator A1 (entering care to moving in with the adoptive "
+            "family; threshold 426 days)",
+            needs=("entered_care_date", "placed_for_adoption_date"),
+            notes="Calendar days from the date the child entered care. A child placed earlier with the same "
+            "family in a fostering for adoption or concurrent planning placement moved in on that date, "
+            "as the scorecard counts it. The scorecard averages over 3 years; this counts each month's "
+            "placements.",
+            evaluate=_eval_adoption_care_to_placement,
+        ),
+        KpiDefinition(
+            "adoption_order_to_match",
+            "list_10",
+            numerator="children matched in the month within {adoption_order_to_match_days} days of the "
+            "placement order",
+            denominator="children matched with prospective adopters in the month who had a placement order",
+            period_rule="flow",
+            event="matched_date",
+            days="calendar",
+            statutory_source="DfE adoption scorecard, indicator A2 (placement order to match; threshold 121 days)",
+            needs=("placement_order_date", "matched_date"),
+            notes="Calendar days from the placement order to the match. Children placed with their parents' "
+            "consent (no placement order) are left out.",
+            evaluate=_eval_adoption_order_to_match,
+        ),
+        KpiDefinition(
+            "adoption_decision_to_placement",
+            "list_10",
+            numerator="children placed for adoption in the month within "
+            "{adoption_decision_to_placement_months} months of the decision that they should be placed "
+            "for adoption",
+            denominator="children placed for adoption in the month with a decision date",
+            period_rule="flow",
+            event="placed_for_adoption_date",
+            days="calendar",
+            statutory_source="Former National Indicator 61 (placed within 12 months of the decision); "
+            "Ofsted Annex A List 10",
+            needs=("adoption_decision_date", "placed_for_adoption_date"),
+            notes="Calendar months from the agency decision (should be placed for adoption) to the date "
+            "placed for adoption.",
+            evaluate=_eval_adoption_decision_to_placement,
+        ),
+        KpiDefinition(
+            "adopters_approved_in_timescale",
+            "list_11",
+            numerator="adoptive households approved in the month within {adopter_approval_months} months of "
+            "starting stage 1",
+            denominator="adoptive households approved in the month (Date application approved)",
+            period_rule="flow",
+            event="application_approved_date",
+            days="calendar",
+            statutory_source="Statutory guidance on adoption (2013): stage 1 within 2 months, stage 2 within "
+            "4 months; Ofsted Annex A List 11",
+            needs=("stage1_start_date", "application_approved_date"),
+            notes="List 11 has a row per adopter: a couple (one Family identifier) is counted once. A break "
+            "between the stages is counted in the time, as List 11 does not record it.",
+            evaluate=_eval_adopter_approval,
         ),
     )
 }
