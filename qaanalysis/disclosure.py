@@ -248,3 +248,23 @@ def suppress_text(text: str, rule: Suppression) -> str:
 
     text = _SHARE_WITH_COUNT.sub(lambda m: rule.symbol if small(m) else m.group(), text)
     return _K_OF_N.sub(lambda m: rule.symbol if small(m) else m.group(), text)
+
+
+# A path of this machine: a POSIX path of two or more parts not part of a word, a fraction or a URL
+# ("/home/qa/exports/audits.csv"), or a Windows path ("C:\\Exports\\audits.csv").
+_MACHINE_PATH = re.compile(
+    r"(?<![\w/.:])(?:/[^\s/;,'\"<>()\[\]|]+){2,}/?"
+    r"|(?<![\w])[A-Za-z]:\\(?:[^\s\\;,'\"<>()|]+\\)*[^\s\\;,'\"<>()|]*"
+)
+
+
+def without_paths(text: str) -> str:
+    """Text naming no folder of this machine: every absolute path is cut to its file's name
+    ("/srv/qa/exports/audits.csv: not found" becomes "audits.csv: not found").
+
+    Leadership and public packs go beyond the analyst's machine; where an export lives there says
+    nothing to their readers and something about the machine to anyone else.
+    """
+    if "/" not in text and "\\" not in text:
+        return text
+    return _MACHINE_PATH.sub(lambda m: re.split(r"[/\\]", m[0].rstrip("/\\"))[-1], text)

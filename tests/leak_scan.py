@@ -210,8 +210,8 @@ def word_fields(path: Path) -> list[str]:
 SMALL = range(1, 6)
 K_OF_N = re.compile(r"\b(\d[\d,]*) of (\d[\d,]*)\b")
 AGAINST = re.compile(r"\bagainst (\d[\d,]*)\b(?! ?%)")
-COUNTED = re.compile(  # "stage 1 complaints" names a stage, not a count
-    r"(?<![Ss]tage )\b(\d+) (?:audits?|complaints?|compliments?|alerts?|actions?|responses?|children|child|"
+COUNTED = re.compile(  # "stage 1 complaints" names a stage, "5.1 complaints" a rate: not counts
+    r"(?<![Ss]tage )(?<![\d.,])\b(\d+) (?:audits?|complaints?|compliments?|alerts?|actions?|responses?|children|child|"
     r"records?|cases?|escalations?|families|young people|care leavers|rows?)\b"
 )
 COUNT_HEADINGS = re.compile(r"(\(number\)|^Number$|^Out of$|^Count$|^Audits$|^Complaints$)")

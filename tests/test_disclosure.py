@@ -308,7 +308,9 @@ def test_public_gate_rewrites_a_reason_stating_a_small_count_and_masks_chart_cou
     masked = public.items["bars"].data["frame"]["alerts"]
     assert masked.isna().tolist() == [True, False] and masked.iloc[1] == 14
     # leadership readers see the section as computed
-    assert disclose(section, audience="leadership", evidence=_Evidence()) is section
+    leadership = disclose(section, audience="leadership", evidence=_Evidence())
+    assert leadership.signals == section.signals
+    assert leadership.items["bars"].data["frame"].equals(frame)
 
 
 def test_public_gate_keeps_a_reason_whose_numbers_are_not_small():
@@ -359,3 +361,59 @@ def test_a_trend_span_resting_on_small_counts_is_dropped_for_the_public():
     )
     shown = suppress_figure(figure, RULE)
     assert "first" not in shown.comparison and shown.comparison["last"]["numerator"] == 20
+
+
+# --- No folder of this machine beyond internal readers ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "/srv/qa/exports/published/c1.csv: published statistics file not found",
+            "c1.csv: published statistics file not found",
+        ),
+        ("C:\\Exports\\QA\\audits.xlsx: sheet not found", "audits.xlsx: sheet not found"),
+        ("read /home/ana/la/a.csv and /tmp/x/b.csv.", "read a.csv and b.csv."),
+        # fractions, "and/or", web addresses and a lone folder word are not paths of this machine
+        ("24/7 cover, and/or 1/2 of cases; see https://www.gov.uk/a/b", None),
+        ("(see /home)", None),
+    ],
+)
+def test_paths_are_cut_to_the_file_name(text, expected):
+    from qaanalysis.disclosure import without_paths
+
+    assert without_paths(text) == (text if expected is None else expected)
+
+
+def test_the_gate_removes_machine_paths_for_leadership_and_public_only():
+    from qaanalysis.findings import Section, Signal, Table, Text
+    from qaanalysis.sections import disclose
+
+    secret = "/var/lib/council/exports/published/d3.csv"
+    section = Section(
+        "performance",
+        {
+            "note": Text("note", f"{secret}: published statistics file not found"),
+            "bench": Table(
+                "bench",
+                "Benchmarks",
+                pd.DataFrame({"kpi": ["repeat plans"], "note": [f"{secret}: not found"]}),
+                note=f"Read from {secret}",
+            ),
+        },
+        (),
+        (Signal("assessment", "performance", "neutral", f"no benchmark ({secret})", ()),),
+    )
+    internal = disclose(section, audience="internal", evidence=None)
+    assert (
+        secret in internal.items["note"].markdown
+    )  # the analyst sees where the file was looked for
+    shown = disclose(section, audience="leadership", evidence=None)
+    words = [
+        shown.items["note"].markdown,
+        shown.items["bench"].note,
+        *shown.items["bench"].frame["note"],
+        shown.signals[0].reason,
+    ]
+    assert all("/var/lib" not in w and "d3.csv" in w for w in words), words

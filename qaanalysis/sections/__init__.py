@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..disclosure import check_audience, is_small, suppress_figure
+from ..disclosure import check_audience, is_small, suppress_figure, without_paths
 from ..figures import Figure
-from ..findings import Chart, FigureSet, Section, Signal
+from ..findings import Chart, FigureSet, Section, Signal, Table, Text
 from ..periods import Period
 from ..sources import Evidence
 from ..stats import discovery
@@ -201,14 +201,18 @@ def compute_findings(
 def disclose(section: Section, *, audience: str, evidence: Evidence) -> Section:
     """The disclosure gate, applied once to what a section will show.
 
-    For the public: Figures on small counts are suppressed (in the section's Figures and in every
+    Beyond internal readers: no folder of this machine is named (every absolute path in text,
+    tables, chart text, Signals and Figures is cut to its file's name). For the public: Figures on small counts are suppressed (in the section's Figures and in every
     Figure set it shows); each Signal's reason is rewritten from its disclosed Figures, so no count
     from the suppressed range reaches prose through it; and chart data loses every count in that
     range (a bar, cell or point is left out rather than drawn). Tables and text pass the Session's
     own gate when shown (identifiers and child-level rows for internal readers only; small counts
     suppressed for the public).
     """
-    if check_audience(audience) != "public":
+    if check_audience(audience) == "internal":
+        return section
+    section = _without_paths(section)
+    if audience != "public":
         return section
     rule = evidence.config.suppression
 
@@ -226,6 +230,53 @@ def disclose(section: Section, *, audience: str, evidence: Evidence) -> Section:
         items[key] = item
     signals = tuple(_public_signal(s, by_id, rule) for s in section.signals)
     return replace(section, items=items, figures=figures, signals=signals)
+
+
+def _without_paths(section: Section) -> Section:
+    """The section naming no folder of this machine (:func:`disclosure.without_paths`)."""
+
+    def text(value):
+        return without_paths(value) if isinstance(value, str) else value
+
+    def frame(value):
+        if not isinstance(value, pd.DataFrame):
+            return text(value)
+        out = value.rename(columns=lambda c: text(c) if isinstance(c, str) else c)
+        for column in out.columns:
+            if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+                out[column] = out[column].map(text)
+        return out
+
+    def item(value):
+        if isinstance(value, Text):
+            return replace(value, markdown=text(value.markdown))
+        if isinstance(value, Table):
+            rollup = value.rollup and item(value.rollup)
+            return replace(
+                value,
+                frame=frame(value.frame),
+                title=text(value.title),
+                note=text(value.note),
+                rollup=rollup,
+            )
+        if isinstance(value, Chart):
+            data = {k: frame(v) for k, v in value.data.items()}
+            return replace(value, data=data, alt=text(value.alt))
+        if isinstance(value, FigureSet):
+            return replace(value, figures=tuple(figure(f) for f in value.figures))
+        return value
+
+    def figure(value: Figure) -> Figure:
+        return replace(
+            value, label=text(value.label), note=text(value.note), source=text(value.source)
+        )
+
+    return replace(
+        section,
+        items={key: item(value) for key, value in section.items.items()},
+        figures=tuple(figure(f) for f in section.figures),
+        signals=tuple(replace(s, reason=text(s.reason)) for s in section.signals),
+    )
 
 
 def disclose_assessments(
