@@ -46,6 +46,7 @@ from .guard import (
     write_faults,
 )
 from .kernels import KernelPool
+from .layout import reader_labels
 from .progress import LogProgress
 from .render import TemplateError, check_template, render_docx, render_html, write_xlsx
 from .safe_text import write_csv
@@ -453,6 +454,7 @@ def _build(
             subtitle=subtitle,
             audience=audience,
             figures=figures,
+            labels=reader_labels(config),
         ),
         encoding="utf-8",
     )
@@ -467,6 +469,7 @@ def _build(
             period=period,
             issued=evidence.extract_date,
             figures=figures,
+            labels=reader_labels(config),
         ).save(work / "report.docx")
     except TemplateError as exc:
         raise PackError(str(exc), 2) from None

@@ -40,7 +40,16 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..figures import Figure, format_value
 from ..session import _change, _interval
-from .collect import Block, blocks
+from .collect import Block
+from .contents import bookmark, bookmark_name, html_contents, internal_link, word_contents
+from .layout import (
+    APPENDIX_ANCHOR,
+    APPENDIX_TITLE,
+    Detail,
+    arrange,
+    in_words,
+    reader_frame,
+)
 from .safe_text import (
     clean_text,
     display_value,
@@ -56,7 +65,10 @@ body { font-family: Arial, Helvetica, sans-serif; color: #1b1b1b; max-width: 62r
        padding: 1.5rem 2rem 4rem; line-height: 1.5; }
 header.qa { border-bottom: 4px solid #0072B2; margin-bottom: 1.5rem; }
 header.qa .meta { color: #555; font-size: 0.9rem; }
-nav.qa ol { columns: 2; font-size: 0.95rem; }
+nav.qa > ol { columns: 2; font-size: 0.95rem; }
+nav.qa ol ol { font-size: 0.88rem; padding-left: 1.1rem; list-style: none; }
+nav.qa li { break-inside: avoid; }
+.qa-pointer { color: #333; font-size: 0.9rem; border-left: 3px solid #0072B2; padding-left: 0.6rem; }
 section.qa-section { border-top: 1px solid #ccc; margin-top: 2.5rem; padding-top: 0.5rem; }
 h1 { font-size: 1.7rem; } h2 { font-size: 1.35rem; color: #0b3d62; } h3 { font-size: 1.1rem; }
 .anchor-link { display: none; }
@@ -124,23 +136,24 @@ def _figure(payload: dict) -> Figure:
     return Figure(**{k: payload.get(k) for k in Figure.__dataclass_fields__ if k in payload})
 
 
-def _figures_html(block: Block) -> str:
+def _figures_html(block: Block, caption: str | None = None, anchor: str = "") -> str:
     rows = "".join(
         f"<tr><td>{html_text(fig.label)}</td><td>{html_text(format_value(fig))}</td>"
         f"<td>{html_text(_interval(fig))}</td><td>{html_text(_change(fig))}</td></tr>"
         for fig in (_figure(f) for f in block.content)
     )
-    title = block.meta.get("title")
+    title = block.meta.get("title") if caption is None else caption
     caption = f"<caption>{html_text(title)}</caption>" if title else ""
+    ident = f" id='{html_text(anchor)}'" if anchor else ""
     return (
-        f"<table class='qa-figures'>{caption}<thead><tr><th>Measure</th><th>Value</th>"
+        f"<table class='qa-figures'{ident}>{caption}<thead><tr><th>Measure</th><th>Value</th>"
         f"<th>95% interval</th><th>Change</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
-def _table_html(block: Block) -> str:
-    frame: pd.DataFrame = block.content
+def _table_html(block: Block, view: dict, caption: str | None = None, anchor: str = "") -> str:
     percent = set(block.meta.get("percent_columns", []))
+    frame = reader_frame(block.content, percent=percent, **view)
     head = "".join(f"<th>{html_text(heading(c))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>"
@@ -152,8 +165,10 @@ def _table_html(block: Block) -> str:
         for record in frame.itertuples(index=False)
     )
     note = block.meta.get("note")
+    caption = block.meta.get("title", "") if caption is None else caption
+    ident = f" id='{html_text(anchor)}'" if anchor else ""
     return (
-        f"<table class='qa-table'><caption>{html_text(block.meta.get('title', ''))}</caption>"
+        f"<table class='qa-table'{ident}><caption>{html_text(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         + (f"<p class='qa-note'>{html_text(note)}</p>" if note else "")
     )
@@ -167,31 +182,55 @@ def _image_html(block: Block) -> str:
     return f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"></figure>'
 
 
-def _block_html(block: Block) -> str:
+def _block_html(block: Block, view: dict) -> str:
     if block.kind == "markdown":
         return markdown_html(block.content)
     if block.kind == "figures":
         return _figures_html(block)
     if block.kind == "table":
-        return _table_html(block)
+        return _table_html(block, view)
     if block.kind == "image":
         return _image_html(block)
+    if block.kind == "pointer":
+        links = "; ".join(
+            f"<a href='#{d.anchor}'>{html_text(d.label)}</a>, {html_text(d.title)}"
+            for d in block.content
+        )
+        return f"<p class='qa-pointer'>In the appendix: {links}.</p>"
     return ""
 
 
-def _title_of(content: list[Block], fallback: str) -> str:
-    for block in content:
-        if block.kind == "markdown":
-            match = re.search(r"^#\s+(.+)$", block.content, re.MULTILINE)
-            if match:
-                return match[1].strip()
-    return fallback
+def _detail_caption(detail: Detail) -> str:
+    return f"{detail.label}. {detail.title}" if detail.title else detail.label
+
+
+def appendix_html(details: list[Detail], view: dict) -> str:
+    """The appendix of detailed tables, grouped under the section each came from."""
+    if not details:
+        return ""
+    out, section = [], None
+    for detail in details:
+        if detail.section != section:
+            section = detail.section
+            out.append(f"<h2>{html_text(section)}</h2>")
+        caption = _detail_caption(detail)
+        if detail.block.kind == "figures":
+            out.append(_figures_html(detail.block, caption, detail.anchor))
+        else:
+            out.append(_table_html(detail.block, view, caption, detail.anchor))
+    return (
+        f"<section class='qa-section' id='{APPENDIX_ANCHOR}'><h1>{html_text(APPENDIX_TITLE)}</h1>"
+        "<p>The detail behind the body of the report: longer tables and lists of records, "
+        "numbered as the body points to them. Every table is also in tables.xlsx.</p>"
+        + "".join(out)
+        + "</section>"
+    )
 
 
 def evidence_appendix_html(figures: list[dict]) -> str:
     """The evidence appendix: one anchored row per Figure (value, count, interval, comparison)."""
     rows = []
-    for f in figures:
+    for number, f in enumerate(figures, start=1):
         fig = _figure(f)
         comparison = ""
         comp = f.get("comparison") or {}
@@ -200,16 +239,17 @@ def evidence_appendix_html(figures: list[dict]) -> str:
             shown = f"{100 * value:.0f}%" if f.get("unit") == "percent" else f"{value:,.4g}"
             comparison = f"{comp.get('label', '')} {comp.get('period', '') or ''}: {shown}"
         rows.append(
-            f"<tr id='figure-{html_text(f['id'])}'><td><code>{html_text(f['id'])}</code></td>"
+            f"<tr id='figure-{html_text(f['id'])}'><td>F{number}</td>"
             f"<td>{html_text(f.get('label', ''))}</td><td>{html_text(format_value(fig))}</td>"
             f"<td>{html_text(_interval(fig))}</td><td>{html_text(comparison)}</td>"
             f"<td>{html_text((f.get('direction') or '').replace('_', ' '))}</td>"
-            f"<td>{html_text(f.get('source') or '')}</td><td>{html_text(f.get('period') or '')}</td></tr>"
+            f"<td>{html_text(in_words(f.get('source') or ''))}</td>"
+            f"<td>{html_text(f.get('period') or '')}</td></tr>"
         )
     return (
         "<section class='qa-section' id='evidence-appendix'><h1>Evidence appendix</h1>"
         "<p>Every figure the report states, with its count, 95% interval, comparison and source. "
-        "Links in the text lead here.</p><table><thead><tr><th>Id</th><th>Measure</th><th>Value</th>"
+        "Links in the text lead here.</p><table><thead><tr><th>Ref</th><th>Measure</th><th>Value</th>"
         "<th>95% interval</th><th>Compared with</th><th>Direction</th><th>Source</th><th>Period</th>"
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>"
     )
@@ -222,22 +262,33 @@ def render_html(
     subtitle: str,
     audience: str,
     figures: list[dict],
+    labels: dict[str, str] | None = None,
 ) -> str:
-    """One self-contained HTML page: a section per notebook, then the evidence appendix.
+    """One self-contained HTML page: the contents, a section per notebook (its body), the
+    appendix of detailed tables, then the evidence appendix.
 
-    Built from the notebooks' recorded content (``collect.blocks``), with every value escaped;
-    the page carries a Content-Security-Policy that forbids scripts and external loads.
+    Built from the notebooks' recorded content (``collect.blocks``), laid out by
+    ``layout.arrange`` (tables marked detail move to the appendix), with every value escaped;
+    table cells show labels for codes (``labels``: ``layout.reader_labels``) and Figure numbers
+    for Figure ids. The contents list every heading of levels 1 to 3. The page carries a
+    Content-Security-Policy that forbids scripts and external loads.
     """
-    sections, contents = [], []
-    for name, notebook in notebooks:
-        content = blocks(notebook)
-        anchor = f"section-{html_text(re.sub(r'[^A-Za-z0-9_-]', '_', Path(name).stem))}"
-        contents.append(
-            f"<li><a href='#{anchor}'>{html_text(_title_of(content, Path(name).stem))}</a></li>"
+    refs = {f["id"]: i for i, f in enumerate(figures, start=1)}
+    view = {"labels": labels or {}, "refs": refs}
+    parts, details = arrange(notebooks)
+    sections = {True: [], False: []}
+    for part in parts:
+        anchor = f"section-{html_text(re.sub(r'[^A-Za-z0-9_-]', '_', part.name))}"
+        body = "\n".join(_block_html(block, view) for block in part.blocks)
+        sections[part.appendix].append(
+            f"<section class='qa-section' id='{anchor}'>{body}</section>"
         )
-        body = "\n".join(_block_html(block) for block in content)
-        sections.append(f"<section class='qa-section' id='{anchor}'>{body}</section>")
-    contents.append("<li><a href='#evidence-appendix'>Evidence appendix</a></li>")
+    content, contents = html_contents(
+        "\n".join(sections[False])
+        + appendix_html(details, view)
+        + "\n".join(sections[True])
+        + evidence_appendix_html(figures)
+    )
     return (
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>"
         f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
@@ -245,10 +296,7 @@ def render_html(
         f"<title>{html_text(title)}</title><style>{CSS}</style></head><body>"
         f"<header class='qa'><h1>{html_text(title)}</h1><p class='meta'>{html_text(subtitle)} "
         f"<span class='audience'>Audience: {html_text(audience)}</span></p></header>"
-        f"<nav class='qa'><h2>Contents</h2><ol>{''.join(contents)}</ol></nav>"
-        + "\n".join(sections)
-        + evidence_appendix_html(figures)
-        + "</body></html>"
+        f"<nav class='qa'><h2>Contents</h2>{contents}</nav>" + content + "</body></html>"
     )
 
 
@@ -307,6 +355,9 @@ def _heading(document, text: str, level: int) -> None:
     style = _style(document, names[level]) or fallback[level]
     paragraph = document.add_paragraph(style=style)
     paragraph.add_run(clean_text(text))
+    recorded = getattr(document, "_qa_headings", None)
+    if recorded is not None and 1 <= level <= 3:
+        recorded.append((level, paragraph))
 
 
 def _add_markdown(document, text: str, refs: dict[str, int] | None = None) -> None:
@@ -527,6 +578,7 @@ def render_docx(
     issued: dt.date | dt.datetime | None = None,
     keywords: str = "children's services; quality assurance; performance",
     figures: list[dict] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> Document:
     """The editable Word draft: the same narrative, real Word tables, charts with alt text.
 
@@ -547,6 +599,10 @@ def render_docx(
         keywords: the document's keywords.
         figures: the pack's Figures (``figures.json``): numbered F1, F2, ... in an evidence
             appendix at the end, which the narrative's citations refer to.
+        labels: code -> label for table cells (``layout.reader_labels``).
+
+    The draft opens with a contents list of every heading (levels 1 to 3), each a link; tables
+    marked detail are in the appendix of detailed tables, the body keeping a pointer to each.
 
     Raises:
         TemplateError: the template lacks Heading 1 to 3, Caption or Table Grid.
@@ -567,39 +623,32 @@ def render_docx(
     _heading(document, title, 0)
     intro = document.add_paragraph(clean_text(subtitle))
     intro.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    for _, notebook in notebooks:
-        for block in blocks(notebook):
-            if block.kind == "markdown":
-                _add_markdown(document, block.content, refs)
-            elif block.kind == "table":
-                _caption(document, block.meta.get("title", ""))
-                frame = block.content
-                _word_table(
-                    document,
-                    [heading(c) for c in frame.columns],
-                    _frame_rows(frame, block.meta.get("percent_columns", [])),
-                )
-                if block.meta.get("note"):
-                    document.add_paragraph(clean_text(block.meta["note"]), style=NOTE_STYLE)
-            elif block.kind == "figures":
-                if block.meta.get("title"):
-                    _caption(document, block.meta["title"])
-                rows = []
-                for f in block.content:
-                    fig = _figure(f)
-                    rows.append([fig.label, format_value(fig), _interval(fig), _change(fig)])
-                _word_table(document, ["Measure", "Value", "95% interval", "Change"], rows)
-            elif block.kind == "image":
-                data = re.sub(r"\s+", "", "".join(block.content))
-                if not _BASE64.match(data):
-                    document.add_paragraph(
-                        "[Chart not shown: its image data was not valid.]", style=NOTE_STYLE
-                    )
-                    continue
-                run = document.add_paragraph().add_run()
-                picture = run.add_picture(io.BytesIO(base64.b64decode(data)), width=Cm(16))
-                picture._inline.docPr.set("descr", clean_text(block.meta.get("alt", "")))
-                picture._inline.docPr.set("title", clean_text(block.meta.get("name", "")))
+    contents_title = document.add_paragraph()
+    contents_title.add_run("Contents").bold = True
+    placeholder = document.add_paragraph()
+    document._qa_headings = []  # (level, paragraph) of every heading from here on
+    view = {"labels": labels or {}, "refs": refs}
+    parts, details = arrange(notebooks)
+    for part in parts:
+        if not part.appendix:
+            for block in part.blocks:
+                _docx_block(document, block, refs, view)
+    if details:
+        _heading(document, APPENDIX_TITLE, 1)
+        document.add_paragraph(
+            "The detail behind the body of the report: longer tables and lists of records, "
+            "numbered as the body points to them. Every table is also in tables.xlsx."
+        )
+        section = None
+        for detail in details:
+            if detail.section != section:
+                section = detail.section
+                _heading(document, section, 2)
+            _docx_block(document, detail.block, refs, view, detail=detail)
+    for part in parts:
+        if part.appendix:
+            for block in part.blocks:
+                _docx_block(document, block, refs, view)
     if figures:
         _heading(document, "Evidence appendix: every Figure cited", 1)
         rows = []
@@ -610,8 +659,55 @@ def render_docx(
             )
         _caption(document, "Figures of this report, numbered as the text cites them")
         _word_table(document, ["Ref", "Measure", "Value", "95% interval", "Change"], rows)
+    word_contents(document, placeholder)
     document.save = functools.partial(save_docx, document)  # reruns give identical bytes
     return document
+
+
+def _docx_block(document, block: Block, refs: dict, view: dict, detail: Detail | None = None):
+    """One block of a notebook as Word content (a detail table under its appendix caption)."""
+    if block.kind == "markdown":
+        _add_markdown(document, block.content, refs)
+    elif block.kind == "pointer":
+        paragraph = document.add_paragraph(style=NOTE_STYLE)
+        paragraph.add_run("In the appendix: ")
+        for i, moved in enumerate(block.content):
+            internal_link(paragraph, moved.label, bookmark_name(moved.anchor))
+            paragraph.add_run(f", {clean_text(moved.title)}")
+            paragraph.add_run("; " if i < len(block.content) - 1 else ".")
+    elif block.kind == "table":
+        caption = _detail_caption(detail) if detail else block.meta.get("title", "")
+        paragraph = document.add_paragraph(clean_text(caption), style="Caption")
+        if detail:
+            bookmark(paragraph, bookmark_name(detail.anchor))
+        percent = block.meta.get("percent_columns", [])
+        frame = reader_frame(block.content, percent=percent, **view)
+        percent = [c for c in percent if c in frame.columns]
+        _word_table(document, [heading(c) for c in frame.columns], _frame_rows(frame, percent))
+        if block.meta.get("note"):
+            document.add_paragraph(clean_text(block.meta["note"]), style=NOTE_STYLE)
+    elif block.kind == "figures":
+        caption = _detail_caption(detail) if detail else block.meta.get("title")
+        if caption:
+            paragraph = document.add_paragraph(clean_text(caption), style="Caption")
+            if detail:
+                bookmark(paragraph, bookmark_name(detail.anchor))
+        rows = []
+        for f in block.content:
+            fig = _figure(f)
+            rows.append([fig.label, format_value(fig), _interval(fig), _change(fig)])
+        _word_table(document, ["Measure", "Value", "95% interval", "Change"], rows)
+    elif block.kind == "image":
+        data = re.sub(r"\s+", "", "".join(block.content))
+        if not _BASE64.match(data):
+            document.add_paragraph(
+                "[Chart not shown: its image data was not valid.]", style=NOTE_STYLE
+            )
+            return
+        run = document.add_paragraph().add_run()
+        picture = run.add_picture(io.BytesIO(base64.b64decode(data)), width=Cm(16))
+        picture._inline.docPr.set("descr", clean_text(block.meta.get("alt", "")))
+        picture._inline.docPr.set("title", clean_text(block.meta.get("name", "")))
 
 
 # ------------------------------------------------------------------------------------ Excel
