@@ -1,8 +1,11 @@
 """One house style for every chart, and the chart types the packs use.
 
 Charts take tidy frames produced by the measures and return a Matplotlib figure; they never compute
-a statistic themselves. Colours are colour-blind safe (Okabe-Ito); grades run from dark green
-(best) to red (worst) whatever the number of points on the configured scale.
+a statistic themselves. Colours are colour-blind safe (Okabe-Ito): grades run from dark blue (best)
+through sky blue and orange to vermilion (worst) whatever the number of points on the configured
+scale, and the grades below good or better are also hatched, so Good and Requires Improvement
+differ in lightness, hue and pattern; shares run from orange (low) to blue (high), never red to
+green.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ STATUS_COLOURS = {
     "concern": ORANGE,
     "neither": PURPLE,
     "common": GREY,
-    "positive": GREEN,
+    "positive": BLUE,
     "negative": RED,
     "neutral": GREY,
     "absent": "#FFFFFF",
@@ -58,10 +61,33 @@ def apply_style() -> None:
 apply_style()
 
 
+# Best to worst grade (Okabe-Ito): distinguishable with any common colour-vision deficiency.
+GRADE_PALETTE = (BLUE, SKY, ORANGE, RED)
+# Shares, low to high: orange to blue through a light neutral (a colour-blind safe diverging map).
+SHARE_CMAP = matplotlib.colors.LinearSegmentedColormap.from_list(
+    "share", [RED, ORANGE, "#F7F7F7", SKY, BLUE]
+)
+# Patterns of the grades from best to worst: the worse half of the scale is hatched.
+HATCHES = ("", "", "//", "xx", "..", "++")
+
+
 def grade_colours(grades: list[str]) -> dict[str, str]:
-    """Best grade dark green through to worst red, for any number of grades."""
-    palette = sns.color_palette("RdYlGn_r", n_colors=max(len(grades), 2))
-    return {g: matplotlib.colors.to_hex(palette[i]) for i, g in enumerate(grades)}
+    """Best grade dark blue, then sky blue, orange and vermilion for the worst, for any number
+    of grades (a scale of four takes the four Okabe-Ito colours exactly)."""
+    if len(grades) == len(GRADE_PALETTE):
+        return dict(zip(grades, GRADE_PALETTE, strict=True))
+    cmap = matplotlib.colors.LinearSegmentedColormap.from_list("grades", list(GRADE_PALETTE))
+    steps = np.linspace(0, 1, max(len(grades), 2))
+    return {g: matplotlib.colors.to_hex(cmap(steps[i])) for i, g in enumerate(grades)}
+
+
+def grade_hatches(grades: list[str]) -> dict[str, str]:
+    """No pattern for the better half of the scale; a distinct hatching for each worse grade."""
+    half = (len(grades) + 1) // 2
+    return {
+        g: "" if i < half else HATCHES[2 + (i - half) % (len(HATCHES) - 2)]
+        for i, g in enumerate(grades)
+    }
 
 
 def grade_distribution(table: pd.DataFrame, *, grades: list[str], title: str) -> plt.Figure:
@@ -69,11 +95,29 @@ def grade_distribution(table: pd.DataFrame, *, grades: list[str], title: str) ->
     shares = table[grades].div(table[grades].sum(axis=1).replace(0, np.nan), axis=0).fillna(0)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(shares) + 1.4))
     left = np.zeros(len(shares))
-    colours = grade_colours(grades)
+    colours, hatches = grade_colours(grades), grade_hatches(grades)
     for grade in grades:
-        ax.barh(
-            shares.index.astype(str), shares[grade], left=left, color=colours[grade], label=grade
+        bars = ax.barh(
+            shares.index.astype(str),
+            shares[grade],
+            left=left,
+            color=colours[grade],
+            hatch=hatches[grade],
+            edgecolor="white",
+            linewidth=0.5,
+            label=grade,
         )
+        for bar, share in zip(bars, shares[grade], strict=True):
+            if share >= 0.08:  # a label only where it fits, on a white ground over any pattern
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    f"{share:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none"},
+                )
         left += shares[grade].to_numpy()
     totals = table[grades].sum(axis=1)
     for i, n in enumerate(totals):
@@ -125,8 +169,14 @@ def funnel(
     label: str = "team",
     k: str = "k",
     n: str = "n",
+    position: str = "position",
 ) -> plt.Figure:
-    """Funnel plot: each unit's share against its size, with 95% and 99.8% limits."""
+    """Funnel plot: each unit's share against its size, with 95% and 99.8% limits.
+
+    Only the units outside the limits (``position`` other than "within", as the measure placed
+    them) are named, their labels pushed apart so that none overlaps; without a ``position``
+    column every unit is named.
+    """
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.plot(limits["n"], limits["lower_95"], color=GREY, linestyle="--", linewidth=1, label="95%")
     ax.plot(limits["n"], limits["upper_95"], color=GREY, linestyle="--", linewidth=1)
@@ -134,17 +184,29 @@ def funnel(
     ax.plot(limits["n"], limits["upper_998"], color=GREY, linewidth=1)
     ax.axhline(centre, color="black", linewidth=1, label="authority")
     shares = points[k] / points[n]
-    ax.scatter(points[n], shares, color=BLUE, zorder=3)
-    for _, row in points.iterrows():
-        ax.annotate(
-            str(row[label]),
-            (row[n], row[k] / row[n]),
-            fontsize=7,
-            xytext=(3, 3),
-            textcoords="offset points",
-        )
+    outside = (
+        points[position].ne("within").to_numpy()
+        if position in points
+        else np.ones(len(points), dtype=bool)
+    )
+    ax.scatter(points[n][~outside], shares[~outside], color=SKY, zorder=3, label="within limits")
+    ax.scatter(
+        points[n][outside],
+        shares[outside],
+        color=ORANGE,
+        marker="D",
+        zorder=4,
+        label="outside the 95% limits" if position in points else None,
+    )
+
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, 1.02)
+    _repelled_labels(
+        ax,
+        xs=points[n][outside].to_numpy(dtype=float),
+        ys=shares[outside].to_numpy(dtype=float),
+        texts=points[label][outside].astype(str).tolist(),
+    )
     ax.set_xlabel("audits")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="lower right")
@@ -152,12 +214,43 @@ def funnel(
     return fig
 
 
+def _repelled_labels(ax, *, xs: np.ndarray, ys: np.ndarray, texts: list[str]) -> None:
+    """Name points with labels set apart vertically (in order of height) so none overlaps, each
+    joined to its point by a thin line when moved."""
+    if not texts:
+        return
+    order = np.argsort(ys)
+    fontsize = 7
+    low, high = ax.get_ylim()
+    height = ax.get_window_extent().height or 1.0  # pixels
+    # the least vertical distance between labels: 1.8 lines of text, in data units
+    gap = 1.8 * fontsize / 72 * ax.figure.dpi / height * (high - low)
+    placed: list[float] = []
+    for i in order:
+        y = max(ys[i], placed[-1] + gap) if placed else ys[i]
+        placed.append(y)
+    overflow = placed[-1] - (high - gap / 2)
+    if overflow > 0:  # shift the column of labels down to stay on the chart
+        placed = [y - overflow for y in placed]
+    span = (np.nanmax(xs) - np.nanmin(xs)) or 1.0
+    for i, y in zip(order, placed, strict=True):
+        ax.annotate(
+            texts[i],
+            (xs[i], ys[i]),
+            xytext=(xs[i] + 0.03 * span + 0.5, y),
+            textcoords="data",
+            fontsize=fontsize,
+            va="center",
+            arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.5},
+        )
+
+
 def heatmap(
     table: pd.DataFrame,
     *,
     title: str,
     fmt: str = ".0%",
-    cmap: str = "RdYlGn",
+    cmap: str | matplotlib.colors.Colormap = SHARE_CMAP,
     vmin: float = 0,
     vmax: float = 1,
     annotations: pd.DataFrame | None = None,
@@ -303,7 +396,7 @@ def theme_matrix(signals: pd.DataFrame, *, title: str) -> plt.Figure:
     numeric = signals.apply(lambda col: col.map(order)).astype(float)
     labels = signals.replace({"absent": ""}).fillna("")
     fig, ax = plt.subplots(figsize=(1.5 * len(signals.columns) + 3.5, 0.45 * len(signals) + 1.6))
-    cmap = matplotlib.colors.ListedColormap([RED, "#D9D9D9", GREEN])
+    cmap = matplotlib.colors.ListedColormap([RED, "#D9D9D9", BLUE])
     sns.heatmap(
         numeric,
         annot=labels,
