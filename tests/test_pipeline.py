@@ -221,3 +221,19 @@ def test_a_notebook_that_ends_its_kernel_does_not_stop_the_next(tmp_path):
         with pytest.raises(Exception):  # noqa: B017 - the kernel died: nbclient's own error
             futures[dying].result()
         assert _printed(futures[after].result()).strip() == "42"  # a fresh kernel ran it
+
+
+def test_a_fresh_load_is_kept_for_the_next_run(tmp_path, monkeypatch):
+    # The evidence is stored in the background while the notebooks run; the pack is written only
+    # once it is stored, so the next run of the same inputs finds it.
+    from qaanalysis import cache
+    from qaanalysis.config import load_config
+    from qaanalysis.pipeline import inputs_digest
+
+    monkeypatch.setenv("QAANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    key = inputs_digest(load_config(MINI))
+    assert cache.load("evidence", key) is None  # an empty cache to begin with
+    run_pack(MINI, period=PERIOD, out=tmp_path / "out", notebook_dir=notebooks(tmp_path), log=print)
+    kept = cache.load("evidence", key)
+    # The fixture's audits: 9 rows read, 5 accepted (see test_pack_layout_and_row_accounting).
+    assert kept is not None and len(kept.audits) == 5

@@ -19,6 +19,7 @@ import platform
 import re
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -142,16 +143,25 @@ def evidence_cache(config: Config, evidence_loader=load_evidence) -> tuple[Evide
     Returns:
         The evidence, the inputs' digest (the cache key) and the seconds taken.
     """
+    evidence, key, seconds, fresh = _cached_or_loaded(config, evidence_loader)
+    if fresh:
+        cache.store("evidence", key, evidence)
+    return evidence, key, seconds
+
+
+def _cached_or_loaded(config: Config, evidence_loader=load_evidence):
+    """The cache's copy of the evidence, else a fresh load (not yet stored): the evidence, the
+    inputs' digest, the seconds taken and whether it was loaded afresh."""
     started = time.perf_counter()
     key = inputs_digest(config)
     evidence = None
     if cache.enabled():
         cache.prune()
         evidence = cache.load("evidence", key)
-    if evidence is None:
+    fresh = evidence is None
+    if fresh:
         evidence = evidence_loader(config)
-        cache.store("evidence", key, evidence)
-    return evidence, key, time.perf_counter() - started
+    return evidence, key, time.perf_counter() - started, fresh
 
 
 def _execute(
@@ -297,7 +307,7 @@ def _run(
     progress.stage("Loading evidence")
     try:
         with write_faults(cache.cache_dir()):
-            evidence, key, load_seconds = evidence_cache(config)
+            evidence, key, load_seconds, fresh = _cached_or_loaded(config)
     except cache.CacheError as exc:
         raise PackError(str(exc), 2) from None
     except PackFault as exc:
@@ -320,9 +330,15 @@ def _run(
     out = Path(out).resolve()  # notebooks run in their own folder: a relative path would move
     final = pack_folder(config, period, report, audience, out)
     handed = None
+    storing = None
     try:
         with write_faults(cache.cache_dir()):
             handed = cache.store("findings", f"{key}-{period}-{report}-{audience}", findings)
+        if fresh and cache.enabled():
+            # A fresh load is kept for the next run while the notebooks run (the processor this
+            # process would otherwise leave idle); the pack is written only once it is stored.
+            storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qaanalysis-store")
+            stored = storing.submit(cache.store, "evidence", key, evidence)
         with write_faults(final.parent), pack_lock(final):
             clean_stale(final)
             work = make_work_folder(final)
@@ -345,6 +361,9 @@ def _run(
                     started=started,
                     progress=progress,
                 )
+                if storing is not None:
+                    with write_faults(cache.cache_dir()):
+                        stored.result()
                 apply_umask(work)
                 replace_pack(work, final)
             except BaseException:
@@ -360,6 +379,8 @@ def _run(
                 evidence=evidence,
                 key=key,
             )
+    except cache.CacheError as exc:
+        raise PackError(str(exc), 2) from None
     except PackFault as exc:
         raise PackError(str(exc), exc.exit_code) from None
     except history.HistoryError as exc:
@@ -367,6 +388,8 @@ def _run(
             f"the pack was written but its history was not: {exc}", exc.exit_code
         ) from None
     finally:
+        if storing is not None:
+            storing.shutdown(wait=True)  # never leave a half-written entry behind a failure
         if handed is not None:
             handed.unlink(missing_ok=True)  # the findings were for this run only
     progress(f"Pack written to {final}")
