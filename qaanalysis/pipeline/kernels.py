@@ -13,6 +13,10 @@ and the kernel has nothing to warn about. The warning is avoided at its cause, n
 Pass the class to papermill, which hands it on to nbclient::
 
     papermill.execute_notebook(..., kernel_manager_class=QuietKernelManager)
+
+The runner does not start a kernel per notebook: :class:`KernelPool` starts a few such kernels
+while the evidence loads, has each import what the notebooks need, and runs the pack's notebooks in
+them one after another, clearing each kernel's names between notebooks.
 """
 
 from __future__ import annotations
