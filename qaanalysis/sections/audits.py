@@ -6,6 +6,8 @@ table and the chart drawn from the same result share one computation.
 
 from __future__ import annotations
 
+import math
+
 from ..config import Config
 from ..disclosure import disclose_figures
 from ..findings import Chart, FigureSet, Item, Section, Table, Text
@@ -14,12 +16,21 @@ from ..measures.audits import table_options
 from ..narrative import audits as words
 from ..periods import Period
 from ..sources import Evidence
+from .performance import CLINIC_NOTE, for_clinic
 
 
 def _table(
-    frame, *, name: str, title: str, note: str = "", rollup: Table | None = None, **options
+    frame,
+    *,
+    name: str,
+    title: str,
+    note: str = "",
+    rollup: Table | None = None,
+    detail: bool = False,
+    **options,
 ) -> Table:
-    """A measure table shown with the options its column names imply (unless given)."""
+    """A measure table shown with the options its column names imply (unless given);
+    ``detail`` tables go to the pack's appendix of detailed tables."""
     shown = {**table_options(frame), **options}
     return Table(
         name,
@@ -30,6 +41,7 @@ def _table(
         percent_of=shown["percent_of"],
         rollup=rollup,
         note=note,
+        detail=detail,
     )
 
 
@@ -47,7 +59,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     )
     shown_audit_figs = disclose_figures(audit_figs, audience=audience, rule=config.suppression)
     items["audit_figures"] = FigureSet(
-        "audit_figures", "Audits: headline figures", tuple(audit_figs)
+        "audit_figures", "Audits: headline figures", tuple(audit_figs), detail=True
     )
     items["grades_reading"] = Text("grades_reading", words.grades_reading(shown_audit_figs))
 
@@ -68,7 +80,10 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "aspiration line",
     )
     items["grades_by_month"] = _table(
-        monthly, name="grades_by_month", title="Overall grades by month, last 12 months"
+        monthly,
+        name="grades_by_month",
+        title="Overall grades by month, last 12 months",
+        detail=True,
     )
     quarterly = audits.grade_distribution(evidence, period, by="quarter", months=24)
     items["grades_by_quarter_chart"] = Chart(
@@ -95,13 +110,17 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         alt="Stacked bars of the share of each overall grade per service",
     )
     items["grades_service"] = _table(
-        by_service, name="grades_service", title="Overall grades by service"
+        by_service,
+        name="grades_service",
+        title="Overall grades by service",
+        detail=True,
     )
     by_team = audits.grade_distribution(evidence, period, by="team")
     items["grades_team"] = _table(
         by_team,
         name="grades_team",
         title="Overall grades by team",
+        detail=True,
         rollup=_table(by_service, name="grades_team", title="Overall grades by team"),
     )
     for by, name, title in (
@@ -109,7 +128,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         ("audit_type", "grades_type", "Overall grades by audit type"),
     ):
         items[name] = _table(
-            audits.grade_distribution(evidence, period, by=by), name=name, title=title
+            audits.grade_distribution(evidence, period, by=by), name=name, title=title, detail=True
         )
 
     summary = audits.domain_summary(evidence, period)
@@ -120,7 +139,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         words.domains_reading(extremes, summary, config=config, audience=audience, trends=trends),
     )
     items["domain_extremes"] = _table(
-        extremes, name="domain_extremes", title="Strongest and weakest domains"
+        extremes, name="domain_extremes", title="Strongest and weakest domains", detail=True
     )
     items["domain_grades_chart"] = Chart(
         "domain_grades",
@@ -132,6 +151,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         summary,
         name="domains",
         title="Grades by practice domain",
+        detail=True,
         note="Shares are of the audits that assessed the domain. Change is "
         "against the previous period (Fisher's exact test).",
     )
@@ -184,8 +204,10 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         percent_of={"share": "k", "ci_low": "k", "ci_high": "k"},
     )
 
-    mod_figs = moderation.moderation_figures(evidence, period)
-    items["moderation_figures"] = FigureSet("moderation_figures", "Moderation", tuple(mod_figs))
+    mod_figs = _agreement_gated(moderation.moderation_figures(evidence, period), config=config)
+    items["moderation_figures"] = FigureSet(
+        "moderation_figures", "Moderation", tuple(mod_figs), detail=True
+    )
     items["moderation_reading"] = Text(
         "moderation_reading", _moderation_words(evidence, period, audience=audience, months=None)
     )
@@ -194,8 +216,9 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         coverage,
         name="moderation_coverage",
         title="Moderation by the auditor's grade",
-        note="must_moderate: the framework says every audit with this grade is moderated. "
-        "expected_pct: the expectation.",
+        note="Must moderate: the framework says every audit with this grade is moderated. "
+        "Expected (%): the share expected to be moderated.",
+        detail=True,
     )
     grade_table = moderation.grade_table(evidence, period)
     items["moderation_table_chart"] = Chart(
@@ -209,21 +232,34 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "Auditor's grade (rows) against moderated grade (columns)",
         grade_table.reset_index(),
         count_columns=tuple(grade_table.columns),
+        detail=True,
     )
-    mod_quarters = moderation.moderation_by_quarter(evidence, period)
+    mod_quarters = _kappa_gated(
+        moderation.moderation_by_quarter(evidence, period), n="moderated_count", config=config
+    )
     items["moderation_quarters"] = _table(
-        mod_quarters, name="moderation_quarters", title="Moderation by quarter, last two years"
+        mod_quarters,
+        name="moderation_quarters",
+        title="Moderation by quarter, last two years",
+        detail=True,
     )
     items["moderation_reading_24m"] = Text(
         "moderation_reading_24m", _moderation_words(evidence, period, audience=audience, months=24)
     )
-    by_role = moderation.moderation_by_role(evidence, period, months=24)
+    by_role = _kappa_gated(
+        moderation.moderation_by_role(evidence, period, months=24), n="moderated", config=config
+    )
     items["moderation_role"] = _table(
-        by_role, name="moderation_role", title="Moderation by auditor role, last two years"
+        by_role,
+        name="moderation_role",
+        title="Moderation by auditor role, last two years",
+        detail=True,
     )
 
     action_figs = actions.action_figures(evidence, period)
-    items["action_figures"] = FigureSet("action_figures", "Audit actions", tuple(action_figs))
+    items["action_figures"] = FigureSet(
+        "action_figures", "Audit actions", tuple(action_figs), detail=True
+    )
     items["actions_reading"] = Text(
         "actions_reading",
         words.actions_reading(
@@ -236,6 +272,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         actions_team,
         name="actions_team",
         title="Audit actions by team",
+        detail=True,
         rollup=_table(actions_service, name="actions_team", title="Audit actions by team"),
     )
     items["actions_on_time_chart"] = Chart(
@@ -254,9 +291,11 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     )
     items["actions_overdue"] = Table(
         "actions_overdue",
-        "Actions overdue and still open at the period end",
-        actions.overdue_actions(evidence, period),
+        "Actions overdue and still open at the period end, by team",
+        for_clinic(actions.overdue_actions(evidence, period)),
         child_level=True,
+        detail=True,
+        note=CLINIC_NOTE,
     )
 
     responses = audits.immediate_responses(evidence, period)
@@ -270,14 +309,16 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "Practitioners with consecutive inadequate audits",
         repeats,
         child_level=True,
+        detail=True,
     )
     items["persistent_teams"] = Table(
         "persistent_teams",
         "Teams' inadequate share over recent quarters",
         persistent,
         child_level=True,
-        note="persistent: above the tolerance in every one of the quarters. "
-        "pooled_above_tolerance: the lower 95% limit of the pooled share is above it.",
+        note="Persistent: above the tolerance in every one of the quarters. "
+        "Pooled above tolerance: the lower 95% limit of the pooled share is above it.",
+        detail=True,
     )
     items["good_practice_theme"] = _table(
         audits.good_practice(evidence, period),
@@ -288,12 +329,14 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         audits.good_practice(evidence, period, by="domain"),
         name="good_practice_domain",
         title="Good and outstanding grades by domain",
+        detail=True,
     )
     items["good_practice_audits"] = Table(
         "good_practice_audits",
         "Audits graded good or better: candidates for Make a Difference summaries",
         audits.good_practice_audits(evidence, period),
         child_level=True,
+        detail=True,
     )
     programme_options = {
         "count_columns": ["expected", "completed"],
@@ -305,6 +348,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         programme,
         name="programme",
         title="Audits completed against quota, by auditor role",
+        detail=True,
         **programme_options,
     )
     items["programme_chart"] = Chart(
@@ -324,6 +368,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         name="programme_month",
         title="Audits completed against quota, by role and month",
         **programme_options,
+        detail=True,
     )
 
     figures = tuple(audit_figs + mod_figs + action_figs)
@@ -339,6 +384,11 @@ def _moderation_words(
     result = (
         moderation.moderation_statistics(evidence, period, months=months) if moderated else None
     )
+    if result is not None:
+        # the body's reading gives agreement as counts (downgrades against upgrades show any
+        # lean) and names no statistic: the kappa and the symmetry test are in the appendix's
+        # moderation Figures when enough audits were moderated, and in the methods
+        result = {**result, "kappa_linear": math.nan, "bowker_p": math.nan}
     return words.moderation_reading(
         pooled,
         result,
@@ -346,3 +396,31 @@ def _moderation_words(
         audience=audience,
         window=audits.window(period, months) if months else None,
     )
+
+
+# Figures that are agreement statistics rather than counts or shares of moderated audits.
+AGREEMENT_STATISTICS = (
+    "moderation.kappa",
+    "moderation.kappa_quadratic",
+    "moderation.krippendorff_alpha",
+    "moderation.bowker",
+)
+
+
+def _agreement_gated(figures: list, *, config: Config) -> list:
+    """The moderation Figures without the agreement statistics when fewer audits were moderated
+    than ``thresholds.small_sample``: a kappa on a handful of pairs says nothing reliable."""
+    pairs = next((f.denominator for f in figures if f.id == "moderation.agreement"), None)
+    if pairs is None or pairs >= config.thresholds.small_sample:
+        return figures
+    return [f for f in figures if f.id not in AGREEMENT_STATISTICS]
+
+
+def _kappa_gated(table, *, n: str, config: Config):
+    """A moderation table with its kappa left blank on rows of fewer than
+    ``thresholds.small_sample`` moderated audits."""
+    if "kappa_linear" not in table.columns or n not in table.columns:
+        return table
+    table = table.copy()
+    table.loc[table[n] < config.thresholds.small_sample, "kappa_linear"] = math.nan
+    return table

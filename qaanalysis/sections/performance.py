@@ -7,6 +7,8 @@ scorecard, the SPC summary, the readings and the signals are all read from them.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ..config import Config, Kpi
 from ..findings import Chart, FigureSet, Item, Section, Table, Text
 from ..measures import performance as perf
@@ -21,11 +23,39 @@ SPC_CHARTS = {
     "rereferrals": "referrals_rereferral_12m",
     "supervision": "supervision_in_timescale",
 }
-# The KPI whose records behind it are listed for follow-up (internal pack only).
-EXCEPTIONS_KPI = "cp_visit_in_timescale"
+# Team exception lists: the records behind a KPI that miss its standard, by team, for team
+# managers to follow up at the clinic (internal pack only): item key -> (KPI id, title).
+EXCEPTION_LISTS = {
+    "cp_visits_overdue": (
+        "cp_visit_in_timescale",
+        "Children on a protection plan not visited within the standard",
+    ),
+    "cp_reviews_overdue": (
+        "cp_review_in_timescale",
+        "Child protection plans not reviewed within timescale",
+    ),
+    "cla_reviews_overdue": (
+        "cla_review_in_timescale",
+        "Children in care whose review is overdue",
+    ),
+}
+CLINIC_NOTE = "By team, for the clinic: the Commentary column is for the team manager's update."
+
+
+def for_clinic(frame: pd.DataFrame) -> pd.DataFrame:
+    """An exception list as a clinic works through it: by team, with an empty Commentary column."""
+    out = frame.copy()
+    if "team" in out.columns:
+        out = out.sort_values("team", kind="stable").reset_index(drop=True)
+    out["commentary"] = ""
+    return out
+
+
 PERCENT = ("percent",)
 OTHER_UNITS = ("number", "count", "days", "rate")
 BENCHMARK_NOTE = "Source: Department for Education, published statistics."
+# The scorecard's columns the report's body shows (the whole scorecard is in the appendix).
+SUMMARY_COLUMNS = ("label", "value", "numerator", "denominator", "target", "change", "england")
 
 
 def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
@@ -46,11 +76,21 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "Annex A KPIs: computed or not, and why",
         perf.kpi_availability(evidence, period),
         count_columns=("records", "excluded"),
+        detail=True,
+    )
+    scorecard = perf.scorecard(evidence, period, units=PERCENT, **computed)
+    items["scorecard_summary"] = Table(
+        "scorecard_summary",
+        "Performance at a glance (percentages)",
+        scorecard[[c for c in SUMMARY_COLUMNS if c in scorecard.columns]],
+        count_columns=("numerator", "denominator"),
+        percent_columns=("value", "target", "england"),
+        percent_of={"value": "numerator"},
     )
     items["scorecard"] = Table(
         "scorecard",
         "Performance scorecard (percentages)",
-        perf.scorecard(evidence, period, units=PERCENT, **computed),
+        scorecard,
         count_columns=("numerator", "denominator"),
         percent_columns=(
             "value",
@@ -61,13 +101,16 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
             "statistical_neighbours",
         ),
         percent_of={"value": "numerator"},
+        detail=True,
     )
     items["scorecard_numbers"] = Table(
         "scorecard_numbers",
         "Performance scorecard (other measures)",
         perf.scorecard(evidence, period, units=OTHER_UNITS, **computed),
     )
-    items["kpi_figures"] = FigureSet("kpi_figures", "KPI figures for the period", tuple(figures))
+    items["kpi_figures"] = FigureSet(
+        "kpi_figures", "KPI figures for the period", tuple(figures), detail=True
+    )
 
     for key, kpi_id in SPC_CHARTS.items():
         kpi = config.kpis.get(kpi_id, Kpi(label=kpi_id))
@@ -78,6 +121,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "spc_summary",
         "Making Data Count reading of every KPI with a monthly series",
         perf.spc_summary(evidence, period, results=spc),
+        detail=True,
     )
 
     items["kpi_teams"] = Table(
@@ -87,13 +131,17 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         count_columns=("numerator", "denominator"),
         percent_columns=("value", "ci_low", "ci_high", "authority_value"),
         percent_of={"value": "numerator"},
+        detail=True,
     )
-    items["cp_visits_overdue"] = Table(
-        "cp_visits_overdue",
-        "Children on a protection plan not visited within the standard",
-        perf.exceptions(evidence, period, EXCEPTIONS_KPI),
-        child_level=True,
-    )
+    for key, (kpi_id, title) in EXCEPTION_LISTS.items():
+        items[key] = Table(
+            key,
+            title,
+            for_clinic(perf.exceptions(evidence, period, kpi_id)),
+            child_level=True,
+            detail=True,
+            note=CLINIC_NOTE,
+        )
 
     items["benchmarks"] = Table(
         "benchmarks",
@@ -101,20 +149,25 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         perf.of_units(bench, config=config, units=PERCENT),
         percent_columns=("authority", "england", "region", "statistical_neighbours"),
         note=BENCHMARK_NOTE,
+        detail=True,
     )
     items["benchmarks_numbers"] = Table(
         "benchmarks_numbers",
         "Benchmarks (other measures)",
         perf.of_units(bench, config=config, units=OTHER_UNITS),
         note=BENCHMARK_NOTE,
+        detail=True,
     )
 
     signals = perf.signals(figures, evidence=evidence, period=period, spc=spc, bench=bench)
     items["signals"] = Table(
-        "performance_signals", "Performance signals by theme", perf.signals_table(signals)
+        "performance_signals",
+        "Performance signals by theme",
+        perf.signals_table(signals),
+        detail=True,
     )
     items["kpi_definitions"] = Table(
-        "kpi_definitions", "How each KPI is defined", perf.kpi_definitions(config)
+        "kpi_definitions", "How each KPI is defined", perf.kpi_definitions(config), detail=True
     )
     return Section("performance", items, tuple(figures), tuple(signals))
 

@@ -19,7 +19,7 @@ from ..periods import Period
 from ..sources import Evidence
 
 STAGES_NOTE = (
-    "next_stage_pct: complaints received at the next stage per 100 received at this stage in the "
+    "Next stage (%): complaints received at the next stage per 100 received at this stage in the "
     "same period. The log does not link a complaint's stages, so this is a ratio of flows, not a "
     "tracked share."
 )
@@ -29,21 +29,24 @@ TIMELINESS_NOTE = (
     "of the share)."
 )
 CATEGORIES_NOTE = (
-    "previous: the previous quarter; last_year: the same quarter a year earlier; _p: the exact "
-    "test's p-value."
+    "Previous: the previous quarter; Last year: the same quarter a year earlier; a column ending "
+    "'p value' holds the exact test's p-value for that comparison."
 )
 QUOTES_NOTE = (
     "Only comments whose author agreed to be quoted; email addresses, phone numbers, postcodes, "
     "dates and any identifier found in the inputs are removed."
 )
 ESCALATIONS_NOTE = (
-    "open_at_end and open_past_timescale are at the period end; median_working_days is for alerts "
-    "resolved in the period."
+    "Open at end and Open past timescale are at the period end; Median (working days) is for "
+    "alerts resolved in the period."
 )
 
 
-def _table(frame: pd.DataFrame, *, name: str, title: str, note: str = "") -> Table:
-    """A voice table shown with the options its column names imply (``voice.table_options``)."""
+def _table(
+    frame: pd.DataFrame, *, name: str, title: str, note: str = "", detail: bool = False
+) -> Table:
+    """A voice table shown with the options its column names imply (``voice.table_options``);
+    ``detail`` tables go to the pack's appendix of detailed tables."""
     shown = voice.table_options(frame)
     return Table(
         name,
@@ -53,6 +56,7 @@ def _table(frame: pd.DataFrame, *, name: str, title: str, note: str = "") -> Tab
         percent_columns=tuple(shown["percent_columns"]),
         percent_of=shown["percent_of"],
         note=note,
+        detail=detail,
     )
 
 
@@ -70,6 +74,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "voice_signals",
         "Voice evidence by practice theme",
         words.signals_table(signals, config=config, audience=audience),
+        detail=True,
     )
     return Section("voice", items, tuple(figures), tuple(signals))
 
@@ -89,7 +94,7 @@ def _complaints(
     categories = voice.complaint_categories(complaints, period=period, config=config)
     figs = voice.complaint_figures(evidence, period, timeliness=timeliness, categories=categories)
     items["complaint_figures"] = FigureSet(
-        "complaint_figures", "Complaints and compliments", tuple(figs)
+        "complaint_figures", "Complaints and compliments", tuple(figs), detail=True
     )
     items["complaints_reading"] = Text(
         "complaints_reading",
@@ -113,12 +118,14 @@ def _complaints(
         volumes,
         name="complaints_quarters",
         title="Records received by quarter, and complaints by stage",
+        detail=True,
     )
     items["complaints_stages"] = _table(
         voice.stage_summary(complaints, period=period),
         name="complaints_stages",
         title="Complaints received by stage",
         note=STAGES_NOTE,
+        detail=True,
     )
     items["complaints_timeliness"] = _table(
         voice.timeliness_table(evidence, period, timeliness=timeliness),
@@ -131,6 +138,7 @@ def _complaints(
         "Complaints answered late or still open",
         voice.late_complaints(evidence, period, timeliness=timeliness),
         child_level=True,
+        detail=True,
     )
     items["complaints_outcomes"] = _table(
         voice.complaint_outcomes(complaints, period=period),
@@ -142,6 +150,7 @@ def _complaints(
         name="complaints_categories",
         title="Complaints by category and practice theme",
         note=CATEGORIES_NOTE,
+        detail=True,
     )
     by_quarter = voice.category_by_quarter(complaints, period=period)
     items["categories_trend_chart"] = Chart(
@@ -156,17 +165,22 @@ def _complaints(
         alt="Lines of complaints per quarter for each category, significant rises highlighted",
     )
     items["complaints_cat_quarters"] = _table(
-        by_quarter, name="complaints_cat_quarters", title="Complaints by quarter and category"
+        by_quarter,
+        name="complaints_cat_quarters",
+        title="Complaints by quarter and category",
+        detail=True,
     )
     items["complainants"] = _table(
         voice.complainants(complaints, period=period),
         name="complainants",
         title="Complaints by complainant and use of an advocate",
+        detail=True,
     )
     items["compliments"] = _table(
         voice.compliments_by_service(complaints, period=period, config=config),
         name="compliments",
         title="Compliments by service and practice theme",
+        detail=True,
     )
     return figs
 
@@ -177,7 +191,7 @@ def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *, aud
     feedback = evidence.feedback
     figs = voice.feedback_figures(evidence, period)
     items["feedback_figures"] = FigureSet(
-        "feedback_figures", "Participation and feedback", tuple(figs)
+        "feedback_figures", "Participation and feedback", tuple(figs), detail=True
     )
     items["feedback_reading"] = Text(
         "feedback_reading", words.feedback_reading(figs, config=config, audience=audience)
@@ -186,11 +200,13 @@ def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *, aud
         voice.feedback_responses(feedback, period=period),
         name="feedback_channels",
         title="Answers by channel and respondent",
+        detail=True,
     )
     items["feedback_groups"] = _table(
         voice.feedback_by_group(feedback, period=period, config=config),
         name="feedback_groups",
         title="Positive answers by question and respondent group",
+        detail=True,
     )
     questions = voice.feedback_positive(feedback, period=period, config=config)
     items["feedback_questions_chart"] = Chart(
@@ -215,7 +231,12 @@ def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *, aud
     )
     quotes = voice.quotes(feedback, period=period, identifiers=voice.collect_identifiers(evidence))
     items["quotes"] = Table(
-        "quotes", "What children and families told us", quotes, child_level=True, note=QUOTES_NOTE
+        "quotes",
+        "What children and families told us",
+        quotes,
+        child_level=True,
+        note=QUOTES_NOTE,
+        detail=True,
     )
     return figs
 
@@ -235,7 +256,7 @@ def _escalations(
     table = voice.escalation_table(evidence, period, status=status)
     figs = voice.escalation_figures(evidence, period, table=table, status=status)
     items["escalation_figures"] = FigureSet(
-        "escalation_figures", "Practice alerts and disputes", tuple(figs)
+        "escalation_figures", "Practice alerts and disputes", tuple(figs), detail=True
     )
     items["escalations_reading"] = Text(
         "escalations_reading",
@@ -246,11 +267,13 @@ def _escalations(
         name="escalation_categories",
         title="Alerts by category and practice theme",
         note=ESCALATIONS_NOTE,
+        detail=True,
     )
     items["escalation_stages"] = _table(
         voice.escalation_stages(escalations, period=period),
         name="escalation_stages",
         title="Alerts raised by stage",
+        detail=True,
     )
     items["escalations_trend_chart"] = Chart(
         "escalations_trend",
