@@ -23,9 +23,12 @@ Working days exclude weekends and England and Wales bank holidays
 (:func:`qaanalysis.periods.working_days_between`: the day of the first event is day 0).
 
 Trends are read as Making Data Count XmR charts (:func:`qaanalysis.stats.xmr`), with the baselines
-and recalculation dates set in the KPI catalogue of ``la.yaml``. Benchmarks come from the
-``benchmarks`` source or from Department for Education published statistics named in
-``la.yaml`` (``published``).
+and recalculation dates set in the KPI catalogue of ``la.yaml``, and over the whole trend window
+(``thresholds.trend_quarters``) by Kendall's tau-b (:func:`kpi_trend_figure`, ``kpi_trend.<id>``).
+Benchmarks come from the ``benchmarks`` source or from Department for Education published
+statistics named in ``la.yaml`` (``published``), else England's latest published value shipped
+with the package (:func:`national_values`). A KPI is read against its target and England by the
+Wilson interval (:func:`qaanalysis.measures.levels.level_reading`).
 
 The package, along its seams: ``evaluators`` (the record-level rules and their declared constants;
 ``evaluators_eh_cin_adoption`` those of early help, children in need and adoption, Lists 2, 6, 10
