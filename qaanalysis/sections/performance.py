@@ -61,13 +61,15 @@ SUMMARY_COLUMNS = ("label", "value", "numerator", "denominator", "target", "chan
 def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     """Compute the performance section for ``period`` (see the module docstring).
 
-    ``audience`` is not used: no performance measure depends on it (the Session withholds the
-    child-level table and small counts when shown).
+    ``audience`` only shapes the trend reading (no monthly counts for the public); no measure
+    depends on it (the Session withholds the child-level table and small counts when shown).
     """
     config: Config = evidence.config
     figures = perf.kpi_figures(evidence, period)
     spc = perf.spc_results(evidence, period)
     bench = perf.benchmarks(evidence)
+    trends = perf.kpi_trend_figures(evidence, period)
+    trend_of = {t.id.removeprefix("kpi_trend."): t for t in trends}
     computed = {"figures": figures, "spc": spc, "bench": bench}
     items: dict[str, Item] = {}
 
@@ -114,7 +116,9 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
 
     for key, kpi_id in SPC_CHARTS.items():
         kpi = config.kpis.get(kpi_id, Kpi(label=kpi_id))
-        reading = words.spc_reading(spc.get(kpi_id), kpi=kpi, config=config)
+        reading = words.spc_reading(
+            spc.get(kpi_id), kpi=kpi, config=config, trend=trend_of.get(kpi_id)
+        )
         items[f"spc_{key}_chart"] = _spc_chart(kpi_id, kpi, spc.get(kpi_id), alt=reading)
         items[f"spc_{key}_reading"] = Text(f"spc_{key}_reading", reading)
     items["spc_summary"] = Table(
@@ -122,6 +126,9 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "Making Data Count reading of every KPI with a monthly series",
         perf.spc_summary(evidence, period, results=spc),
         detail=True,
+    )
+    items["kpi_trends_reading"] = Text(
+        "kpi_trends_reading", words.trends_reading(trends, config=config, audience=audience)
     )
 
     items["kpi_teams"] = Table(
@@ -159,7 +166,9 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         detail=True,
     )
 
-    signals = perf.signals(figures, evidence=evidence, period=period, spc=spc, bench=bench)
+    signals = perf.signals(
+        figures, evidence=evidence, period=period, spc=spc, bench=bench, trends=trends
+    )
     items["signals"] = Table(
         "performance_signals",
         "Performance signals by theme",
@@ -169,7 +178,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     items["kpi_definitions"] = Table(
         "kpi_definitions", "How each KPI is defined", perf.kpi_definitions(config), detail=True
     )
-    return Section("performance", items, tuple(figures), tuple(signals))
+    return Section("performance", items, (*figures, *trends), tuple(signals))
 
 
 def _spc_chart(kpi_id: str, kpi: Kpi, result: perf.SpcResult | None, *, alt: str) -> Chart:
