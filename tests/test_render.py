@@ -495,3 +495,31 @@ def test_word_cites_figures_by_number_with_an_evidence_appendix(tmp_path):
         "F2",
         "Audits good or better",
     ]
+
+
+def test_a_long_table_shows_its_first_rows_in_the_drafts_and_all_in_the_workbook(tmp_path):
+    """A list of 250 rows: the HTML and Word drafts show the first 200 (about five pages) and
+    say so; tables.xlsx keeps all 250."""
+    frame = pd.DataFrame({"team": [f"Team {i:03d}" for i in range(250)], "audits": range(250)})
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("s.show(...)")
+    code.outputs = [table_output(frame, name="long_list", title="A long list")]
+    nb.cells.append(code)
+    notebooks = [("10_audits.ipynb", nb)]
+    note = "The first 200 of 250 rows are shown here; tables.xlsx has every row."
+
+    page = render_html(notebooks, title="T", subtitle="S", audience="internal", figures=[])
+    assert "Team 199" in page and "Team 200" not in page
+    assert note in page
+
+    document = render_docx(
+        notebooks, title="T", subtitle="S", authority="A", period="2026-27-Q2", issued=ISSUED
+    )
+    (table,) = document.tables
+    assert len(table.rows) == 1 + 200
+    assert note in [p.text for p in document.paragraphs]
+
+    path = tmp_path / "tables.xlsx"
+    write_xlsx(path, tables_of([nb]), figures_of([nb]))
+    sheet = openpyxl.load_workbook(path)["long_list"]
+    assert sheet.max_row == 1 + 250

@@ -47,6 +47,7 @@ from .layout import (
     APPENDIX_TITLE,
     Detail,
     arrange,
+    draft_rows,
     in_words,
     reader_frame,
 )
@@ -153,7 +154,8 @@ def _figures_html(block: Block, caption: str | None = None, anchor: str = "") ->
 
 def _table_html(block: Block, view: dict, caption: str | None = None, anchor: str = "") -> str:
     percent = set(block.meta.get("percent_columns", []))
-    frame = reader_frame(block.content, percent=percent, **view)
+    rows, cut = draft_rows(block.content)
+    frame = reader_frame(rows, percent=percent, **view)
     head = "".join(f"<th>{html_text(heading(c))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>"
@@ -164,13 +166,13 @@ def _table_html(block: Block, view: dict, caption: str | None = None, anchor: st
         + "</tr>"
         for record in frame.itertuples(index=False)
     )
-    note = block.meta.get("note")
+    notes = [n for n in (cut, block.meta.get("note")) if n]
     caption = block.meta.get("title", "") if caption is None else caption
     ident = f" id='{html_text(anchor)}'" if anchor else ""
     return (
         f"<table class='qa-table'{ident}><caption>{html_text(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        + (f"<p class='qa-note'>{html_text(note)}</p>" if note else "")
+        + "".join(f"<p class='qa-note'>{html_text(n)}</p>" for n in notes)
     )
 
 
@@ -681,11 +683,13 @@ def _docx_block(document, block: Block, refs: dict, view: dict, detail: Detail |
         if detail:
             bookmark(paragraph, bookmark_name(detail.anchor))
         percent = block.meta.get("percent_columns", [])
-        frame = reader_frame(block.content, percent=percent, **view)
+        rows, cut = draft_rows(block.content)
+        frame = reader_frame(rows, percent=percent, **view)
         percent = [c for c in percent if c in frame.columns]
         _word_table(document, [heading(c) for c in frame.columns], _frame_rows(frame, percent))
-        if block.meta.get("note"):
-            document.add_paragraph(clean_text(block.meta["note"]), style=NOTE_STYLE)
+        for note in (cut, block.meta.get("note")):
+            if note:
+                document.add_paragraph(clean_text(note), style=NOTE_STYLE)
     elif block.kind == "figures":
         caption = _detail_caption(detail) if detail else block.meta.get("title")
         if caption:
