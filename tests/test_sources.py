@@ -319,3 +319,32 @@ def test_commas_in_numbers_are_thousands_separators_or_rejected():
     assert reason.tolist()[3:6] == [reason.tolist()[3]] * 3
     assert reason.tolist()[3].startswith("not a number: a comma that is not a thousands separator")
     assert reason.tolist()[:3] == ["", "", ""] and reason.tolist()[6] == ""
+
+
+def test_numbers_outside_their_plausible_range_are_reported_not_used():
+    """An exported age of -25,252,216,391,115,060 (an age computed from a missing date of birth:
+    the synthetic sample once held two) or 40 is no child's age; a negative count is no count."""
+    from qaanalysis.sources.annex_a import AGE
+    from qaanalysis.sources.reader import coerce_column
+    from qaanalysis.sources.schema import Column
+
+    config = load_config_text()
+    source, grades = config.sources["audits"], config.grades
+    ages, why = coerce_column(
+        pd.Series(["-25252216391115060", "40", "-1", "0", "17", "25", ""]),
+        AGE,
+        source,
+        grades=grades,
+        extract_date=None,
+    )
+    assert ages.isna().tolist() == [True, True, False, False, False, False, True]
+    assert why.tolist() == ["outside the plausible range (-1 to 25)"] * 2 + [""] * 5
+    counts, why = coerce_column(
+        pd.Series(["-3", "0", "12"]),
+        Column("placements", "integer", bounds=(0, None)),
+        source,
+        grades=grades,
+        extract_date=None,
+    )
+    assert counts.tolist()[1:] == [0, 12] and pd.isna(counts.iloc[0])
+    assert why.tolist() == ["outside the plausible range (at least 0)", "", ""]

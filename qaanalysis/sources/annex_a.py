@@ -85,7 +85,7 @@ def _yesno(name: str, *synonyms: str) -> Column:
 
 
 def _count(name: str, *synonyms: str) -> Column:
-    return Column(name, "integer", header_synonyms=synonyms)
+    return Column(name, "integer", header_synonyms=synonyms, bounds=(0, None))
 
 
 def _code(name: str, *synonyms: str) -> Column:
@@ -134,6 +134,7 @@ DATE_OF_BIRTH = Column(
 AGE = Column(
     "age",
     "number",
+    bounds=(-1, 25),  # an unborn child (pre-birth work) to a care leaver of 25
     header_synonyms=(
         "age of child (years)",
         "age of child",

@@ -411,6 +411,8 @@ def coerce_column(
         bad = values.isna() & ~blank
         reason[bad] = "not a number"
         reason[misplaced] = _MISPLACED_COMMA
+        if column.bounds is not None:
+            reason = reason.where(reason != "", _outside(values, column.bounds))
         if kind == "integer":
             fractional = values.notna() & (values % 1 != 0)
             reason[fractional] = "not a whole number"
@@ -425,6 +427,25 @@ def coerce_column(
         raise ValueError(f"unknown column kind {kind!r}")
     values = values.where(reason == "")
     return values, reason
+
+
+def _outside(values: pd.Series, bounds: tuple[float | None, float | None]) -> pd.Series:
+    """Per value, why it lies outside its column's plausible range ("" where it does not)."""
+    low, high = bounds
+    outside = pd.Series(False, index=values.index)
+    if low is not None:
+        outside |= values < low
+    if high is not None:
+        outside |= values > high
+    if low is None:
+        span = f"at most {high:g}"
+    elif high is None:
+        span = f"at least {low:g}"
+    else:
+        span = f"{low:g} to {high:g}"
+    return pd.Series("", index=values.index, dtype=object).mask(
+        outside.fillna(False).astype(bool), f"outside the plausible range ({span})"
+    )
 
 
 def read_source(

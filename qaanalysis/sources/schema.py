@@ -42,6 +42,7 @@ class Column:
     needed_for: tuple[
         str, ...
     ] = ()  # optional columns: the measures that cannot be computed without
+    bounds: tuple[float | None, float | None] | None = None  # numbers: plausible (low, high)
 
 
 YES_NO = ("yes", "no")
@@ -147,8 +148,8 @@ KPI_COLUMNS = (
     Column("kpi_id", "code", required=True, header_synonyms=("indicator", "measure")),
     Column("month", "month", required=True, header_synonyms=("period",)),
     Column("value", "number", required=True),
-    Column("numerator", "number"),
-    Column("denominator", "number"),
+    Column("numerator", "number", bounds=(0, None)),
+    Column("denominator", "number", bounds=(0, None)),
 )
 
 BENCHMARK_COLUMNS = (

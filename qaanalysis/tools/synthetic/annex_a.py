@@ -339,11 +339,16 @@ def _annex_a(
             "Gender": _prefixed(rng, g, ["Male", "Female", "Not stated/recorded"], 0.6),
             "Ethnicity": _prefixed(rng, kids.ethnicity[child], list(_ETHNICITY), 0.7),
             "Date of Birth": _fmt(kids.dob_all[child]),
-            age_header: np.floor((ext - kids.dob_all[child]).astype(int) / 365.25).astype(int),
+            age_header: _age(ext, kids.dob_all[child]),
         }
         if disability:
             cols[_DISABILITY] = _yes_no(rng, kids.disabled[child])
         return cols
+
+    def _age(at, dob: np.ndarray) -> np.ndarray:
+        """Completed years at ``at``; blank where the date of birth is (never a number from NaT)."""
+        years = np.floor((at - dob).astype(int) / 365.25).astype(int)
+        return np.where(np.isnat(dob), "", years.astype(str))
 
     def frame(cols: dict, sort_by: list[str]) -> pd.DataFrame:
         keys = []
