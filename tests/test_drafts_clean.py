@@ -447,8 +447,9 @@ def body_words(folder: Path) -> int:
 
 @pytestmark_packs
 @pytest.mark.xfail(
-    reason="the report's own section (90_quarterly_report, sections/report.py) is about 9,500 "
-    "words of the sample's 12,400-word body on its own; the area chapters take about 3,900",
+    reason="the sample's quarterly body is about 8,950 words (12,400 before the KPI definitions, "
+    "theme statuses and the themes read as neutral or absent left it): the report's own section "
+    "(key messages, follow-up, learning) is about 5,000 and the area chapters about 3,900",
     strict=False,
 )
 def test_the_quarterly_body_is_at_most_about_6000_words(packs):

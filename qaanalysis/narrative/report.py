@@ -25,6 +25,7 @@ from ..measures.performance import MISSING_TARGET, kpi_definitions
 from ..periods import parse_period
 from ..triangulate import (
     SOURCE_LABELS,
+    STATUS_LABELS,
     ThemeAssessment,
     assessment_table,
     candidate_audit_themes,
@@ -71,16 +72,45 @@ def themes_matrix(findings: Findings) -> pd.DataFrame:
     return matrix
 
 
-def theme_paragraphs(findings: Findings, evidence: Evidence, *, area: str | None = None) -> str:
-    """A paragraph per theme (optionally only one judgement area's), citing the Figures behind it."""
+# Themes whose reading a body paragraph is for: the sources agree, disagree, or one source is
+# concerned. The others are named in one sentence (the themes table beside them has their detail).
+_READ_IN_FULL = ("corroborated_concern", "corroborated_strength", "mixed")
+
+
+def theme_paragraphs(
+    findings: Findings, evidence: Evidence, *, area: str | None = None, brief: bool = False
+) -> str:
+    """A paragraph per theme (optionally only one judgement area's), citing the Figures behind it.
+
+    ``brief`` (the quarterly report's body): paragraphs only for themes the sources corroborate or
+    disagree on and for a single source's concern; the rest are named in one sentence each kind.
+    """
     chosen = [a for a in findings.assessments if area is None or a.judgement_area == area]
-    by_id = findings.by_id
-    return "\n\n".join(
-        theme_paragraph(
-            a, config=evidence.config, period_label=findings.period.label, figures=by_id
-        )
+    full = [
+        a
         for a in chosen
-    )
+        if not brief
+        or a.status in _READ_IN_FULL
+        or (a.status == "single_source" and bool(a.negative))
+    ]
+    paragraphs = [
+        theme_paragraph(
+            a, config=evidence.config, period_label=findings.period.label, figures=findings.by_id
+        )
+        for a in full
+    ]
+    for status in ("single_source", "no_evidence"):
+        named = [a.label for a in chosen if a not in full and a.status == status]
+        if named:
+            paragraphs.append(
+                f"**{STATUS_LABELS[status].capitalize()}:** {_listed(named)}; "
+                "the table of theme statuses gives what each source found."
+            )
+    return "\n\n".join(paragraphs)
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def recommended_audit_themes(findings: Findings, evidence: Evidence) -> str:

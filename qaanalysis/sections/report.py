@@ -71,12 +71,20 @@ def build(findings: Findings, evidence: Evidence, *, history: str | Path | None 
     return replace(own, items=items)
 
 
-def _cited(findings: Findings, key: str, title: str, prefixes: tuple[str, ...]) -> FigureSet:
+def _cited(
+    findings: Findings,
+    key: str,
+    title: str,
+    prefixes: tuple[str, ...],
+    *,
+    detail: bool = False,
+) -> FigureSet:
     """The Figures with the given id prefixes, without those naming a statistic (the methods
-    appendix shows those)."""
+    appendix shows those); ``detail``: a reference list for the appendix of detailed tables."""
     chosen = words.cited_figures(findings, prefixes=prefixes)
     statistics = set(map(id, words.statistics_figures(chosen)))
-    return FigureSet(key, title, tuple(f for f in chosen if id(f) not in statistics))
+    figures = tuple(f for f in chosen if id(f) not in statistics)
+    return FigureSet(key, title, figures, detail=detail)
 
 
 def _front(
@@ -238,14 +246,20 @@ def _quarterly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) 
         "themes": Table(
             "themes", "Triangulated status of each theme", words.themes_table(findings)
         ),
-        "theme_paragraphs": Text("theme_paragraphs", words.theme_paragraphs(findings, evidence)),
-        "theme_statuses": _cited(findings, "theme_statuses", "Theme statuses", ("triangulation.",)),
+        "theme_paragraphs": Text(
+            "theme_paragraphs", words.theme_paragraphs(findings, evidence, brief=True)
+        ),
+        "theme_statuses": _cited(
+            findings, "theme_statuses", "Theme statuses", ("triangulation.",), detail=True
+        ),
         "exceptions": _exceptions(findings, evidence),
         **_recommendations(findings, evidence),
         "recommended": _recommended(findings, evidence),
         **_learning(findings, evidence),
         **_slots(findings, inputs, learned.QUARTERLY_SLOTS),
-        "kpi_definitions": Table("kpi_definitions", "KPI definitions", words.methods(evidence)),
+        "kpi_definitions": Table(
+            "kpi_definitions", "KPI definitions", words.methods(evidence), detail=True
+        ),
         **_methods_statistics(findings, evidence),
     }
     return Section("quarterly", items)
@@ -274,12 +288,18 @@ def _annual(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> 
             "A grid of practice themes against evidence sources, each cell positive, "
             "negative, neutral or blank.",
         ),
-        "theme_statuses": _cited(findings, "theme_statuses", "Theme statuses", ("triangulation.",)),
+        "theme_statuses": _cited(
+            findings, "theme_statuses", "Theme statuses", ("triangulation.",), detail=True
+        ),
         "judgement_areas": Text("judgement_areas", words.judgement_areas(findings, evidence)),
         **_learning(findings, evidence),
         **_slots(findings, inputs, learned.QUARTERLY_SLOTS),
         "figures_by_theme": _cited(
-            findings, "figures_by_theme", "Figures cited by theme", ("audits.domain.", "kpi.")
+            findings,
+            "figures_by_theme",
+            "Figures cited by theme",
+            ("audits.domain.", "kpi."),
+            detail=True,
         ),
         **_recommendations(findings, evidence),
         **_methods_statistics(findings, evidence),
