@@ -171,3 +171,19 @@ def test_a_list_of_start_dates_alone_is_judged_by_the_rest_of_the_annex_a(tmp_pa
     (tmp_path / "alone").mkdir()
     alone = evidence_of(tmp_path / "alone", {"list_8": CLA_STARTS_ONLY})
     assert alone.stale_list("list_8", Q2) == ""
+
+
+@pytest.mark.parametrize("current", [False, True])
+def test_stale_list_leads_the_reports_own_page(tmp_path, current):
+    """The report's first words about its sources warn of an out-of-date Annex A (a QA lead
+    reading only the front of the report must not miss it); a current one gives no warning."""
+    from qaanalysis.sections.report import sources_text
+
+    ev = evidence_of(tmp_path, {"list_7": CP_CURRENT if current else CP_STALE})
+    text = sources_text(ev, Q2).markdown
+    if current:
+        assert "out of date" not in text and text.startswith("This report rests on")
+        return
+    assert text.startswith("**Warning: the Annex A extract is out of date for this period.** ")
+    assert "Annex A List 7 (child protection plans) holds nothing dated after 14/07/2020" in text
+    assert text.index("Take a fresh extract") < text.index("This report rests on")

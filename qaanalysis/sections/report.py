@@ -24,13 +24,13 @@ from .. import history as runs
 from .. import narrative
 from ..figures import Figure, format_value
 from ..findings import Chart, FigureSet, Item, Section, Table, Text
-from ..measures import learning
+from ..measures import data_quality, learning
 from ..measures.context import context
 from ..measures.performance import KPI_DEFINITIONS, stock_as_at
 from ..narrative import learning as learned
 from ..narrative import report as words
 from ..narrative import templates
-from ..periods import parse_period
+from ..periods import Period, parse_period
 from ..sources import Evidence
 from ..sources.narrative_inputs import NarrativeInputs, read_narrative_inputs
 
@@ -198,8 +198,10 @@ SOURCE_WORDS = {
 }
 
 
-def sources_text(evidence: Evidence) -> Text:
-    """Which exports the report rests on, and which it could not read (absent or empty)."""
+def sources_text(evidence: Evidence, period: Period | None = None) -> Text:
+    """Which exports the report rests on, and which it could not read (absent or empty); with
+    ``period``, a warning first when an Annex A list is out of date for it (its records end before
+    the period, so its stock KPIs are withheld)."""
     used, missing = [], []
     for name, words_ in SOURCE_WORDS.items():
         report = evidence.report.sources.get(name)
@@ -213,6 +215,14 @@ def sources_text(evidence: Evidence) -> Text:
         text += (
             f" Not supplied or empty, so not read here: {', '.join(missing)}; what they would "
             "show is absent from this report, not zero."
+        )
+    stale = data_quality.stale_lists(evidence, period) if period is not None else {}
+    if stale:
+        text = (
+            "**Warning: the Annex A extract is out of date for this period.** "
+            + " ".join(f"{why[0].upper()}{why[1:].rstrip('.')}." for why in stale.values())
+            + " Take a fresh extract and run the pack again.\n\n"
+            + text
         )
     return Text("sources", text)
 
@@ -232,7 +242,7 @@ def _changes(findings: Findings, evidence: Evidence) -> Text:
 def _quarterly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> Section:
     items: dict[str, Item] = {
         **_front(findings, evidence, inputs),
-        "sources": sources_text(evidence),
+        "sources": sources_text(evidence, findings.period),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
         "headline_figures": _cited(
@@ -268,7 +278,7 @@ def _quarterly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) 
 def _annual(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> Section:
     items: dict[str, Item] = {
         **_front(findings, evidence, inputs),
-        "sources": sources_text(evidence),
+        "sources": sources_text(evidence, findings.period),
         "context": Table(
             "context",
             "Demand and caseload",
@@ -311,7 +321,7 @@ def _monthly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) ->
     front = _front(findings, evidence, inputs)
     items: dict[str, Item] = {
         **front,
-        "sources": sources_text(evidence),
+        "sources": sources_text(evidence, findings.period),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
         "headline_figures": _cited(findings, "headline_figures", "This month", HEADLINE_PREFIXES),
