@@ -567,7 +567,8 @@ def test_themes_to_watch_never_list_a_strength_or_a_positive_single_source(confi
 
 
 def stub_evidence(config):
-    # the report section reads the configuration and which sources gave rows (here: audits)
+    # the report section reads the configuration, which sources gave rows (here: audits) and
+    # the Annex A lists (none here, so none out of date)
     audits = SimpleNamespace(rows_accepted=12)
     frame = pd.DataFrame(  # the audits themselves are not read by these tests: none in the period
         {
@@ -578,7 +579,10 @@ def stub_evidence(config):
         }
     )
     return SimpleNamespace(
-        config=config, audits=frame, report=SimpleNamespace(sources={"audits": audits})
+        config=config,
+        audits=frame,
+        annex_a={},
+        report=SimpleNamespace(sources={"audits": audits}),
     )
 
 
