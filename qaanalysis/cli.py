@@ -129,24 +129,31 @@ def _run(args) -> int:
     from .pipeline.guard import PackFault
     from .pipeline.progress import Progress
 
-    if args.no_cache:
+    before = os.environ.get(NO_CACHE_ENV)
+    if args.no_cache:  # for this run only: a caller's process keeps its own setting
         os.environ[NO_CACHE_ENV] = "1"
-    with Progress(quiet=args.quiet) as progress:
-        try:
-            run_pack(
-                args.config,
-                period=args.period,
-                report=args.report,
-                audience=args.audience,
-                out=args.out,
-                progress=progress,
-            )
-        except (PackError, PackFault) as exc:
-            progress.fail()
-            print(f"qaanalysis run: {exc}", file=sys.stderr)
-            return exc.exit_code
-        progress.finish()
-    return 0
+    try:
+        with Progress(quiet=args.quiet) as progress:
+            try:
+                run_pack(
+                    args.config,
+                    period=args.period,
+                    report=args.report,
+                    audience=args.audience,
+                    out=args.out,
+                    progress=progress,
+                )
+            except (PackError, PackFault) as exc:
+                progress.fail()
+                print(f"qaanalysis run: {exc}", file=sys.stderr)
+                return exc.exit_code
+            progress.finish()
+        return 0
+    finally:
+        if before is None:
+            os.environ.pop(NO_CACHE_ENV, None)
+        else:
+            os.environ[NO_CACHE_ENV] = before
 
 
 def _cache(args) -> int:

@@ -217,8 +217,12 @@ def test_no_cache_turns_the_cache_off_for_the_run(monkeypatch):
         seen["enabled"] = cache.enabled()
 
     monkeypatch.setattr(qaanalysis.pipeline, "run_pack", run_pack)
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
     assert cli.main([*RUN, "--quiet", "--no-cache"]) == 0
     assert seen == {"enabled": False}
+    # for that run only: the calling process keeps its cache (a test after this one once found
+    # the cache off because an earlier --no-cache run had left the setting behind)
+    assert cache.enabled()
 
 
 # -- the progress reporter ------------------------------------------------------------------------
