@@ -14,7 +14,7 @@ NEWEST_PYTHON ?= $(shell for v in 3.13 3.12; do \
 		$$p -c "import venv" >/dev/null 2>&1 && echo $$p && exit 0; done; done)
 NEWEST_VENV   ?= build/venv-newest
 
-.PHONY: demo test test-newest lint bench bench-null lab setup clean synth lock
+.PHONY: demo test test-unit test-newest lint bench bench-null lab setup clean synth lock
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ demo: $(STAMP)
 # pytest exits 5 when no tests are collected; make fails on any non-zero exit.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The unit tests only (about a minute): while working on one module.
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check qaanalysis tests benchmarks

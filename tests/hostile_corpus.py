@@ -5,7 +5,7 @@ folder and returns the path of its ``la.yaml``. Nothing large is committed: the 
 from the four clean rows of ``tests/fixtures/mini/audits.csv`` (AU1, AU2, AU3 and AU9, which that
 fixture's own tests show are accepted without warnings) and the fixture's ``la.yaml``.
 
-``tests/test_hostile_sources.py`` states each case's exact outcome. Add a case by writing a
+``tests/integration/test_hostile_sources.py`` states each case's exact outcome. Add a case by writing a
 function and listing it in :data:`CASES`.
 """
 

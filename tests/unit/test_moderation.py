@@ -242,7 +242,7 @@ def test_no_moderation_gives_count_and_rate_only():
 
 SAMPLE = Path(
     os.environ.get(
-        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[2] / "data_samples" / "la.yaml"
     )
 )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import support
 
 from qaanalysis.config import Config, default_settings, load_config
 from qaanalysis.measures import performance as perf
@@ -19,23 +20,14 @@ from qaanalysis.sources import Evidence, LoadReport
 from qaanalysis.sources.annex_a import ANNEX_A_LISTS, LIST_IDS, empty_list, load_annex_a
 from qaanalysis.sources.published import load_published
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLE = Path(__file__).parents[1] / "data_samples"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+SAMPLE = Path(__file__).parents[2] / "data_samples"
 
 
 def make_config(**overrides) -> Config:
-    settings = default_settings()
-    settings.update(
-        authority={"name": "Testshire", "slug": "testshire"},
-        sources={"audits": {"file": "audits.csv"}},
-        base_dir=FIXTURES,
-    )
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(settings.get(key), dict):
-            settings[key] = {**settings[key], **value}
-        else:
-            settings[key] = value
-    return Config.model_validate(settings)
+    """The shared test configuration, reading its files from ``tests/fixtures``."""
+    authority = {"name": "Testshire", "slug": "testshire", **overrides.pop("authority", {})}
+    return support.make_config(authority=authority, base_dir=FIXTURES, **overrides)
 
 
 def annex(list_id: str, rows: list[dict]) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from qaanalysis.sections.audits import AGREEMENT_STATISTICS, _agreement_gated, _
 from qaanalysis.sections.performance import for_clinic
 from qaanalysis.session import FIGURES_MIME, TABLE_MIME
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "data_samples" / "la.yaml"
 # Issue 15, part 2: the quarterly body (before the appendices) and each ILACS area of the annual.
 # "At most about": a count 5% over is still about the limit (word counts differ by method).

@@ -15,7 +15,7 @@ from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport
 from qaanalysis.sources.annex_a import ANNEX_A_LISTS, LIST_IDS, empty_list
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 NEW_KPIS = (
     "early_help_assessment_in_timescale",

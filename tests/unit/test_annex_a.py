@@ -12,7 +12,7 @@ from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport, SourceError
 from qaanalysis.sources.annex_a import ANNEX_A_LISTS, LIST_IDS, load_annex_a
 
-REFERENCE = Path(__file__).parent / "fixtures" / "Annex_A_sample_liia-tools.xlsx"
+REFERENCE = Path(__file__).parents[1] / "fixtures" / "Annex_A_sample_liia-tools.xlsx"
 EXTRACT = pd.Timestamp("2021-03-31")  # the reference workbook's latest dates are in March 2021
 
 

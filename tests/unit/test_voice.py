@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import make_config
 
-from qaanalysis.config import Config, default_settings, load_config
+from qaanalysis.config import load_config
 from qaanalysis.disclosure import REMOVED
 from qaanalysis.measures import voice
 from qaanalysis.narrative import voice as words
@@ -20,14 +21,6 @@ from qaanalysis.sources import Evidence, LoadReport, load_evidence
 from qaanalysis.sources.schema import COMPLAINT_COLUMNS, ESCALATION_COLUMNS, FEEDBACK_COLUMNS
 
 T = pd.Timestamp
-
-
-def make_config(**overrides) -> Config:
-    settings = default_settings()
-    settings.update(authority={"name": "Test", "slug": "test"}, sources={"audits": {"file": "a"}})
-    for section, values in overrides.items():
-        settings[section] = {**settings[section], **values}
-    return Config.model_validate(settings)
 
 
 CONFIG = make_config()
@@ -978,7 +971,7 @@ def test_voice_notebook_shows_every_item_in_the_section_order():
 
     from qaanalysis.sections import voice as section
 
-    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "30_voice.ipynb").read_text())
+    notebook = json.loads((Path(__file__).parents[2] / "notebooks" / "30_voice.ipynb").read_text())
     shown = [
         m
         for c in notebook["cells"]
@@ -995,7 +988,7 @@ def test_voice_notebook_shows_every_item_in_the_section_order():
 
 SAMPLE = Path(
     os.environ.get(
-        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[2] / "data_samples" / "la.yaml"
     )
 )
 needs_sample = pytest.mark.skipif(

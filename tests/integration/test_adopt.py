@@ -19,7 +19,7 @@ from qaanalysis.sources.hints import column_hint, suggest_column, suggest_value,
 from qaanalysis.sources.schema import COMPLAINT_COLUMNS, Column
 from qaanalysis.tools.adopt import propose_config
 
-FIXTURE = Path(__file__).parent / "fixtures" / "other_exports"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "other_exports"
 GRADES = GradeScale.model_validate(default_settings()["grades"])
 
 

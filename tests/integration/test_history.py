@@ -18,7 +18,7 @@ from qaanalysis import cli, history
 from qaanalysis.figures import Figure
 from qaanalysis.history import MessageRow, RunInfo, ThemeRow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CONFIG = ROOT / "data_samples" / "la.yaml"  # authority slug: northmoor
 
 

@@ -14,7 +14,7 @@ from qaanalysis.periods import parse_period
 from qaanalysis.sections import compute_findings
 from qaanalysis.sources import load_evidence
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _config(**timescales):

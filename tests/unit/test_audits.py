@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import make_config
 
 from qaanalysis.config import Config, default_settings, load_config
 from qaanalysis.measures import audits as am
@@ -28,16 +29,6 @@ def funnel_words(evidence, period, *, audience="internal"):
     """The funnel reading as the audits section writes it (teams unnamed for the public)."""
     funnel = am.team_funnel(evidence, period, named=audience != "public")
     return audit_words.funnel_reading(funnel, config=evidence.config, audience=audience)
-
-
-def make_config(**overrides) -> Config:
-    settings = default_settings()
-    settings.update(
-        authority={"name": "Test", "slug": "test"},
-        sources={"audits": {"file": "audits.csv"}},
-        **overrides,
-    )
-    return Config.model_validate(settings)
 
 
 def make_audits(rows: list[dict], config: Config) -> pd.DataFrame:
@@ -448,7 +439,7 @@ def test_audit_figures_carry_the_design_ids_and_nothing_without_audits():
 
 SAMPLE = Path(
     os.environ.get(
-        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[2] / "data_samples" / "la.yaml"
     )
 )
 needs_sample = pytest.mark.skipif(

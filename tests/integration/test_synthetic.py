@@ -21,7 +21,7 @@ from qaanalysis.config import load_config
 from qaanalysis.sources import load_evidence
 from qaanalysis.tools.synthetic import generate
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data_samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "data_samples"
 EXTRACT = pd.Timestamp("2026-09-30")
 GRADE = {  # the spellings an audit tool exports -> 0 Outstanding .. 3 Inadequate
     "outstanding": 0,

@@ -291,7 +291,7 @@ def test_the_sample_quarter_has_the_qa_leads_words_for_every_slot():
 
     from qaanalysis.config import load_config
 
-    config = load_config(Path(__file__).parents[1] / "data_samples" / "la.yaml")
+    config = load_config(Path(__file__).parents[2] / "data_samples" / "la.yaml")
     inputs = read_narrative_inputs(config, parse_period("2026-27-Q2"))
     assert inputs.found and set(inputs.slots) == set(learned.SLOTS)
     assert inputs.key_messages[1]["owner"] == "Head of Service, Safeguarding and Family Help"
@@ -305,7 +305,7 @@ def test_a_faulty_file_stops_the_run_with_its_file_and_line(tmp_path, capsys):
 
     from qaanalysis import cli
 
-    mini = Path(__file__).parent / "fixtures" / "mini"
+    mini = Path(__file__).parents[1] / "fixtures" / "mini"
     shutil.copytree(mini, tmp_path / "la")
     (tmp_path / "la" / "narrative_inputs").mkdir()
     (tmp_path / "la" / "narrative_inputs" / "2025-26-Q2.yaml").write_text(

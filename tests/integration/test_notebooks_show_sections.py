@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from qaanalysis.config import load_config
 from qaanalysis.periods import parse_period
 from qaanalysis.sections import compute_findings
-from qaanalysis.sources import load_evidence
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = {
     "data_quality": "00_data_quality.ipynb",
     "audits": "10_audits.ipynb",
@@ -38,8 +36,8 @@ def shown(notebook: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def evidence():
-    return load_evidence(load_config(ROOT / "data_samples" / "la.yaml"))
+def evidence(sample_evidence):
+    return sample_evidence  # loaded once per run (conftest.py)
 
 
 @pytest.mark.parametrize(

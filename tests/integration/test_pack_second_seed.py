@@ -45,7 +45,7 @@ def second_packs(second_authority, tmp_path_factory) -> dict[str, Path]:
 
 def test_the_second_authority_differs_from_the_sample(second_authority):
     """Another seed gives other children, records and dates: a second authority, not a copy."""
-    sample = Path(__file__).resolve().parents[1] / "data_samples" / "audits.csv"
+    sample = Path(__file__).resolve().parents[2] / "data_samples" / "audits.csv"
     if sample.is_file():
         assert (second_authority / "audits.csv").read_bytes() != sample.read_bytes()
 

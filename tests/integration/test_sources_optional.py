@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qaanalysis.config import SOURCE_NAMES, load_config
+from qaanalysis.config import SOURCE_NAMES
 from qaanalysis.periods import parse_period
 from qaanalysis.sections import compute_findings
-from qaanalysis.sources import load_evidence
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data_samples" / "la.yaml"
 Q2 = parse_period("2026-27-Q2")
 # The Figures each source alone gives (their id prefixes).
@@ -26,8 +25,8 @@ OWN = {"audits": ("audits.", "moderation."), "audit_actions": ("actions.",),
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load_evidence(load_config(SAMPLE))
+def sample(sample_evidence):
+    return sample_evidence  # loaded once per run (conftest.py)
 
 
 @pytest.mark.parametrize("gone", [s for s in SOURCE_NAMES if s in OWN])

@@ -205,7 +205,7 @@ def test_care_leavers_are_open_from_18_to_21():
 
 SAMPLE = Path(
     os.environ.get(
-        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[2] / "data_samples" / "la.yaml"
     )
 )
 

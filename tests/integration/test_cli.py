@@ -20,7 +20,7 @@ from qaanalysis.pipeline.guard import PackFault
 from qaanalysis.pipeline.progress import Progress
 from qaanalysis.pipeline.versions import manifest_versions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Clock:

@@ -131,7 +131,7 @@ def test_overdue_list_is_longest_overdue_first(evidence):
 
 SAMPLE = Path(
     os.environ.get(
-        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[1] / "data_samples" / "la.yaml"
+        "QAANALYSIS_SAMPLE_CONFIG", Path(__file__).parents[2] / "data_samples" / "la.yaml"
     )
 )
 

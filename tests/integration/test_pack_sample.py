@@ -19,7 +19,7 @@ from docx import Document
 from qaanalysis.narrative import check_honesty
 from qaanalysis.pipeline import run_pack
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data_samples"
 CONFIG = SAMPLE / "la.yaml"
 QUARTER = ("2026-07-01", "2026-09-30")

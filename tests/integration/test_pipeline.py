@@ -13,7 +13,7 @@ import pytest
 
 from qaanalysis.pipeline import PackError, run_pack
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini" / "la.yaml"
 PERIOD = "2025-26-Q2"
 
