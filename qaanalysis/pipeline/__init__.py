@@ -66,7 +66,7 @@ REPORTS = {
         "00_data_quality",
     ],
     "annual": ["95_self_assessment", "10_audits", "20_performance", "30_voice", "00_data_quality"],
-    "monthly": ["91_monthly_clinic", "10_audits", "20_performance", "00_data_quality"],
+    "monthly": ["91_monthly_clinic", "10_audits", "20_performance", "30_voice", "00_data_quality"],
 }
 # Kernels a pack's notebooks share (at most the machine's processors): each starts once, while the
 # evidence loads, and runs its share of the notebooks one after another.

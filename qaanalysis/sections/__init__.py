@@ -33,7 +33,7 @@ from ..triangulate import ThemeAssessment, assess_themes, triangulation_figures
 REPORT_AREAS = {
     "quarterly": ("audits", "performance", "voice", "data_quality"),
     "annual": ("audits", "performance", "voice", "data_quality"),
-    "monthly": ("audits", "performance", "data_quality"),
+    "monthly": ("audits", "performance", "voice", "data_quality"),
 }
 REPORT_OF_PERIOD = {"quarter": "quarterly", "year": "annual", "month": "monthly"}
 # A whole number standing alone in prose (not part of a share, a decimal, a date or an id).

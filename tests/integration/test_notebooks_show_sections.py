@@ -51,4 +51,5 @@ def test_every_item_of_a_section_is_shown_by_its_notebook(evidence, report, peri
         if name in NOTEBOOKS
     }
     assert {name: keys for name, keys in missing.items() if keys} == {}
-    assert {"data_quality", "audits", "performance", report} <= set(findings.sections)
+    # the monthly clinic reads complaints, feedback and escalations too (issue 15, part 5)
+    assert {"data_quality", "audits", "performance", "voice", report} <= set(findings.sections)
