@@ -145,13 +145,21 @@ def test_drafts_are_honest_and_every_citation_resolves(quarterly, figures):
     assert {"contents", "figures"} <= set(sheets) and len(sheets) > 20
 
 
-@pytest.mark.parametrize("audience", ["leadership", "public"])
-def test_leadership_and_public_packs_disclose_no_identifier(tmp_path, audience):
+@pytest.mark.parametrize(
+    ("period", "audience"),
+    [
+        ("2026-27-Q2", "leadership"),
+        ("2026-27-Q2", "public"),
+        ("2026-09", "public"),  # a month's counts are the smallest of any pack
+    ],
+)
+def test_leadership_and_public_packs_disclose_no_identifier(tmp_path, period, audience):
     """Every file of the pack (every part of the Word file, every cell of every sheet) scanned by
     ``tests/leak_scan.py``: no identifier of the inputs, no folder of this machine, no live markup
     or formula, no Word field; for the public, no count from 1 to 5 anywhere."""
-    folder = build(tmp_path, period="2026-27-Q2", audience=audience)
-    assert folder.name == f"quarterly-{audience}"
+    report = "monthly" if period == "2026-09" else "quarterly"
+    folder = build(tmp_path, period=period, report=report, audience=audience)
+    assert folder.name == f"{report}-{audience}"
     assert not (folder / "rejected_rows.csv").exists()
     identifiers = leak_scan.input_identifiers(SAMPLE)
     assert len(identifiers) > 1000
