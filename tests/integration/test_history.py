@@ -16,7 +16,7 @@ import pytest
 
 from qaanalysis import cli, history
 from qaanalysis.figures import Figure
-from qaanalysis.history import MessageRow, RunInfo, ThemeRow
+from qaanalysis.history import MessageRow, RunInfo, ThemeRow, store
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CONFIG = ROOT / "data_samples" / "la.yaml"  # authority slug: northmoor
@@ -441,10 +441,10 @@ def test_the_file_is_private_and_its_folder_follows_the_umask(path, umask, folde
 def test_a_run_waits_for_another_run_s_write(path, two_quarters, monkeypatch):
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")  # another run is writing
-    monkeypatch.setattr(history, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
     with pytest.raises(history.HistoryError, match="another run held .* for more than"):
         history.record_run(path, run=run("2026-27-Q3"), figures=[], themes=[], messages=[])
-    monkeypatch.setattr(history, "BUSY_TIMEOUT_S", 10.0)
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 10.0)
     release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
     release.start()
     started = time.monotonic()
@@ -458,7 +458,7 @@ def test_a_run_waits_for_another_run_s_write(path, two_quarters, monkeypatch):
 def test_a_full_disk_ends_in_a_message_and_leaves_the_history_unchanged(
     path, two_quarters, monkeypatch
 ):
-    connect = history._connect
+    connect = store._connect
 
     def no_room(target, *, readonly):
         conn = connect(target, readonly=readonly)
@@ -466,7 +466,7 @@ def test_a_full_disk_ends_in_a_message_and_leaves_the_history_unchanged(
         conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk holds no more pages
         return conn
 
-    monkeypatch.setattr(history, "_connect", no_room)
+    monkeypatch.setattr(store, "_connect", no_room)
     many = [Figure(f"kpi.k{i}", "x" * 200, i, period="2026-27-Q3") for i in range(300)]
     with pytest.raises(history.HistoryError, match="the disk holding .* is full") as caught:
         history.record_run(path, run=run("2026-27-Q3"), figures=many, themes=[], messages=[])
@@ -476,9 +476,9 @@ def test_a_full_disk_ends_in_a_message_and_leaves_the_history_unchanged(
 
 
 def test_a_read_only_history_ends_in_a_message(path, two_quarters, monkeypatch):
-    connect = history._connect
+    connect = store._connect
     monkeypatch.setattr(
-        history, "_connect", lambda target, *, readonly: connect(target, readonly=True)
+        store, "_connect", lambda target, *, readonly: connect(target, readonly=True)
     )  # as if the file or its folder could not be written
     with pytest.raises(history.HistoryError, match=f"cannot write to {path}"):
         history.record_run(path, run=run("2026-27-Q3"), figures=[], themes=[], messages=[])
