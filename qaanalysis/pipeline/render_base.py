@@ -1,0 +1,45 @@
+"""What the three renderers share: Figures from their JSON, fixed dates and reproducible zips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from ..figures import Figure
+from .layout import Detail
+
+LANGUAGE = "en-GB"
+# A fixed document date when the caller gives none: a rerun must not change the file.
+DEFAULT_ISSUED = dt.datetime(2000, 1, 1)
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+
+
+def _figure(payload: dict) -> Figure:
+    return Figure(**{k: payload.get(k) for k in Figure.__dataclass_fields__ if k in payload})
+
+
+def _detail_caption(detail: Detail) -> str:
+    return f"{detail.label}. {detail.title}" if detail.title else detail.label
+
+
+def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same zip with every entry dated ``when`` and stored in the same way, so reruns match."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def _when(issued: dt.date | dt.datetime | None) -> dt.datetime:
+    if issued is None:
+        return DEFAULT_ISSUED
+    # a plain datetime, whole seconds, whatever came in (date, datetime, pandas Timestamp)
+    parts = [getattr(issued, name, 0) for name in ("hour", "minute", "second")]
+    return dt.datetime(issued.year, issued.month, issued.day, *parts)

@@ -1,0 +1,431 @@
+"""The editable Word draft of a pack (``render_docx``), built with python-docx."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import functools
+import io
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from ..figures import format_value
+from ..session import _change, _interval
+from .collect import Block
+from .contents import bookmark, bookmark_name, internal_link, word_contents
+from .layout import APPENDIX_TITLE, Detail, arrange, draft_rows, reader_frame
+from .render_base import (
+    _BASE64,
+    DEFAULT_ISSUED,
+    LANGUAGE,
+    _detail_caption,
+    _figure,
+    _fixed_zip,
+    _when,
+)
+from .safe_text import clean_text, display_value, heading
+
+# Word styles the draft cannot do without; a template lacking one stops the run.
+REQUIRED_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid")
+NOTE_STYLE = "Table Note"
+
+
+class TemplateError(ValueError):
+    """The authority's Word template lacks styles the draft needs (the run stops, exit code 2)."""
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(#figure-([^)]+)\)")
+_EMPHASIS = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
+
+
+def _add_inline(paragraph, text: str, refs: dict[str, int] | None = None) -> None:
+    """Markdown bold and italic as Word runs; a Figure link as its text with a numbered reference
+    to the evidence appendix ("56% (61 of 108) (F3)"), or the text alone when it has none."""
+    refs = refs or {}
+    text = _LINK.sub(
+        lambda m: f"{m[1]} (F{refs[m[2]]})" if m[2] in refs else m[1], clean_text(text)
+    )
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+    for part in _EMPHASIS.split(text):
+        if not part:
+            continue
+        if part.startswith("**"):
+            paragraph.add_run(part[2:-2]).bold = True
+        elif part.startswith("*") and len(part) > 1:
+            paragraph.add_run(part[1:-1]).italic = True
+        else:
+            paragraph.add_run(part.replace("`", ""))
+
+
+def _heading(document, text: str, level: int) -> None:
+    names = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4"}
+    fallback = {0: "Heading 1", 4: "Heading 3"}  # present in every accepted template
+    style = _style(document, names[level]) or fallback[level]
+    paragraph = document.add_paragraph(style=style)
+    paragraph.add_run(clean_text(text))
+    recorded = getattr(document, "_qa_headings", None)
+    if recorded is not None and 1 <= level <= 3:
+        recorded.append((level, paragraph))
+
+
+def _add_markdown(document, text: str, refs: dict[str, int] | None = None) -> None:
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = chunk.splitlines()
+        if not lines:
+            continue
+        heading_match = re.match(r"^(#{1,4})\s+(.*)$", lines[0])
+        if heading_match and len(lines) == 1:
+            _heading(document, heading_match[2].strip(), min(len(heading_match[1]), 4))
+            continue
+        if all(re.match(r"^\s*([-*]|\d+\.)\s+", line) for line in lines):
+            for line in lines:
+                numbered = re.match(r"^\s*\d+\.", line)
+                style = "List Number" if numbered else "List Bullet"
+                item = re.sub(r"^\s*([-*]|\d+\.)\s+", "", line)
+                _add_inline(document.add_paragraph(style=_style(document, style)), item, refs)
+            continue
+        if lines[0].lstrip().startswith("|"):
+            _add_pipe_table(document, lines)
+            continue
+        if heading_match:
+            _heading(document, heading_match[2].strip(), min(len(heading_match[1]), 4))
+            lines = lines[1:]
+        _add_inline(document.add_paragraph(), " ".join(line.strip() for line in lines), refs)
+
+
+def _style(document, name: str) -> str | None:
+    """``name`` when the document defines that style, else None (the names are read once)."""
+    names = getattr(document, "_qa_style_names", None)
+    if names is None:
+        names = document._qa_style_names = {s.name for s in document.styles}
+    return name if name in names else None
+
+
+def _add_pipe_table(document, lines: list[str]) -> None:
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in lines
+        if not re.match(r"^\s*\|?\s*:?-{2,}", line)
+    ]
+    _word_table(document, rows[0], rows[1:])
+
+
+def _caption(document, text: str) -> None:
+    document.add_paragraph(clean_text(text), style="Caption")
+
+
+def _word_table(document, header: list[str], rows: list[list[str]]) -> None:
+    """A Word table whose header row repeats on every page.
+
+    The body rows copy the XML of one row built by python-docx and set each cell's text, which is
+    the same document as building every cell through python-docx, many times faster (a large
+    authority's draft holds some 40,000 cells). A value that python-docx writes otherwise (with
+    tabs, line breaks or spaces at either end) and a short row are still built by python-docx.
+    """
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = _style(document, "Light Grid Accent 1") or "Table Grid"
+    first = table.rows[0]
+    properties = first._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    properties.append(repeat)
+    for cell, text in zip(first.cells, header, strict=True):
+        cell.text = clean_text(text)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    _small_runs(first)
+    model = None
+    for values in rows:
+        texts = ["" if value is None else clean_text(value) for value in values]
+        if len(texts) >= len(header) and all(map(_plain_cell_text, texts[: len(header)])):
+            if model is None:  # one row built as python-docx builds it, then copied
+                model = table.add_row()
+                for cell in model.cells:
+                    cell.text = "x"
+                _small_runs(model)
+                model._tr.getparent().remove(model._tr)
+            tr = copy.deepcopy(model._tr)
+            for t, text in zip(list(tr.iter(qn("w:t"))), texts, strict=False):
+                if text:
+                    t.text = text
+                else:  # python-docx leaves a blank cell's run without text
+                    t.getparent().remove(t)
+            table._tbl.append(tr)
+        else:
+            row = table.add_row()
+            for cell, text in zip(row.cells, texts, strict=False):
+                cell.text = text
+            _small_runs(row)
+
+
+def _plain_cell_text(text: str) -> bool:
+    """Whether python-docx writes ``text`` as one ``w:t`` element (none when blank), nothing else."""
+    return text == text.strip() and not any(c in text for c in "\t\r\n")
+
+
+def _small_runs(row) -> None:
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(8.5)
+
+
+def _frame_rows(frame: pd.DataFrame, percent_columns: list[str]) -> list[list[str]]:
+    percent = set(percent_columns)
+    return [
+        [
+            display_value(v, column=c, percent=c in percent)
+            for c, v in zip(frame.columns, record, strict=True)
+        ]
+        for record in frame.itertuples(index=False)
+    ]
+
+
+def check_template(document, template: Path | str) -> None:
+    """Stop when an authority's Word template lacks a style the draft needs.
+
+    Raises:
+        TemplateError: naming the template and every missing style.
+    """
+    present = {s.name for s in document.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in present]
+    if missing:
+        raise TemplateError(
+            f"the Word template {template} lacks the style{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}, which the draft needs. Word keeps a built-in style in a "
+            "document only once it has been used or changed: apply each once (or modify it in "
+            "the Styles pane), save the template and run again."
+        )
+
+
+def _set_language(element, language: str) -> None:
+    """``w:lang`` on a run-properties element (``w:rPr``)."""
+    lang = element.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        element.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), language)
+
+
+def _house_layout(document, *, page: bool) -> None:
+    """en-GB on the document defaults and Normal; A4 portrait, 2 cm margins; the note style."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    r_default = defaults.find(qn("w:rPrDefault"))
+    if r_default is None:
+        r_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, r_default)
+    r_pr = r_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        r_default.append(r_pr)
+    _set_language(r_pr, LANGUAGE)
+    _set_language(document.styles["Normal"].element.get_or_add_rPr(), LANGUAGE)
+    if page:
+        for section in document.sections:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Cm(21), Cm(29.7)
+            for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+                setattr(section, side, Cm(2))
+    if NOTE_STYLE not in {s.name for s in document.styles}:
+        note = document.styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        note.base_style = document.styles["Normal"]
+        note.font.italic = True
+        note.font.size = Pt(9)
+        note.paragraph_format.space_after = Pt(10)
+
+
+def _properties(
+    document,
+    *,
+    title: str,
+    authority: str | None,
+    period: str | None,
+    keywords: str,
+    when: dt.datetime,
+) -> None:
+    props = document.core_properties
+    props.title = clean_text(title)
+    props.author = clean_text(authority or "")
+    props.last_modified_by = clean_text(authority or "")
+    props.subject = clean_text(period or "")
+    props.keywords = clean_text(keywords)
+    props.content_status = "Draft"
+    props.language = LANGUAGE
+    props.category = "Quality assurance report"
+    props.comments = ""
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def save_docx(document, path: str | Path) -> None:
+    """Save a Word document with every zip entry dated as its core properties say.
+
+    The same content therefore gives the same bytes on every run.
+    """
+    when = document.core_properties.modified or DEFAULT_ISSUED
+    buffer = io.BytesIO()
+    document.part.save(buffer)
+    Path(path).write_bytes(_fixed_zip(buffer.getvalue(), when.replace(tzinfo=None)))
+
+
+def render_docx(
+    notebooks: list[tuple[str, nbformat.NotebookNode]],
+    *,
+    title: str,
+    subtitle: str,
+    template: Path | None = None,
+    authority: str | None = None,
+    period: str | None = None,
+    issued: dt.date | dt.datetime | None = None,
+    keywords: str = "children's services; quality assurance; performance",
+    figures: list[dict] | None = None,
+    labels: dict[str, str] | None = None,
+) -> Document:
+    """The editable Word draft: the same narrative, real Word tables, charts with alt text.
+
+    The draft is A4 portrait with 2 cm margins (an authority template keeps its own page
+    layout), in British English, with table and Figure titles in the Caption style, table notes
+    in the "Table Note" style and header rows that repeat on each page. The returned document's
+    ``save`` writes a reproducible file (see :func:`save_docx`).
+
+    Args:
+        notebooks: (file name, executed notebook) in reading order.
+        title: the report's title (also the document's Title property).
+        subtitle: the line under the title.
+        template: the authority's own .docx to draft into.
+        authority: the authority's name: the document's author.
+        period: the period code, e.g. "2026-27-Q2": the document's subject.
+        issued: the document's created and modified date (the extract date or the period end),
+            fixed so that reruns give identical files; default a fixed date.
+        keywords: the document's keywords.
+        figures: the pack's Figures (``figures.json``): numbered F1, F2, ... in an evidence
+            appendix at the end, which the narrative's citations refer to.
+        labels: code -> label for table cells (``layout.reader_labels``).
+
+    The draft opens with a contents list of every heading (levels 1 to 3), each a link; tables
+    marked detail are in the appendix of detailed tables, the body keeping a pointer to each.
+
+    Raises:
+        TemplateError: the template lacks Heading 1 to 3, Caption or Table Grid.
+    """
+    refs = {f["id"]: i for i, f in enumerate(figures or [], start=1)}
+    document = Document(str(template)) if template else Document()
+    if template:
+        check_template(document, template)
+    _house_layout(document, page=template is None)
+    _properties(
+        document,
+        title=title,
+        authority=authority,
+        period=period,
+        keywords=keywords,
+        when=_when(issued),
+    )
+    _heading(document, title, 0)
+    intro = document.add_paragraph(clean_text(subtitle))
+    intro.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    contents_title = document.add_paragraph()
+    contents_title.add_run("Contents").bold = True
+    placeholder = document.add_paragraph()
+    document._qa_headings = []  # (level, paragraph) of every heading from here on
+    view = {"labels": labels or {}, "refs": refs}
+    parts, details = arrange(notebooks)
+    for part in parts:
+        if not part.appendix:
+            for block in part.blocks:
+                _docx_block(document, block, refs, view)
+    if details:
+        _heading(document, APPENDIX_TITLE, 1)
+        document.add_paragraph(
+            "The detail behind the body of the report: longer tables and lists of records, "
+            "numbered as the body points to them. Every table is also in tables.xlsx."
+        )
+        section = None
+        for detail in details:
+            if detail.section != section:
+                section = detail.section
+                _heading(document, section, 2)
+            _docx_block(document, detail.block, refs, view, detail=detail)
+    for part in parts:
+        if part.appendix:
+            for block in part.blocks:
+                _docx_block(document, block, refs, view)
+    if figures:
+        _heading(document, "Evidence appendix: every Figure cited", 1)
+        rows = []
+        for f in figures:
+            fig = _figure(f)
+            rows.append(
+                [f"F{refs[f['id']]}", fig.label, format_value(fig), _interval(fig), _change(fig)]
+            )
+        _caption(document, "Figures of this report, numbered as the text cites them")
+        _word_table(document, ["Ref", "Measure", "Value", "95% interval", "Change"], rows)
+    word_contents(document, placeholder)
+    document.save = functools.partial(save_docx, document)  # reruns give identical bytes
+    return document
+
+
+def _docx_block(document, block: Block, refs: dict, view: dict, detail: Detail | None = None):
+    """One block of a notebook as Word content (a detail table under its appendix caption)."""
+    if block.kind == "markdown":
+        _add_markdown(document, block.content, refs)
+    elif block.kind == "pointer":
+        paragraph = document.add_paragraph(style=NOTE_STYLE)
+        paragraph.add_run("In the appendix: ")
+        for i, moved in enumerate(block.content):
+            internal_link(paragraph, moved.label, bookmark_name(moved.anchor))
+            paragraph.add_run(f", {clean_text(moved.title)}")
+            paragraph.add_run("; " if i < len(block.content) - 1 else ".")
+    elif block.kind == "table":
+        caption = _detail_caption(detail) if detail else block.meta.get("title", "")
+        paragraph = document.add_paragraph(clean_text(caption), style="Caption")
+        if detail:
+            bookmark(paragraph, bookmark_name(detail.anchor))
+        percent = block.meta.get("percent_columns", [])
+        rows, cut = draft_rows(block.content)
+        frame = reader_frame(rows, percent=percent, **view)
+        percent = [c for c in percent if c in frame.columns]
+        _word_table(document, [heading(c) for c in frame.columns], _frame_rows(frame, percent))
+        for note in (cut, block.meta.get("note")):
+            if note:
+                document.add_paragraph(clean_text(note), style=NOTE_STYLE)
+    elif block.kind == "figures":
+        caption = _detail_caption(detail) if detail else block.meta.get("title")
+        if caption:
+            paragraph = document.add_paragraph(clean_text(caption), style="Caption")
+            if detail:
+                bookmark(paragraph, bookmark_name(detail.anchor))
+        rows = []
+        for f in block.content:
+            fig = _figure(f)
+            rows.append([fig.label, format_value(fig), _interval(fig), _change(fig)])
+        _word_table(document, ["Measure", "Value", "95% interval", "Change"], rows)
+    elif block.kind == "image":
+        data = re.sub(r"\s+", "", "".join(block.content))
+        if not _BASE64.match(data):
+            document.add_paragraph(
+                "[Chart not shown: its image data was not valid.]", style=NOTE_STYLE
+            )
+            return
+        run = document.add_paragraph().add_run()
+        picture = run.add_picture(io.BytesIO(base64.b64decode(data)), width=Cm(16))
+        picture._inline.docPr.set("descr", clean_text(block.meta.get("alt", "")))
+        picture._inline.docPr.set("title", clean_text(block.meta.get("name", "")))
