@@ -420,18 +420,23 @@ def _overlap_findings(list_id: str, frame: pd.DataFrame) -> list[Finding]:
     open_until = part[end].fillna(_OPEN).groupby(child).cummax()
     earlier_end = open_until.groupby(child).shift(1)
     earlier_row = part["_row"].groupby(child).shift(1)
-    clash = (part[start] < earlier_end).fillna(False).astype(bool)
+    clash = (part[start] < earlier_end).fillna(False).astype(bool).to_numpy()
+    # Built column-wise: a large authority has tens of thousands of these.
+    rows = part.index[clash]
+    starts = part[start].to_numpy()[clash]
+    shown = pd.Series(starts).dt.strftime("%d/%m/%Y").fillna("")  # starts are never blank here
+    earlier = earlier_row.to_numpy()[clash]
     return [
         Finding(
             f"annex_a.{list_id}",
             int(row),
             start,
-            _fmt(part.at[row, start]),
-            f"a second episode for the child starts ({_fmt(part.at[row, start])}) while an "
-            f"earlier one is open (row {int(earlier_row[row])} on)",
+            when,
+            f"a second episode for the child starts ({when}) while an earlier one is open "
+            f"(row {int(before)} on)",
             "flag",
         )
-        for row in part.index[clash.to_numpy()]
+        for row, when, before in zip(rows, shown, earlier, strict=True)
     ]
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine  # reads XLSX, XLS and ODS, about ten times faster than openpyxl
 
 from ..config import Reading, default_settings
@@ -94,6 +96,36 @@ def read_raw(
         SourceError: the file or sheet is missing or unreadable, a quote is left open, or the
             rows read do not reconcile with the records counted.
     """
+    frame, header_row = read_text(
+        path,
+        sheet=sheet,
+        encoding=encoding,
+        expected=expected,
+        delimiter=delimiter,
+        search_sheets=search_sheets,
+        max_cell_chars=max_cell_chars,
+    )
+    attrs = frame.attrs
+    frame = frame.astype(object)  # Python strings, as callers outside the reader expect
+    frame.attrs = attrs
+    return frame, header_row
+
+
+def read_text(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    expected: list[str] = (),
+    delimiter: str | None = None,
+    search_sheets: bool = True,
+    max_cell_chars: int | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """:func:`read_raw`, its columns kept as pandas strings (``str``, held by Arrow).
+
+    The reader types whole columns at once; turning each cell into a Python object and back
+    would cost more than reading the file.
+    """
     if not path.is_file():
         raise SourceError(f"{path}: file not found")
     notes: list[str] = []
@@ -121,10 +153,7 @@ def read_raw(
                 "file may be damaged, so none of it is used"
             )
     limit = max_cell_chars or default_reading().max_cell_chars
-    if scan is not None and not scan.spans and _longest_line(text, scan) <= limit:
-        grid, long_cells = _tidy_grid(grid, limit=None)  # no cell can be longer than its line
-    else:
-        grid, long_cells = _tidy_grid(grid, limit=limit)
+    grid, long_cells = _tidy_grid(grid, limit=limit)
     rows = grid.head(_HEADER_ROWS).values.tolist()
     header_index = _find_header(rows, expected)
     if header_index is None:
@@ -141,10 +170,14 @@ def read_raw(
     body = grid.iloc[header_index + 1 :]
     # Drop trailing wholly blank rows (spreadsheets often carry them); inner blank rows are kept so
     # that row numbers stay true, and are rejected as blank.
-    filled = (body != "").any(axis=1).to_numpy()
+    filled = np.zeros(len(body), dtype=bool)
+    for i in range(body.shape[1]):
+        filled |= (body.iloc[:, i] != "").to_numpy(dtype=bool)
     last = len(filled) - int(filled[::-1].argmax()) if filled.any() else 0
     columns = dedupe_headers(names)
-    frame = pd.DataFrame(body.iloc[:last].to_numpy(), columns=columns, dtype=object)
+    frame = body.iloc[:last].copy()
+    frame.columns = columns
+    frame.index = pd.RangeIndex(len(frame))
     cut = [(r, c) for r, c in long_cells if header_index < r <= header_index + last]
     if cut:
         row, col = cut[0]
@@ -331,11 +364,6 @@ def scan_records(text: str, *, delimiter: str = ",") -> RecordScan:
     return scan
 
 
-def _longest_line(text: str, scan: RecordScan) -> int:
-    lines = scan.lines or _LINE_END.split(text)
-    return max(map(len, lines), default=0)
-
-
 def _check_quote_spans(scan: RecordScan, *, width: int, delimiter: str, label: str) -> None:
     """Refuse a quoted cell that runs over lines which look like rows of their own.
 
@@ -483,16 +511,18 @@ def _header_score(grid: pd.DataFrame, expected: list[str]) -> int:
 def _tidy_grid(
     grid: pd.DataFrame, *, limit: int | None
 ) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
-    """Every cell as tidy text, cut to ``limit`` characters (None: no cell can be longer); and the
-    (row, column) cells cut."""
+    """Every cell as tidy text (pandas strings), cut to ``limit`` characters; and the (row, column)
+    cells cut."""
     if not len(grid):
-        return grid, []
-    # Spreadsheet cells (object) may be numbers or dates; CSV cells are all text.
-    is_cells = any(pd.api.types.is_object_dtype(d) for d in grid.dtypes)
-    tidy = _tidy_any if is_cells else _tidy_text
+        return grid.astype("str"), []
+    limit = limit or 2**62
     columns, cut = {}, []
     for i, name in enumerate(grid.columns):
-        columns[name], long = tidy(grid[name], limit=limit)
+        column = grid[name]
+        if pd.api.types.is_object_dtype(column.dtype):  # spreadsheet cells: numbers, dates, text
+            columns[name], long = _tidy_any(column, limit=limit)
+        else:  # CSV cells: all text
+            columns[name], long = _tidy_text(column, limit=limit)
         cut += [(int(r), i) for r in np.flatnonzero(long)]
     return pd.DataFrame(columns, index=grid.index), sorted(cut)
 
@@ -501,41 +531,55 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "\u2026"
 
 
-def _tidy_text(column: pd.Series, *, limit: int | None) -> tuple[pd.Series, np.ndarray]:
+# Cells that tidying would change: a space at either end, two spaces running, or a non-breaking
+# space, tab or line break anywhere (RE2 syntax, as Arrow reads it).
+_UNTIDY = r"^ | $|  |[\x{00a0}\t\n\r]"
+
+
+def _tidy_text(column: pd.Series, *, limit: int) -> tuple[pd.Series, np.ndarray]:
     """Tidy a column of text: non-breaking spaces and runs of whitespace become one space.
 
-    Most cells are already tidy, so cheap substring checks pick out the few that are not, and only
+    Most cells are already tidy, so one vectorised test picks out the few that are not, and only
     those are rewritten (a large authority's Annex A has some 11 million cells).
 
     Returns:
-        The tidied column and, per cell, whether it was cut to ``limit`` characters.
+        The tidied column (pandas strings) and, per cell, whether it was cut to ``limit``
+        characters.
     """
-    needs = column.str.startswith(" ") | column.str.endswith(" ")
-    for fragment in ("  ", "\u00a0", "\t", "\n", "\r"):
-        needs |= column.str.contains(fragment, regex=False)
-    needs = needs.fillna(False).to_numpy(dtype=bool)
-    if limit is None:
-        long = np.zeros(len(column), dtype=bool)
-    else:
-        long = (column.str.len() > limit).fillna(False).to_numpy(dtype=bool)
+    column = column.fillna("").astype("str")
+    arrow = _arrow(column)
+    if arrow is not None:
+        needs = pc.match_substring_regex(arrow, _UNTIDY).to_numpy(zero_copy_only=False)
+        long = pc.greater(pc.utf8_length(arrow), limit).to_numpy(zero_copy_only=False)
+    else:  # pragma: no cover - strings held as Python objects (pandas without pyarrow)
+        needs = column.str.contains(r"^ | $|  |[\u00a0\t\n\r]", regex=True).to_numpy(bool)
+        long = (column.str.len() > limit).to_numpy(bool)
+    if not needs.any() and not long.any():
+        return column, long
     out = column.astype(object)
     if needs.any():
-        out[needs] = column[needs].map(_tidy)
+        out[needs] = out[needs].map(_tidy)
     if long.any():
-        long = long & (out.str.len().fillna(0).to_numpy() > limit)
+        long = long & (out.str.len().to_numpy() > limit)
         out[long] = out[long].map(lambda v: _cut(v, limit))
-    return out, long
+    return out.astype("str"), long
 
 
-def _tidy_any(column: pd.Series, *, limit: int | None) -> tuple[pd.Series, np.ndarray]:
+def _arrow(column: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow array holding a column of pandas strings (None when Python objects hold it)."""
+    if getattr(column.dtype, "storage", None) != "pyarrow":
+        return None  # pragma: no cover - pandas without pyarrow
+    return pa.chunked_array(column.array.__arrow_array__())
+
+
+def _tidy_any(column: pd.Series, *, limit: int) -> tuple[pd.Series, np.ndarray]:
     """Tidy a spreadsheet column: numbers, dates and text, each distinct value once."""
-    limit = limit or 2**62
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     tidied = [_tidy(u) for u in uniques]
     long = np.array([len(t) > limit for t in tidied], dtype=bool)
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = [_cut(t, limit) for t in tidied]
-    return pd.Series(mapped[codes], index=column.index, dtype=object), long[codes]
+    return pd.Series(mapped[codes], index=column.index, dtype="str"), long[codes]
 
 
 def map_unique(values: pd.Series, func) -> pd.Series:

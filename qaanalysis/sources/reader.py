@@ -37,6 +37,7 @@ from .rawfile import (  # noqa: F401 - read_raw, dedupe_headers, map_unique: use
     map_unique,
     normalise_label,
     read_raw,
+    read_text,
     workbook_sheets,
 )
 from .schema import Column
@@ -339,12 +340,92 @@ def coerce_column(
         The typed values (missing where blank or unreadable) and, per row, the reason the value was
         unreadable ("" where it was fine or blank).
     """
+    values, bad, reasons, codes = _coerce(
+        raw,
+        column,
+        config,
+        grades=grades,
+        extract_date=extract_date,
+        reading=reading,
+        excel_serials=excel_serials,
+    )
+    reason = np.full(len(raw), "", dtype=object)
+    if bad.any():
+        reason[bad] = _reasons_at(reasons, codes, bad)
+    return values, pd.Series(reason, index=raw.index, dtype=object)
+
+
+def _reasons_at(reasons: pd.Series, codes: np.ndarray | None, at: np.ndarray) -> np.ndarray:
+    """The reasons of the cells at ``at`` (a mask or positions), from :func:`_coerce`."""
+    held = reasons.to_numpy(dtype=object)
+    return held[at] if codes is None else held[codes[at]]
+
+
+def _coerce(
+    raw: pd.Series,
+    column: Column,
+    config: SourceConfig,
+    *,
+    grades: GradeScale,
+    extract_date: pd.Timestamp | None,
+    reading: Reading | None = None,
+    excel_serials: bool = False,
+) -> tuple[pd.Series, np.ndarray, pd.Series, np.ndarray | None]:
+    """:func:`coerce_column`, reading each distinct text once (exports repeat a lot).
+
+    Returns:
+        The typed values, per row whether the value was unreadable, the reasons per distinct text
+        (``""`` where fine) and each row's distinct text (its position in the reasons); the codes
+        are None when every row was read on its own (identifiers and free text, whose values
+        rarely repeat and need no reading).
+    """
+    if column.kind in ("id", "text"):
+        values, reason = _coerce_values(
+            raw,
+            column,
+            config,
+            grades=grades,
+            extract_date=extract_date,
+            reading=reading,
+            excel_serials=excel_serials,
+        )
+        return values, np.zeros(len(raw), dtype=bool), reason, None
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype=raw.dtype)
+    values, reason = _coerce_values(
+        distinct,
+        column,
+        config,
+        grades=grades,
+        extract_date=extract_date,
+        reading=reading,
+        excel_serials=excel_serials,
+    )
+    bad = (reason != "").to_numpy(dtype=bool)[codes]
+    if isinstance(values.dtype, np.dtype):
+        spread = pd.Series(values.to_numpy()[codes], index=raw.index, dtype=values.dtype)
+    else:
+        spread = pd.Series(values.array.take(codes), index=raw.index)
+    return spread, bad, reason, codes
+
+
+def _coerce_values(
+    raw: pd.Series,
+    column: Column,
+    config: SourceConfig,
+    *,
+    grades: GradeScale,
+    extract_date: pd.Timestamp | None,
+    reading: Reading | None = None,
+    excel_serials: bool = False,
+) -> tuple[pd.Series, pd.Series]:
+    """Read text into a column's canonical type: the values and, per value, why it was unreadable."""
     blank = raw.str.lower().isin(BLANKS)
     reason = pd.Series("", index=raw.index, dtype=object)
     kind = column.kind
     if kind in ("id", "text"):
-        values = raw.where(~blank)
-    elif kind == "code":
+        return raw.where(~blank), reason  # read as written: nothing can be unreadable
+    if kind == "code":
         local = config.values.get(column.name, {})
         values = map_unique(raw, lambda v: as_code(local.get(v, v))).where(~blank)
     elif kind in ("category", "grade"):
@@ -484,7 +565,7 @@ def read_source(
     """
     reading = reading or default_reading()
     expected = [h for c in columns if c.required for h in candidate_headers(c, config)]
-    raw, header_row = read_raw(
+    raw, header_row = read_text(
         path,
         sheet=sheet or config.sheet,
         encoding=config.encoding,
@@ -512,8 +593,10 @@ def read_source(
     report.rows_read = len(raw)
 
     out = pd.DataFrame(index=raw.index)
-    rejected_reason = _whole_row_problems(raw, report, label=label)
+    index = raw.index.to_numpy()
+    rejected_reason = np.array(_whole_row_problems(raw, report, label=label), dtype=object)
     whole_row = rejected_reason != ""
+    is_rejected = whole_row.copy()
     excel_serials = bool(raw.attrs.get("spreadsheet"))
     for column in columns:
         if column.name not in found:
@@ -521,7 +604,7 @@ def read_source(
             continue
         header = found[column.name]
         text = raw[header].astype(str)
-        values, reason = coerce_column(
+        values, bad, reasons, codes = _coerce(
             text,
             column,
             config,
@@ -531,32 +614,45 @@ def read_source(
             excel_serials=excel_serials,
         )
         if column.required:
-            missing = values.isna() & (reason == "")
-            reason = reason.where(~missing, "required value is blank")
-        for row in reason.index[(reason != "") & ~whole_row]:
-            problem = Problem(label, int(row), header, text[row], reason[row])
-            if column.required:
-                report.rejections.append(problem)
-                rejected_reason[row] = rejected_reason[row] or f"{column.name}: {reason[row]}"
-            else:
-                report.warnings.append(problem)
+            missing = values.isna().to_numpy(dtype=bool) & ~bad
+        else:
+            missing = np.zeros(len(values), dtype=bool)
+        report_at = np.flatnonzero((bad | missing) & ~whole_row)
+        if len(report_at):
+            why = _reasons_at(reasons, codes, report_at).copy()
+            why[missing[report_at]] = "required value is blank"
+            shown = text.iloc[report_at].tolist()
+            for at, value, reason in zip(report_at, shown, why, strict=True):
+                problem = Problem(label, int(index[at]), header, value, reason)
+                if column.required:
+                    report.rejections.append(problem)
+                    if not is_rejected[at]:
+                        rejected_reason[at] = f"{column.name}: {reason}"
+                        is_rejected[at] = True
+                else:
+                    report.warnings.append(problem)
         out[column.name] = values
         if column.unique:
-            dup = values.duplicated() & values.notna() & (rejected_reason == "")
+            dup = values.duplicated().to_numpy() & values.notna().to_numpy() & ~is_rejected
             rows = pd.Series(values.index, index=values.index)
-            first_seen = rows.groupby(values.fillna("").to_numpy()).transform("min")
-            for row in dup.index[dup]:
-                reason_text = f"duplicate {column.name} (first seen at row {first_seen[row]})"
-                report.rejections.append(Problem(label, int(row), header, text[row], reason_text))
-                rejected_reason[row] = reason_text
+            first_seen = rows.groupby(values.fillna("").to_numpy()).transform("min").to_numpy()
+            shown = text.to_numpy(dtype=object)
+            for at in np.flatnonzero(dup):
+                reason_text = f"duplicate {column.name} (first seen at row {first_seen[at]})"
+                report.rejections.append(
+                    Problem(label, int(index[at]), header, shown[at], reason_text)
+                )
+                rejected_reason[at] = reason_text
+                is_rejected[at] = True
 
-    is_rejected = rejected_reason != ""
     # A rejected row's blanked optional values are moot: report only the row's rejection.
-    report.warnings = [w for w in report.warnings if not is_rejected[w.row]]
+    first_row = int(index[0]) if len(index) else 0
+    report.warnings = [w for w in report.warnings if not is_rejected[w.row - first_row]]
     report.rows_rejected = int(is_rejected.sum())
     report.rows_accepted = report.rows_read - report.rows_rejected
-    rejected = raw[is_rejected].copy()
-    rejected.insert(0, "reason", rejected_reason[is_rejected])
+    rejected = raw[is_rejected].astype(object)
+    reasons = pd.Series(rejected_reason[is_rejected], index=rejected.index, dtype=object)
+    rejected.insert(0, "reason", reasons)
     rejected.insert(0, "file", label)
     rejected.insert(0, "source", name)
     return out[~is_rejected], report, rejected
