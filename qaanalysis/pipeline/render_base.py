@@ -24,8 +24,9 @@ def _detail_caption(detail: Detail) -> str:
     return f"{detail.label}. {detail.title}" if detail.title else detail.label
 
 
-def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same zip with every entry dated ``when`` and stored in the same way, so reruns match."""
+def _fixed_zip(data: bytes, when: dt.datetime, edit=None) -> bytes:
+    """The same zip with every entry dated ``when`` and stored in the same way, so reruns match;
+    ``edit(name, content) -> content``, when given, may change an entry on the way."""
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -33,7 +34,8 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            target.writestr(entry, edit(info.filename, content) if edit else content)
     return out.getvalue()
 
 
