@@ -78,14 +78,25 @@ _READ_IN_FULL = ("corroborated_concern", "corroborated_strength", "mixed")
 
 
 def theme_paragraphs(
-    findings: Findings, evidence: Evidence, *, area: str | None = None, brief: bool = False
+    findings: Findings,
+    evidence: Evidence,
+    *,
+    area: str | None = None,
+    brief: bool = False,
+    leave_out: Iterable[str] = (),
 ) -> str:
     """A paragraph per theme (optionally only one judgement area's), citing the Figures behind it.
 
     ``brief`` (the quarterly report's body): paragraphs only for themes the sources corroborate or
     disagree on and for a single source's concern; the rest are named in one sentence each kind.
+    ``leave_out``: themes (ids) read elsewhere (the key messages), neither written nor named.
     """
-    chosen = [a for a in findings.assessments if area is None or a.judgement_area == area]
+    skipped = set(leave_out)
+    chosen = [
+        a
+        for a in findings.assessments
+        if (area is None or a.judgement_area == area) and a.theme not in skipped
+    ]
     full = [
         a
         for a in chosen
@@ -107,6 +118,46 @@ def theme_paragraphs(
                 "the table of theme statuses gives what each source found."
             )
     return "\n\n".join(paragraphs)
+
+
+def themes_beyond_messages(
+    findings: Findings, evidence: Evidence, messages: list[KeyMessage]
+) -> str:
+    """The body's reading of the themes: those the key messages carry are pointed to, not
+    repeated; a theme read in full by :func:`theme_paragraphs` (``brief``) and not carried is
+    written as a key message's evidence is (its readings briefly, the neutral sources named);
+    the rest are named by status. Every theme's full reading is in the report's appendix."""
+    carried = {m.theme: m.rank for m in messages if m.theme is not None}
+    by_id = findings.by_id
+    lines = []
+    if carried:
+        ranked = sorted(
+            (a for a in findings.assessments if a.theme in carried), key=lambda a: carried[a.theme]
+        )
+        named = _listed([f"{a.label} ({carried[a.theme]})" for a in ranked])
+        lines.append(f"The key messages above read {named}.")
+    rest = [a for a in findings.assessments if a.theme not in carried]
+    for a in rest:
+        if not (a.status in _READ_IN_FULL or (a.status == "single_source" and a.negative)):
+            continue
+        read = [s for s in a.signals if s.signal in ("positive", "negative")]
+        neutral = [SOURCE_LABELS[s.source] for s in a.signals if s.signal == "neutral"]
+        text = f"**{a.label}: {STATUS_LABELS[a.status]}.** " + " ".join(
+            _linked(s, by_id, brief=True).rstrip(".") + "." for s in read
+        )
+        if neutral:
+            text += f" {_and(neutral)[0].upper()}{_and(neutral)[1:]} read it as neither a strength nor a concern."
+        lines.append(check_honesty(text))
+    named = theme_paragraphs(
+        findings,
+        evidence,
+        brief=True,
+        leave_out={*carried, *(a.theme for a in rest if a.status in _READ_IN_FULL)}
+        | {a.theme for a in rest if a.status == "single_source" and a.negative},
+    )
+    if named:
+        lines.append(named)
+    return "\n\n".join(lines)
 
 
 def _listed(names: list[str]) -> str:
@@ -561,14 +612,60 @@ def _change_words(f: Figure) -> tuple[str, str]:
     return full, short
 
 
-def _linked(signal: Signal, figures: Mapping[str, Figure]) -> str:
+# A key message's evidence names at most this many measures of one source; the rest are counted
+# and left to the evidence appendix (every Figure the message rests on is still cited there).
+EVIDENCE_MEASURES_MOST = 3
+# Asides a key message's evidence leaves to the evidence appendix: a share's 95% interval (the
+# words "below the 70% aspiration" already say how it stands) and a comparison without counts.
+_EVIDENCE_ASIDES = (
+    re.compile(r" \(95% interval [\d.]+% to [\d.]+%\)"),
+    re.compile(r"; (?:95% interval [\d.]+% to [\d.]+%|no counts to judge how clearly)"),
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """A reason's clauses: its parts separated by "; " outside brackets."""
+    out, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith("; ", i):
+            out.append(text[start:i])
+            start = i + 2
+    return [*out, text[start:]]
+
+
+def _brief_reason(reason: str) -> tuple[str, str]:
+    """A reason as a key message's evidence states it: without interval asides, and at most
+    :data:`EVIDENCE_MEASURES_MOST` measures (the rest counted). Returns the words and the words
+    left out (whose Figures are not cited again)."""
+    for aside in _EVIDENCE_ASIDES:
+        reason = aside.sub("", reason)
+    clauses = _clauses(reason)
+    if len(clauses) <= EVIDENCE_MEASURES_MOST:
+        return reason, ""
+    kept, left = clauses[:EVIDENCE_MEASURES_MOST], clauses[EVIDENCE_MEASURES_MOST:]
+    more = f"{len(left)} more measure{'s' if len(left) > 1 else ''} in the evidence appendix"
+    return "; ".join(kept) + f"; and {more}", "; ".join(left)
+
+
+def _linked(signal: Signal, figures: Mapping[str, Figure], *, brief: bool = False) -> str:
     """A Signal's reason with its Figures cited: each share's words become its link; a Figure
-    whose value is not in the words is cited after them by its label."""
-    reason = plain_reason(signal.reason)
+    whose value is not in the words is cited after them by its label. ``brief``: the reason as
+    :func:`_brief_reason` shortens it (a key message's evidence)."""
+    reason, left = (
+        _brief_reason(plain_reason(signal.reason))
+        if brief
+        else (
+            plain_reason(signal.reason),
+            "",
+        )
+    )
     rest = []
     for figure_id in signal.figure_ids:
         f = figures.get(figure_id)
         shown = format_value(f) if f is not None else None
+        if left and shown and shown in left and shown not in reason:
+            continue  # a measure left to the evidence appendix
         # a share's words ("38% (35 of 91)") are distinctive enough to link in place; a bare
         # count is not (it could be another number in the sentence)
         if f is not None and f.unit == "percent" and shown in reason and f"[{shown}]" not in reason:
@@ -605,7 +702,7 @@ def _write(finding: _Finding, *, rank: int, findings: Findings, config: Config) 
     a = finding.assessment
     changes = [_change_words(f) for f in finding.changes]
     cited = {i for s in finding.supporting for i in s.figure_ids}
-    evidence = [_linked(s, by_id) for s in finding.supporting]
+    evidence = [_linked(s, by_id, brief=True) for s in finding.supporting]
     evidence += [
         full for f, (full, _) in zip(finding.changes, changes, strict=True) if f.id not in cited
     ]
@@ -777,13 +874,27 @@ def key_messages_text(messages: list[KeyMessage], *, config: Config, period_labe
     return "\n\n".join(blocks)
 
 
-def recommendations_text(recs: list[Recommendation], *, config: Config) -> str:
-    """The recommendations: a numbered list, each distinct, with evidence, owner and date."""
+def recommendations_text(
+    recs: list[Recommendation], *, config: Config, messages: list[KeyMessage] = ()
+) -> str:
+    """The recommendations: a numbered list, each distinct, with evidence, owner and date.
+
+    A recommendation a key message already proposes (its theme's) points to that message for
+    its evidence instead of stating it again.
+    """
     t = templates(config)
     if not recs:
         return " ".join(t["recommendations_none"].split())
+    by_theme = {m.theme: m for m in messages if m.theme is not None}
+
+    def evidence(r: Recommendation) -> str:
+        m = by_theme.get(r.theme)
+        return (
+            f"*Evidence:* key message {m.rank}." if m is not None else f"*Evidence:* {r.evidence}"
+        )
+
     return "\n".join(
-        f"{r.rank}. {r.text} *Evidence:* {r.evidence} Owner: {r.owner}. By: {r.due}." for r in recs
+        f"{r.rank}. {r.text} Owner: {r.owner}. By: {r.due}. {evidence(r)}" for r in recs
     )
 
 

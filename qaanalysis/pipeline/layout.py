@@ -280,9 +280,25 @@ def _as_appendix(content: list[Block]) -> list[Block]:
     return out
 
 
+def _opens_appendix(block: Block) -> str | None:
+    """The title of an appendix a notebook opens part-way ("# Appendix: Methods"), or None."""
+    if block.kind != "markdown":
+        return None
+    match = _APPENDIX_HEADING.match(block.content.lstrip())
+    return match[1].strip() if match else None
+
+
+_APPENDIX_HEADING = re.compile(r"^#\s+(Appendix:\s.+)$", re.MULTILINE)
+
+
 def arrange(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> tuple[list[Part], list[Detail]]:
     """The pack's parts (a part per notebook, in order; those of :data:`APPENDIX_NOTEBOOKS`
-    marked ``appendix``) and its appendix of detailed tables."""
+    marked ``appendix``) and its appendix of detailed tables.
+
+    A level-one heading "# Appendix: <title>" part-way through a notebook ends its body there:
+    what follows is an appendix part of its own (the report's methods, say), shown after the
+    appendix of detailed tables like the data-quality account.
+    """
     parts, details = [], []
     for name, notebook in notebooks:
         content = blocks(notebook)
@@ -296,9 +312,13 @@ def arrange(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> tuple[list[Pa
                 pending.append(Detail(len(details) + 1, part.title, block))
                 details.append(pending[-1])
                 continue
-            if pending and _starts_subsection(block):
+            opened = None if part.appendix else _opens_appendix(block)
+            if pending and (_starts_subsection(block) or opened):
                 part.blocks.append(Block("pointer", pending, {}))
                 pending = []
+            if opened:
+                parts.append(part)
+                part = Part(f"{stem}-appendix-{len(parts)}", opened, appendix=True)
             part.blocks.append(block)
         if pending:
             part.blocks.append(Block("pointer", pending, {}))

@@ -87,36 +87,80 @@ def _cited(
     return FigureSet(key, title, figures, detail=detail)
 
 
-def _front(
-    findings: Findings,
-    evidence: Evidence,
-    inputs: NarrativeInputs,
-    *,
-    most: int = words.KEY_MESSAGES_MOST,
-) -> dict[str, Item]:
-    """The key messages (shown, with the QA lead's edits) and their records (for tables.xlsx and
-    the history of runs)."""
+def _messages(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> list:
+    """The key messages with the QA lead's edits."""
+    messages = words.key_messages(findings, config=evidence.config)
+    return learned.edited_messages(messages, inputs.key_messages)
+
+
+def _front(findings: Findings, evidence: Evidence, messages: list) -> dict[str, Item]:
+    """The key messages (shown, with the QA lead's edits), their record (for the history of
+    runs) and the same as a sheet a QA lead can edit (``tables.xlsx``; the appendix of detailed
+    tables, not the body)."""
     config = evidence.config
-    messages = words.key_messages(findings, config=config, most=most)
-    messages = learned.edited_messages(messages, inputs.key_messages)
     text = words.key_messages_text(messages, config=config, period_label=findings.period.label)
     return {
         "key_messages": Text("key_messages", text),
         "key_messages_table": Table(
             "key_messages", "Key messages", _records(messages, words.KeyMessage)
         ),
+        "key_messages_sheet": Table(
+            "key_messages",
+            "Key messages, to edit",
+            _sheet(messages, ["rank", "text", "kind", "evidence", "meaning", "action"]).rename(
+                columns={"text": "finding"}
+            ),
+            detail=True,
+        ),
     }
 
 
-def _recommendations(findings: Findings, evidence: Evidence) -> dict[str, Item]:
+def _recommendations(findings: Findings, evidence: Evidence, messages: list) -> dict[str, Item]:
+    """The recommendations, each carrying the QA lead's edits to the key message proposing the
+    same action (its wording, owner and date), pointed to rather than repeated."""
     config = evidence.config
-    recs = words.recommendations(findings, config=config)
+    edited = {m.theme: m for m in messages if m.theme is not None}
+    recs = [
+        replace(
+            r, text=edited[r.theme].action, owner=edited[r.theme].owner, due=edited[r.theme].due
+        )
+        if r.theme in edited
+        else r
+        for r in words.recommendations(findings, config=config)
+    ]
     return {
-        "recommendations": Text("recommendations", words.recommendations_text(recs, config=config)),
+        "recommendations": Text(
+            "recommendations",
+            words.recommendations_text(recs, config=config, messages=messages),
+        ),
         "recommendations_table": Table(
             "recommendations", "Recommendations", _records(recs, words.Recommendation)
         ),
+        "recommendations_sheet": Table(
+            "recommendations",
+            "Recommendations, to edit",
+            _sheet(recs, ["rank", "text", "evidence"]).rename(columns={"text": "action"}),
+            detail=True,
+        ),
     }
+
+
+# A Figure's link in a draft's Markdown: "[38% (35 of 91)](#figure-audits.domain...)".
+_LINK = re.compile(r"\[([^\]]*)\]\(#figure-[^)]*\)")
+
+
+def _sheet(records: list, columns: list[str]) -> pd.DataFrame:
+    """Key messages or recommendations as a reader edits them: the chosen fields in words (links
+    as their words), then the owner and date slots."""
+    rows = [
+        {
+            **{c: _LINK.sub(r"\1", str(getattr(r, c))) if c != "rank" else r.rank for c in columns},
+            "owner": r.owner,
+            "by": r.due,
+        }
+        for r in records
+    ]
+    return pd.DataFrame(rows, columns=[*columns, "owner", "by"])
 
 
 def _records(records: list, kind: type) -> pd.DataFrame:
@@ -240,13 +284,14 @@ def _changes(findings: Findings, evidence: Evidence) -> Text:
 
 
 def _quarterly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> Section:
+    messages = _messages(findings, evidence, inputs)
     items: dict[str, Item] = {
-        **_front(findings, evidence, inputs),
+        **_front(findings, evidence, messages),
         "sources": sources_text(evidence, findings.period),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
         "headline_figures": _cited(
-            findings, "headline_figures", "Headline figures", HEADLINE_PREFIXES
+            findings, "headline_figures", "Headline figures", HEADLINE_PREFIXES, detail=True
         ),
         "theme_matrix_chart": _theme_matrix(
             findings,
@@ -256,6 +301,9 @@ def _quarterly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) 
         "themes": Table(
             "themes", "Triangulated status of each theme", words.themes_table(findings)
         ),
+        "theme_reading": Text(
+            "theme_reading", words.themes_beyond_messages(findings, evidence, messages)
+        ),
         "theme_paragraphs": Text(
             "theme_paragraphs", words.theme_paragraphs(findings, evidence, brief=True)
         ),
@@ -263,7 +311,7 @@ def _quarterly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) 
             findings, "theme_statuses", "Theme statuses", ("triangulation.",), detail=True
         ),
         "exceptions": _exceptions(findings, evidence),
-        **_recommendations(findings, evidence),
+        **_recommendations(findings, evidence, messages),
         "recommended": _recommended(findings, evidence),
         **_learning(findings, evidence),
         **_slots(findings, inputs, learned.QUARTERLY_SLOTS),
@@ -276,8 +324,9 @@ def _quarterly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) 
 
 
 def _annual(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> Section:
+    messages = _messages(findings, evidence, inputs)
     items: dict[str, Item] = {
-        **_front(findings, evidence, inputs),
+        **_front(findings, evidence, messages),
         "sources": sources_text(evidence, findings.period),
         "context": Table(
             "context",
@@ -311,16 +360,16 @@ def _annual(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> 
             ("audits.domain.", "kpi."),
             detail=True,
         ),
-        **_recommendations(findings, evidence),
+        **_recommendations(findings, evidence, messages),
         **_methods_statistics(findings, evidence),
     }
     return Section("annual", items)
 
 
 def _monthly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -> Section:
-    front = _front(findings, evidence, inputs)
+    messages = _messages(findings, evidence, inputs)
     items: dict[str, Item] = {
-        **front,
+        **_front(findings, evidence, messages),
         "sources": sources_text(evidence, findings.period),
         "summary": _summary(findings, evidence),
         "changes": _changes(findings, evidence),
@@ -328,7 +377,7 @@ def _monthly(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) ->
         "exceptions": _exceptions(findings, evidence),
         "watch": Text("watch", words.themes_to_watch(findings, config=evidence.config)),
         **_slots(findings, inputs, learned.MONTHLY_SLOTS),
-        **_recommendations(findings, evidence),
+        **_recommendations(findings, evidence, messages),
         "figures_cited": _cited(
             findings, "figures_cited", "Figures cited", ("triangulation.", "audits.domain.", "kpi.")
         ),

@@ -446,15 +446,54 @@ def body_words(folder: Path) -> int:
 
 
 @pytestmark_packs
-@pytest.mark.xfail(
-    reason="the sample's quarterly body is about 8,950 words (12,400 before the KPI definitions, "
-    "theme statuses and the themes read as neutral or absent left it): the report's own section "
-    "(key messages, follow-up, learning) is about 5,000 and the area chapters about 3,900",
-    strict=False,
-)
 def test_the_quarterly_body_is_at_most_about_6000_words(packs):
     words = body_words(packs["quarterly"])
     assert words <= QUARTERLY_BODY_WORDS * ABOUT, words
+    # the body still holds the report: it is not short for having lost its key messages,
+    # learning or recommendations (on the sample: about 5,950 words in all)
+    assert words > QUARTERLY_BODY_WORDS / 2, words
+
+
+def body_text(folder: Path) -> str:
+    """The HTML body as a reader reads it: after the contents, before the first appendix."""
+    return "".join(html_reading(folder / "report.html").parts).split(APPENDIX_TITLE)[0]
+
+
+@pytestmark_packs
+def test_every_significant_change_and_corroborated_theme_is_in_the_body(packs):
+    folder = packs["quarterly"]
+    figures = json.loads((folder / "figures.json").read_text())
+    body = body_text(folder)
+    changes = [
+        f
+        for f in figures
+        if f.get("significant")
+        and f.get("direction") in ("improving", "declining")
+        and not f.get("suppressed")
+        and not f["id"].startswith("triangulation.")
+    ]
+    assert len(changes) >= 2  # the sample: assessment quality falling, timeliness rising
+    for f in changes:  # written out in prose with its counts, not only a table row
+        assert f"{f['label']}: a significant " in body, f["id"]
+    themes = {
+        f["label"].removesuffix(": triangulated evidence"): f["value"]
+        for f in figures
+        if f["id"].startswith("triangulation.")
+    }
+    corroborated = {label: status for label, status in themes.items() if "corroborated" in status}
+    assert set(corroborated.values()) == {"corroborated concern", "corroborated strength"}
+    front = body[body.index("\nKey messages\n") : body.index("\nThe quarter in numbers\n")]
+    for label, status in corroborated.items():  # a key message of its own, named as such
+        assert re.search(rf"\n\d\. {re.escape(label)} [^\n]*\({status}\)", front), label
+    # every theme is named in the body, whether or not a key message reads it
+    for label in themes:
+        assert label in body, label
+    # the recommendations are owned and dated, and point to the message that gives the evidence
+    recommendations = body[body.index("\nRecommendations\n") :]
+    assert "Owner: Head of Service, Safeguarding and Family Help. By: 31 December 2026." in (
+        recommendations
+    )
+    assert "Evidence: key message 1." in recommendations
 
 
 @pytestmark_packs
