@@ -736,3 +736,67 @@ def test_a_carried_significant_fall_breaks_a_tie_of_weight(config):
     assert [(m.theme, m.tier) for m in messages] == [("workforce", 1), ("front_door", 1)]
     assert "agency social workers fell significantly" not in messages[0].text  # it rose: 16% -> 40%
     assert "agency social workers rose significantly" in messages[0].text
+
+
+# ---------------------------------------------------------------------------------------------
+# The body within its length: said once, pointed to after
+
+
+def test_recommendations_point_to_the_key_message_that_gives_their_evidence(config):
+    findings = pack(config)
+    messages = words.key_messages(findings, config=config)
+    recs = words.recommendations(findings, config=config)
+    # the four tier-1 themes are key messages 1 to 4 in the same order (EXPECTED_ORDER)
+    text = words.recommendations_text(recs, config=config, messages=messages)
+    lines = text.splitlines()
+    assert len(lines) == 4
+    for rank, line in enumerate(lines, 1):
+        assert line.startswith(f"{rank}. ") and line.endswith(f"*Evidence:* key message {rank}.")
+        assert f"{OWNER}. {DUE}." in line
+    assert "#figure-" not in text  # the evidence is stated once, in the key message
+    # without the messages (or for a theme no message carries) the evidence is stated in full
+    alone = words.recommendations_text(recs[:1], config=config, messages=messages[1:])
+    assert "*Evidence:* " in alone and "#figure-" in alone and "key message" not in alone
+
+
+def test_the_body_reads_only_the_themes_the_key_messages_leave(config):
+    findings = pack(config)
+    messages = words.key_messages(findings, config=config)
+    text = words.themes_beyond_messages(findings, SimpleNamespace(config=config), messages)
+    # messages 1-7: relationships, assessment, supervision, workforce, stability, (compliments),
+    # multi-agency; left: recording (audits negative alone) and planning and review (positive
+    # alone), so recording is read briefly and planning and review named by its status, as are
+    # the four themes no source read
+    first, recording, named, unread = text.split("\n\n")
+    assert first == (
+        "The key messages above read Relationships and direct work (visits) (1), Assessment (2), "
+        "Management oversight and supervision (3), Workforce (4), Permanence and stability (5) "
+        "and Multi-agency working (7)."
+    )
+    assert recording == (
+        "**Recording: single source.** Case-file audits: recording rated good or better in "
+        "[50% (20 of 40)](#figure-audits.domain.recording.good_or_better) of audits, below the "
+        "70% aspiration."
+    )
+    assert named.startswith("**Single source:** Planning and review;")
+    assert unread.startswith("**No clear evidence:** Front door (contact and referral), Voice")
+    assert "Workforce:" not in text and "supervision rated" not in text  # not repeated
+
+
+def test_key_message_evidence_leaves_intervals_and_a_fourth_measure_to_the_appendix():
+    reason = (
+        "placements 6% (28 of 447) (better than England (10% in 2025; 95% interval 4% to 9%)); "
+        "health 83% (372 of 447); missing 7% (31 of 447) (worse than the 5% target (95% interval "
+        "5% to 10%)); adoption 100% (1 of 1); matching 0% (0 of 2)"
+    )
+    kept, left = words._brief_reason(reason)
+    assert kept == (
+        "placements 6% (28 of 447) (better than England (10% in 2025)); health 83% (372 of 447); "
+        "missing 7% (31 of 447) (worse than the 5% target); and 2 more measures in the evidence "
+        "appendix"
+    )
+    assert left == "adoption 100% (1 of 1); matching 0% (0 of 2)"
+    assert words._brief_reason("one 50% (5 of 10); two 40% (4 of 10)") == (
+        "one 50% (5 of 10); two 40% (4 of 10)",
+        "",
+    )
