@@ -153,6 +153,57 @@ def test_detail_tables_leave_the_body_for_the_appendix_with_one_pointer_per_run(
     assert parts[1].blocks[0].content == "# Appendix: Data quality"
 
 
+def test_an_appendix_heading_part_way_through_a_notebook_opens_an_appendix_part():
+    small = pd.DataFrame({"kpi": ["Visits"], "definition": ["Seen within 10 days"]})
+    nb = notebook(
+        [
+            ("md", "# Quarterly report\n\nThe body.", {}),
+            ("md", "## Recommendations", {}),
+            ("table", small, {"name": "moved", "title": "Moved", "detail": True}),
+            ("md", "# Appendix: Methods\n\nHow the report reads its evidence.", {}),
+            ("table", small, {"name": "defs", "title": "Definitions", "detail": True}),
+            ("table", small, {"name": "kept", "title": "Kept in the appendix part"}),
+        ]
+    )
+    parts, details = arrange([("90_report.ipynb", nb)])
+    assert [(p.title, p.appendix) for p in parts] == [
+        ("Quarterly report", False),
+        ("Appendix: Methods", True),
+    ]
+    # the body's pointer closes before the appendix opens; the appendix keeps its own tables
+    assert [b.kind for b in parts[0].blocks] == ["markdown", "markdown", "pointer"]
+    assert [b.kind for b in parts[1].blocks] == ["markdown", "table", "pointer"]
+    assert [(d.label, d.section) for d in details] == [
+        ("Table A1", "Quarterly report"),
+        ("Table A2", "Appendix: Methods"),
+    ]
+    # the heading of a notebook that is an appendix already opens nothing new
+    quality = notebook([("md", "# Data quality", {}), ("md", "# Appendix: Another", {})])
+    parts, _ = arrange([("00_data_quality.ipynb", quality)])
+    assert len(parts) == 1 and parts[0].appendix
+
+
+def test_a_notebook_moves_a_table_to_the_appendix_without_changing_the_item(monkeypatch):
+    from qaanalysis import session as session_module
+    from qaanalysis.findings import FigureSet
+    from qaanalysis.findings import Table as Item
+
+    shown = []
+    monkeypatch.setattr(
+        session_module, "_display", lambda b, metadata=None: shown.append((b, metadata))
+    )
+    s = session_module.Session(CONFIG, "2026-27-Q2")
+    table = Item("t", "A table", pd.DataFrame({"team": ["A"], "audits": [3]}))
+    s.show(table, detail=True)
+    s.show(table)
+    assert [b[TABLE_MIME]["detail"] for b, _ in shown] == [True, False]
+    assert table.detail is False  # the builder's item is unchanged
+    figures = FigureSet("f", "Figures", (), detail=True)
+    s.show(figures, detail=False)
+    s.show(figures)
+    assert [m for _, m in shown[2:]] == [None, {"qaanalysis": {"detail": True}}]
+
+
 # ----------------------------------------------------------------------------- the gates
 
 
