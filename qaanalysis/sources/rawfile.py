@@ -549,8 +549,11 @@ def _tidy_text(column: pd.Series, *, limit: int) -> tuple[pd.Series, np.ndarray]
     column = column.fillna("").astype("str")
     arrow = _arrow(column)
     if arrow is not None:
-        needs = pc.match_substring_regex(arrow, _UNTIDY).to_numpy(zero_copy_only=False)
-        long = pc.greater(pc.utf8_length(arrow), limit).to_numpy(zero_copy_only=False)
+        needs, longest = _untidy_cells(arrow)
+        if longest > limit:  # bytes: a cell has at most as many characters as bytes
+            long = pc.greater(pc.utf8_length(arrow), limit).to_numpy(zero_copy_only=False)
+        else:
+            long = np.zeros(len(column), dtype=bool)
     else:  # pragma: no cover - strings held as Python objects (pandas without pyarrow)
         needs = column.str.contains(r"^ | $|  |[\u00a0\t\n\r]", regex=True).to_numpy(bool)
         long = (column.str.len() > limit).to_numpy(bool)
@@ -563,6 +566,53 @@ def _tidy_text(column: pd.Series, *, limit: int) -> tuple[pd.Series, np.ndarray]
         long = long & (out.str.len().to_numpy() > limit)
         out[long] = out[long].map(lambda v: _cut(v, limit))
     return out.astype("str"), long
+
+
+_SPACE = ord(" ")
+
+
+def _untidy_cells(arrow: pa.ChunkedArray) -> tuple[np.ndarray, int]:
+    """Per cell, whether tidying would change it (:data:`_UNTIDY`); and the longest cell in bytes.
+
+    Read from the Arrow buffers: the cells' bytes lie end to end, so one search of them shows
+    whether any cell holds a tab, line break, non-breaking space or double space (then each cell
+    is tested with the regular expression); a space at either end of a cell is read at the
+    cells' offsets.
+    """
+    parts, longest = [], 0
+    for chunk in arrow.chunks:
+        if not len(chunk):
+            continue
+        if chunk.null_count or not pa.types.is_large_string(chunk.type):
+            parts.append(pc.match_substring_regex(chunk, _UNTIDY).to_numpy(zero_copy_only=False))
+            longest = max(longest, pc.max(pc.binary_length(chunk)).as_py() or 0)
+            continue
+        _, offsets, data = chunk.buffers()
+        offsets = np.frombuffer(offsets, dtype=np.int64)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        lengths = np.diff(offsets)
+        longest = max(longest, int(lengths.max()))
+        held = bytes(memoryview(data)[offsets[0] : offsets[-1]]) if data is not None else b""
+        cells = np.frombuffer(held, dtype=np.uint8)
+        spaces = np.flatnonzero(cells == _SPACE) if _SPACE in held else np.zeros(0, np.int64)
+        if (
+            any(c in held for c in b"\t\n\r")
+            or (b"\xa0" in held and "\u00a0".encode() in held)  # one byte is searched faster
+            or (np.diff(spaces) == 1).any()  # two spaces running
+        ):
+            parts.append(pc.match_substring_regex(chunk, _UNTIDY).to_numpy(zero_copy_only=False))
+            continue
+        needs = np.zeros(len(chunk), dtype=bool)
+        if len(spaces):
+            filled = lengths > 0
+            starts = offsets[:-1][filled] - offsets[0]
+            ends = offsets[1:][filled] - offsets[0] - 1
+            needs[filled] = (cells[starts] == _SPACE) | (cells[ends] == _SPACE)
+        parts.append(needs)
+    if not parts:
+        return np.zeros(0, dtype=bool), 0
+    return np.concatenate(parts), longest
 
 
 def _arrow(column: pd.Series) -> pa.ChunkedArray | None:
