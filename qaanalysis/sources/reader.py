@@ -182,6 +182,22 @@ def parse_dates(text: pd.Series) -> pd.Series:
     dates are never guessed.
     """
     uniques = pd.Series(pd.unique(text.to_numpy()), dtype=object)
+    parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
+    exact, dates = _exact_dates(uniques)
+    if exact.any():
+        parsed[exact] = dates
+    rest = uniques[~exact]
+    if len(rest):
+        parsed[~exact] = _parse_dates_by_format(rest).to_numpy()
+    # Parse each distinct text once, then spread back over the rows.
+    lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
+    return pd.Series(
+        lookup.reindex(text.to_numpy()).to_numpy(), index=text.index, dtype="datetime64[ns]"
+    )
+
+
+def _parse_dates_by_format(uniques: pd.Series) -> pd.Series:
+    """Distinct texts as dates, trying each accepted format in turn (the careful path)."""
     stripped = uniques.str.replace(_TIME_SUFFIX, "", regex=True).str.strip()
     parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
     for fmt in _DATE_FORMATS:
@@ -193,11 +209,52 @@ def parse_dates(text: pd.Series) -> pd.Series:
             parsed[todo] = got
         except pd.errors.OutOfBoundsDatetime:  # years beyond 1677 to 2262: not plausible dates
             parsed[todo] = got.where(got.dt.year.between(1678, 2261)).astype("datetime64[ns]")
-    # Parse each distinct text once, then spread back over the rows.
-    lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
-    return pd.Series(
-        lookup.reindex(text.to_numpy()).to_numpy(), index=text.index, dtype="datetime64[ns]"
-    )
+    return parsed
+
+
+_DIGITS = {"iso": r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "uk": r"[0-9]{2}/[0-9]{2}/[0-9]{4}"}
+
+
+def _exact_dates(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The fast path of :func:`parse_dates`: texts written exactly ``2025-04-01`` or
+    ``01/04/2025`` (most of any export), read digit by digit.
+
+    Returns:
+        Per text, whether it was such a valid date (from 1678 to 2261, the years the careful
+        path reads), and those dates. Every other text (31/02/2025 included) is left to
+        :func:`_parse_dates_by_format`, which reads these texts alike, format by format.
+    """
+    exact = np.zeros(len(uniques), dtype=bool)
+    if not len(uniques):
+        return exact, np.zeros(0, dtype="datetime64[ns]")
+    is_text = np.fromiter((isinstance(u, str) for u in uniques), dtype=bool, count=len(uniques))
+    text = pd.Series(uniques.where(is_text, ""), dtype="str")
+    found = []
+    for form, pattern in _DIGITS.items():
+        match = text.str.fullmatch(pattern).to_numpy(dtype=bool)
+        if not match.any():
+            continue
+        cells = np.array(text[match].tolist(), dtype="S10").view(np.uint8).reshape(-1, 10)
+        d = cells.astype(np.int64) - ord("0")
+        if form == "iso":
+            year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+            month, day = d[:, 5] * 10 + d[:, 6], d[:, 8] * 10 + d[:, 9]
+        else:
+            day, month = d[:, 0] * 10 + d[:, 1], d[:, 3] * 10 + d[:, 4]
+            year = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
+        months = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+        first = months.astype("datetime64[D]")
+        days_in_month = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+        valid = ((year >= 1678) & (year <= 2261) & (month >= 1) & (month <= 12) & (day >= 1)) & (
+            day <= days_in_month
+        )
+        at = np.flatnonzero(match)[valid]
+        exact[at] = True
+        found.append((at, (first[valid] + (day[valid] - 1)).astype("datetime64[ns]")))
+    dates = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for at, values in found:
+        dates[at] = values
+    return exact, dates[exact]
 
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (its 1900 leap-year slip included)

@@ -268,3 +268,59 @@ def test_a_csv_with_bom_crlf_and_quoted_line_breaks_reads_as_tidy_cells(tmp_path
     assert all(str(d) == "object" for d in as_objects.dtypes)
     assert as_objects.values.tolist() == frame.values.tolist()
     assert as_objects.attrs["header"] == rows[0]
+
+
+def test_exact_dates_read_digit_by_digit_agree_with_the_formats():
+    from qaanalysis.sources.reader import _exact_dates, _parse_dates_by_format, parse_dates
+
+    texts = [
+        "2025-04-01",
+        "01/04/2025",
+        "29/02/2024",  # a leap day
+        "29/02/2025",  # no such day
+        "29/02/1900",  # 1900 was no leap year
+        "29/02/2000",  # 2000 was
+        "2024-02-29",
+        "2025-02-29",
+        "31/04/2025",
+        "31/12/2025",
+        "00/01/2025",
+        "01/00/2025",
+        "01/13/2025",  # month-first
+        "2025-13-01",
+        "01/01/1677",  # before the years pandas holds to the nanosecond: the formats decide
+        "01/01/1678",
+        "31/12/2261",
+        "01/01/2262",
+        "1677-09-22",
+        "2262-04-11",
+        "9999-12-31",
+        "0001-01-01",
+        "1/4/2025",
+        "01/04/2025 ",
+        "01/04/2025 10:30",
+        "٠١/٠٤/٢٠٢٥",  # Arabic-Indic digits: never the digit-by-digit path
+        "",
+        "x",
+    ]
+    exact, _ = _exact_dates(pd.Series(texts, dtype=object))
+    assert exact.tolist() == [
+        t in ("2025-04-01", "01/04/2025", "29/02/2024", "29/02/2000", "2024-02-29")
+        or t in ("31/12/2025", "01/01/1678", "31/12/2261")
+        for t in texts
+    ]
+    fast = parse_dates(pd.Series(texts, dtype="str"))
+    careful = _parse_dates_by_format(pd.Series(texts, dtype=object))
+    assert fast.tolist() == careful.tolist()
+    assert fast.iloc[:3].tolist() == [
+        pd.Timestamp("2025-04-01"),
+        pd.Timestamp("2025-04-01"),
+        pd.Timestamp("2024-02-29"),
+    ]
+    # Each text read alone by the formats, too. (Dates of 1677 and 2262 that pandas can hold are
+    # dates when read alone but not beside a year it cannot, as here: the careful path has always
+    # read them so, and the digit-by-digit path leaves them to it.)
+    for text, value in zip(texts, fast, strict=True):
+        if not text.endswith(("1677", "2262")) and not text.startswith(("1677", "2262")):
+            alone = _parse_dates_by_format(pd.Series([text], dtype=object)).iloc[0]
+            assert (pd.isna(alone) and pd.isna(value)) or alone == value, text
