@@ -25,6 +25,7 @@ import nbformat
 
 from ..figures import format_value
 from ..session import _change, _interval
+from . import word_table
 from .collect import Block
 from .contents import html_contents
 from .layout import (
@@ -88,6 +89,23 @@ caption, .qa-caption { font-weight: bold; text-align: left; margin: 0.8rem 0 0.2
 img { max-width: 100%; height: auto; }
 .output_stderr, .output_error { display: none; }
 a[href^="#figure-"] { color: #0b5394; }
+table.qa-table { background: linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 2rem 100%
+        no-repeat local, radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) right
+        / .8rem 100% no-repeat scroll; }
+table.qa-table td:first-child, table.qa-table th:first-child { position: sticky; left: 0; background: #fff; }
+table.qa-table thead th:first-child { background: #eef3f8; }
+@page { size: A4; margin: 1.5cm; }
+@page wide { size: A4 landscape; }
+@media print {
+  body { max-width: none; padding: 0; }
+  table { display: table; overflow: visible; max-width: none; width: 100%; font-size: 7pt; }
+  table.qa-table { background: none; }
+  table.qa-wide { page: wide; }
+  th, td { padding: 0.1rem 0.2rem; overflow-wrap: break-word; }
+  thead { display: table-header-group; }
+  tr, figure { break-inside: avoid; }
+  caption, h2, h3 { break-after: avoid; }
+}
 .audience { display: inline-block; background: #fff3cd; border: 1px solid #e0c060; padding: 0.1rem 0.5rem;
             border-radius: 0.3rem; font-size: 0.85rem; }
 """
@@ -141,21 +159,26 @@ def _table_html(block: Block, view: dict, caption: str | None = None, anchor: st
     percent = set(block.meta.get("percent_columns", []))
     rows, cut = draft_rows(block.content)
     frame = reader_frame(rows, percent=percent, **view)
-    head = "".join(f"<th>{html_text(heading(c))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html_text(display_value(v, column=c, percent=c in percent))}</td>"
+    headings = [heading(c) for c in frame.columns]
+    cells = [
+        [
+            display_value(v, column=c, percent=c in percent)
             for c, v in zip(frame.columns, record, strict=True)
-        )
-        + "</tr>"
-        for record in frame.itertuples(index=False)
+        ]
+        for record in frame.itertuples(index=False, name=None)
+    ]
+    head = "".join(f"<th>{html_text(h)}</th>" for h in headings)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html_text(text)}</td>" for text in texts) + "</tr>"
+        for texts in cells
     )
     notes = [n for n in (cut, block.meta.get("note")) if n]
     caption = block.meta.get("title", "") if caption is None else caption
     ident = f" id='{html_text(anchor)}'" if anchor else ""
+    # a table too wide for a portrait page (as the Word draft measures it) prints on a landscape one
+    wide = "" if word_table.plan(headings, cells).fits(word_table.A4_PORTRAIT) else " qa-wide"
     return (
-        f"<table class='qa-table'{ident}><caption>{html_text(caption)}</caption>"
+        f"<table class='qa-table{wide}'{ident}><caption>{html_text(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         + "".join(f"<p class='qa-note'>{html_text(n)}</p>" for n in notes)
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import copy
 import datetime as dt
 import functools
 import io
@@ -22,6 +21,7 @@ from docx.shared import Cm, Pt
 
 from ..figures import format_value
 from ..session import _change, _interval
+from . import word_table
 from .collect import Block
 from .contents import bookmark, bookmark_name, internal_link, word_contents
 from .layout import APPENDIX_TITLE, Detail, arrange, draft_rows, reader_frame
@@ -121,64 +121,28 @@ def _add_pipe_table(document, lines: list[str]) -> None:
     _word_table(document, rows[0], rows[1:])
 
 
-def _caption(document, text: str) -> None:
-    document.add_paragraph(clean_text(text), style="Caption")
-
-
 def _word_table(document, header: list[str], rows: list[list[str]]) -> None:
-    """A Word table whose header row repeats on every page.
-
-    The body rows copy the XML of one row built by python-docx and set each cell's text, which is
-    the same document as building every cell through python-docx, many times faster (a large
-    authority's draft holds some 40,000 cells). A value that python-docx writes otherwise (with
-    tabs, line breaks or spaces at either end) and a short row are still built by python-docx.
-    """
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = _style(document, "Light Grid Accent 1") or "Table Grid"
-    first = table.rows[0]
-    properties = first._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    properties.append(repeat)
-    for cell, text in zip(first.cells, header, strict=True):
-        cell.text = clean_text(text)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    _small_runs(first)
-    model = None
-    for values in rows:
-        texts = ["" if value is None else clean_text(value) for value in values]
-        if len(texts) >= len(header) and all(map(_plain_cell_text, texts[: len(header)])):
-            if model is None:  # one row built as python-docx builds it, then copied
-                model = table.add_row()
-                for cell in model.cells:
-                    cell.text = "x"
-                _small_runs(model)
-                model._tr.getparent().remove(model._tr)
-            tr = copy.deepcopy(model._tr)
-            for t, text in zip(list(tr.iter(qn("w:t"))), texts, strict=False):
-                if text:
-                    t.text = text
-                else:  # python-docx leaves a blank cell's run without text
-                    t.getparent().remove(t)
-            table._tbl.append(tr)
-        else:
-            row = table.add_row()
-            for cell, text in zip(row.cells, texts, strict=False):
-                cell.text = text
-            _small_runs(row)
+    """A Word table (header row repeating on every page) fitted to the current page's width."""
+    _place(document, word_table.plan(header, rows))
 
 
-def _plain_cell_text(text: str) -> bool:
-    """Whether python-docx writes ``text`` as one ``w:t`` element (none when blank), nothing else."""
-    return text == text.strip() and not any(c in text for c in "\t\r\n")
-
-
-def _small_runs(row) -> None:
-    for cell in row.cells:
-        for paragraph in cell.paragraphs:
-            for run in paragraph.runs:
-                run.font.size = Pt(8.5)
+def _place(document, table: word_table.Plan, caption=None) -> None:
+    """A table where it fits: at most a portrait page wide, on a landscape page only when it needs
+    one (the caller turns the page), and in column groups each repeating the first column when
+    even the page it is on is too narrow. ``caption(part, parts)`` writes each part's caption."""
+    style = _style(document, "Light Grid Accent 1") or "Table Grid"
+    room = word_table.usable_width(document.sections[-1])
+    width = min(room, word_table.portrait_width(document))
+    everything = list(range(len(table.header)))
+    if table.fits(room):
+        groups = [everything]
+    else:
+        groups = word_table.column_groups(table, room)
+    for part, columns in enumerate(groups):
+        if caption:
+            caption(part, len(groups))
+        shown = word_table.subset(table, columns) if len(groups) > 1 else table
+        word_table.write(document, shown, width if shown.fits(width) else room, style)
 
 
 def _frame_rows(frame: pd.DataFrame, percent_columns: list[str]) -> list[list[str]]:
@@ -348,45 +312,100 @@ def render_docx(
     document._qa_headings = []  # (level, paragraph) of every heading from here on
     view = {"labels": labels or {}, "refs": refs}
     parts, details = arrange(notebooks)
-    for part in parts:
-        if not part.appendix:
-            for block in part.blocks:
-                _docx_block(document, block, refs, view)
+    steps: list[tuple[Block, Detail | None]] = []  # everything after the contents, in order
+    steps += [(block, None) for part in parts if not part.appendix for block in part.blocks]
     if details:
-        _heading(document, APPENDIX_TITLE, 1)
-        document.add_paragraph(
-            "The detail behind the body of the report: longer tables and lists of records, "
-            "numbered as the body points to them. Every table is also in tables.xlsx."
-        )
+        steps.append((Block("heading", APPENDIX_TITLE, {"level": 1}), None))
+        steps.append((Block("text", APPENDIX_INTRO, {}), None))
         section = None
         for detail in details:
             if detail.section != section:
                 section = detail.section
-                _heading(document, section, 2)
-            _docx_block(document, detail.block, refs, view, detail=detail)
-    for part in parts:
-        if part.appendix:
-            for block in part.blocks:
-                _docx_block(document, block, refs, view)
+                steps.append((Block("heading", section, {"level": 2}), None))
+            steps.append((detail.block, detail))
+    steps += [(block, None) for part in parts if part.appendix for block in part.blocks]
     if figures:
-        _heading(document, "Evidence appendix: every Figure cited", 1)
+        steps.append(
+            (Block("heading", "Evidence appendix: every Figure cited", {"level": 1}), None)
+        )
         rows = []
         for f in figures:
             fig = _figure(f)
             rows.append(
                 [f"F{refs[f['id']]}", fig.label, format_value(fig), _interval(fig), _change(fig)]
             )
-        _caption(document, "Figures of this report, numbered as the text cites them")
-        _word_table(document, ["Ref", "Measure", "Value", "95% interval", "Change"], rows)
+        header = ["Ref", "Measure", "Value", "95% interval", "Change"]
+        title = "Figures of this report, numbered as the text cites them"
+        steps.append((Block("grid", (header, rows), {"title": title}), None))
+    _write_steps(document, steps, view)
     word_contents(document, placeholder)
     document.save = functools.partial(save_docx, document)  # reruns give identical bytes
     return document
 
 
-def _docx_block(document, block: Block, refs: dict, view: dict, detail: Detail | None = None):
-    """One block of a notebook as Word content (a detail table under its appendix caption)."""
+APPENDIX_INTRO = (
+    "The detail behind the body of the report: longer tables and lists of records, "
+    "numbered as the body points to them. Every table is also in tables.xlsx."
+)
+
+
+def _table_plan(block: Block, view: dict) -> tuple[word_table.Plan, list[str]]:
+    """A table or Figure list as the draft shows it, and the notes under it."""
+    if block.kind == "grid":
+        return word_table.plan(*block.content), []
+    if block.kind == "figures":
+        rows = []
+        for f in block.content:
+            fig = _figure(f)
+            rows.append([fig.label, format_value(fig), _interval(fig), _change(fig)])
+        return word_table.plan(["Measure", "Value", "95% interval", "Change"], rows), []
+    percent = block.meta.get("percent_columns", [])
+    rows, cut = draft_rows(block.content)
+    frame = reader_frame(rows, percent=percent, **view)
+    percent = [c for c in percent if c in frame.columns]
+    notes = [n for n in (cut, block.meta.get("note")) if n]
+    return word_table.plan([heading(c) for c in frame.columns], _frame_rows(frame, percent)), notes
+
+
+def _write_steps(document, steps: list[tuple[Block, Detail | None]], view: dict) -> None:
+    """Write the draft's blocks, turning the page where a table needs it.
+
+    A table too wide for a portrait page starts landscape pages (with its caption); they go on
+    through what follows until a heading whose next table fits a portrait page, where portrait
+    pages start again. So a run of wide tables and the readings between them share landscape
+    pages, and each new subsection of narrative starts on portrait ones.
+    """
+    portrait = word_table.portrait_width(document)
+    plans, needs = {}, []
+    for i, (block, _) in enumerate(steps):
+        if block.kind in ("table", "figures", "grid"):
+            plans[i] = _table_plan(block, view)
+            needs.append("narrow" if plans[i][0].fits(portrait) else "wide")
+        elif block.kind == "heading" or (
+            block.kind == "markdown" and block.content.lstrip().startswith("#")
+        ):
+            needs.append("heading")
+        else:
+            needs.append("")
+    for i, (block, detail) in enumerate(steps):
+        if needs[i] == "wide":
+            word_table.orient(document, landscape=True)
+        elif needs[i] == "heading" and word_table.is_landscape(document):
+            ahead = next((n for n in needs[i + 1 :] if n in ("narrow", "wide")), "narrow")
+            if ahead != "wide":
+                word_table.orient(document, landscape=False)
+        _docx_block(document, block, view["refs"], detail, plans.get(i))
+
+
+def _docx_block(document, block: Block, refs: dict, detail: Detail | None, table=None) -> None:
+    """One block of a notebook as Word content (a detail table under its appendix caption);
+    ``table``: a table's plan and notes (:func:`_table_plan`)."""
     if block.kind == "markdown":
         _add_markdown(document, block.content, refs)
+    elif block.kind == "heading":
+        _heading(document, block.content, block.meta["level"])
+    elif block.kind == "text":
+        document.add_paragraph(clean_text(block.content))
     elif block.kind == "pointer":
         paragraph = document.add_paragraph(style=NOTE_STYLE)
         paragraph.add_run("In the appendix: ")
@@ -394,30 +413,21 @@ def _docx_block(document, block: Block, refs: dict, view: dict, detail: Detail |
             internal_link(paragraph, moved.label, bookmark_name(moved.anchor))
             paragraph.add_run(f", {clean_text(moved.title)}")
             paragraph.add_run("; " if i < len(block.content) - 1 else ".")
-    elif block.kind == "table":
+    elif block.kind in ("table", "figures", "grid"):
+        plan, notes = table
         caption = _detail_caption(detail) if detail else block.meta.get("title", "")
-        paragraph = document.add_paragraph(clean_text(caption), style="Caption")
-        if detail:
-            bookmark(paragraph, bookmark_name(detail.anchor))
-        percent = block.meta.get("percent_columns", [])
-        rows, cut = draft_rows(block.content)
-        frame = reader_frame(rows, percent=percent, **view)
-        percent = [c for c in percent if c in frame.columns]
-        _word_table(document, [heading(c) for c in frame.columns], _frame_rows(frame, percent))
-        for note in (cut, block.meta.get("note")):
-            if note:
-                document.add_paragraph(clean_text(note), style=NOTE_STYLE)
-    elif block.kind == "figures":
-        caption = _detail_caption(detail) if detail else block.meta.get("title")
-        if caption:
-            paragraph = document.add_paragraph(clean_text(caption), style="Caption")
-            if detail:
+
+        def captions(part: int, parts: int) -> None:
+            if not caption and block.kind == "figures":
+                return
+            text = caption if part == 0 else f"{caption} (continued: part {part + 1} of {parts})"
+            paragraph = document.add_paragraph(clean_text(text), style="Caption")
+            if detail and part == 0:
                 bookmark(paragraph, bookmark_name(detail.anchor))
-        rows = []
-        for f in block.content:
-            fig = _figure(f)
-            rows.append([fig.label, format_value(fig), _interval(fig), _change(fig)])
-        _word_table(document, ["Measure", "Value", "95% interval", "Change"], rows)
+
+        _place(document, plan, captions)
+        for note in notes:
+            document.add_paragraph(clean_text(note), style=NOTE_STYLE)
     elif block.kind == "image":
         data = re.sub(r"\s+", "", "".join(block.content))
         if not _BASE64.match(data):
