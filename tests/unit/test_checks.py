@@ -184,6 +184,29 @@ def test_duplicate_children_and_overlapping_episodes():
     assert "first at row 2" in found[("annex_a.list_9", 4, "child_id", "flag")]
 
 
+def test_rows_exported_twice_are_flagged_against_their_first_copy():
+    # Rows alike in their dates and numbers are compared in every column: rows 2, 3 and 6 differ
+    # only in the source (not copies); row 5 copies row 2 and row 7 copies row 4, whose missing
+    # date and age are alike; row 8 copies nothing (its age differs from row 4's).
+    list_1 = frame(
+        [
+            {"child_id": "A", "contact_date": "2025-04-01", "age": 7.0, "contact_source": "x"},
+            {"child_id": "A", "contact_date": "2025-04-01", "age": 7.0, "contact_source": "y"},
+            {"child_id": "B", "contact_date": None, "age": None, "contact_source": "x"},
+            {"child_id": "A", "contact_date": "2025-04-01", "age": 7.0, "contact_source": "x"},
+            {"child_id": "C", "contact_date": "2025-04-01", "age": 7.0, "contact_source": "y"},
+            {"child_id": "B", "contact_date": None, "age": None, "contact_source": "x"},
+            {"child_id": "B", "contact_date": None, "age": 3.0, "contact_source": "x"},
+        ]
+    )
+    found = caught({"list_1": list_1})
+    copies = {k[1]: v for k, v in found.items() if "the same values" in v}
+    assert copies == {
+        5: "the same values as row 2 (exported twice, or two records alike?)",
+        7: "the same values as row 4 (exported twice, or two records alike?)",
+    }
+
+
 def test_a_complaint_answered_before_it_was_received_is_flagged():
     complaints = frame(
         [
