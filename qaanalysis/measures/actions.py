@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import figures as fig
+from .. import stats
 from ..figures import Figure
 from ..periods import Period
 from ..sources import Evidence
@@ -112,6 +113,7 @@ def action_status(evidence: Evidence, period: Period) -> pd.DataFrame:
     )
 
 
+@stats.discovery.reusable
 def actions_by_team(evidence: Evidence, period: Period, *, by: str = "team") -> pd.DataFrame:
     """Actions due, closed on time, overdue and open, by team (or ``service``).
 
@@ -153,6 +155,7 @@ def actions_by_team(evidence: Evidence, period: Period, *, by: str = "team") -> 
     return out
 
 
+@stats.discovery.reusable
 def overdue_actions(evidence: Evidence, period: Period) -> pd.DataFrame:
     """Actions overdue and still open at the period end, longest overdue first (internal)."""
     status = action_status(evidence, period)
@@ -173,6 +176,7 @@ def overdue_actions(evidence: Evidence, period: Period) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
+@stats.discovery.reusable
 def action_figures(evidence: Evidence, period: Period) -> list[Figure]:
     """Every action Figure of the period (ids in :data:`MEASURES` and DESIGN.md).
 

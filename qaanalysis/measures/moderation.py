@@ -134,6 +134,7 @@ def moderated_audits(
     return audits[audits["moderated_grade"].notna()]
 
 
+@stats.discovery.reusable
 def grade_table(evidence: Evidence, period: Period, *, months: int | None = None) -> pd.DataFrame:
     """The full grade-by-grade moderation table, with totals.
 
@@ -155,6 +156,7 @@ def grade_table(evidence: Evidence, period: Period, *, months: int | None = None
     return table.astype("int64")
 
 
+@stats.discovery.reusable
 def moderation_coverage(evidence: Evidence, period: Period) -> pd.DataFrame:
     """Moderation by the auditor's overall grade, against the framework's rules.
 
@@ -238,6 +240,7 @@ def agreement_statistics(
     return out
 
 
+@stats.discovery.reusable
 def moderation_by_role(
     evidence: Evidence, period: Period, *, months: int | None = None
 ) -> pd.DataFrame:
@@ -290,6 +293,7 @@ def moderation_by_role(
     return out
 
 
+@stats.discovery.reusable
 def moderation_statistics(evidence: Evidence, period: Period, *, months: int | None = None) -> dict:
     """:func:`agreement_statistics` of the period's moderated audits."""
     config = evidence.config
@@ -328,6 +332,7 @@ def _number(
     )
 
 
+@stats.discovery.reusable
 def moderation_figures(evidence: Evidence, period: Period) -> list[Figure]:
     """Every moderation Figure of the period (ids in :data:`MEASURES` and DESIGN.md).
 
@@ -476,6 +481,7 @@ def kappa_words(kappa: float) -> str:
     return "almost perfect"
 
 
+@stats.discovery.reusable
 def moderation_by_quarter(evidence: Evidence, period: Period, *, quarters: int = 8) -> pd.DataFrame:
     """Moderation quarter by quarter, for the ``quarters`` financial quarters ending with the one
     that holds the period's last day.

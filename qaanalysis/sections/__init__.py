@@ -124,7 +124,8 @@ def _judged_together(
     The areas are computed once, noting each distinct test's p-value; the Benjamini-Hochberg
     cutoff at the configured rate follows. Only an area where the cutoff overturns a decision made
     test by test is computed again under it, so every Figure, table, reading and Signal calls the
-    same changes significant.
+    same changes significant; within it, a measure marked :func:`~qaanalysis.stats.discovery.reusable`
+    is computed again only when one of its own tests is decided differently.
     """
     rate = evidence.config.thresholds.significance_alpha
 
@@ -132,18 +133,19 @@ def _judged_together(
         return _builder(name)(evidence, period, audience=audience)
 
     sections, tested = {}, {}
-    for name in REPORT_AREAS[report]:
-        with discovery.recording() as tests:
-            sections[name] = build(name)
-        tested[name] = tests.p_values
-    p_values = {key: p for tests in tested.values() for key, p in tests.items()}
-    cutoff = discovery.bh_cutoff(p_values.values(), rate=rate)
-    alone = sum(p < rate for p in p_values.values())
-    together = sum(p <= cutoff for p in p_values.values())
-    with discovery.judged_at(cutoff):
-        for name, tests in tested.items():  # only areas where the cutoff overturns a decision
-            if any((p < rate) != (p <= cutoff) for p in tests.values()):
+    with discovery.reusing():  # the second pass recomputes only what a changed decision shaped
+        for name in REPORT_AREAS[report]:
+            with discovery.recording() as tests:
                 sections[name] = build(name)
+            tested[name] = tests.p_values
+        p_values = {key: p for tests in tested.values() for key, p in tests.items()}
+        cutoff = discovery.bh_cutoff(p_values.values(), rate=rate)
+        alone = sum(p < rate for p in p_values.values())
+        together = sum(p <= cutoff for p in p_values.values())
+        with discovery.judged_at(cutoff):
+            for name, tests in tested.items():  # only areas where the cutoff overturns a decision
+                if any((p < rate) != (p <= cutoff) for p in tests.values()):
+                    sections[name] = build(name)
     return sections, Discovery(len(p_values), rate, cutoff, alone, together)
 
 

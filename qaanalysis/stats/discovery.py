@@ -10,15 +10,28 @@ these blocks (a notebook cell, a unit test) a test is judged alone: ``p < alpha`
 
 Each test is counted once however often a pack computes it (a domain's Fisher test behind a Figure,
 a table and a Signal is one hypothesis), identified by the ``key`` its function passes.
+
+A pack computes its areas twice (once to note the p-values, again under the cutoff where it
+overturns a decision), so a measure marked :func:`reusable` is computed once per pack inside
+:func:`reusing`: its result is kept with the decisions of the tests made while computing it, and
+is given again only while every one of those tests would be decided the same way (judged alone, or
+against the cutoff). A result that no test shaped is computed once; one whose test the cutoff
+overturns is computed again.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pandas as pd
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -30,6 +43,9 @@ class Tests:
 
 _recording: ContextVar[Tests | None] = ContextVar("qaanalysis_tests", default=None)
 _cutoff: ContextVar[float | None] = ContextVar("qaanalysis_cutoff", default=None)
+# A test as a reusable result remembers it: (key, p-value, alpha, the decision made).
+_Test = tuple[Hashable | None, float, float, bool]
+_made: ContextVar[list[_Test] | None] = ContextVar("qaanalysis_tests_made", default=None)
 
 
 def significant(p_value: float, alpha: float, *, key: Hashable | None = None) -> bool:
@@ -42,15 +58,29 @@ def significant(p_value: float, alpha: float, *, key: Hashable | None = None) ->
     """
     if p_value is None or math.isnan(p_value):
         return False
-    tests = _recording.get()
-    if tests is not None:
-        tests.p_values.setdefault(
-            key if key is not None else ("unkeyed", len(tests.p_values)), float(p_value)
-        )
+    decision = _decide(p_value, alpha)
+    _note((key, float(p_value), alpha, decision))
+    return decision
+
+
+def _decide(p_value: float, alpha: float) -> bool:
     cutoff = _cutoff.get()
     if cutoff is not None:
         return p_value <= cutoff
     return p_value < alpha
+
+
+def _note(test: _Test) -> None:
+    """Note a test made (or made again by a reused result) in the recording and the result."""
+    key, p_value = test[0], test[1]
+    tests = _recording.get()
+    if tests is not None:
+        tests.p_values.setdefault(
+            key if key is not None else ("unkeyed", len(tests.p_values)), p_value
+        )
+    made = _made.get()
+    if made is not None:
+        made.append(test)
 
 
 def bh_cutoff(p_values: Iterable[float], *, rate: float) -> float:
@@ -87,3 +117,88 @@ def judged_at(cutoff: float) -> Iterator[None]:
         yield
     finally:
         _cutoff.reset(token)
+
+
+@dataclass
+class _Memo:
+    """The results of :func:`reusable` measures kept for one pack (see :func:`reusing`)."""
+
+    results: dict[Hashable, tuple[Any, tuple[_Test, ...]]] = field(default_factory=dict)
+    # Objects named in keys by identity, kept alive so that no other object takes their id.
+    held: dict[int, Any] = field(default_factory=dict)
+    # A kept result's copy given to a caller -> the token of the kept result.
+    aliases: dict[int, Hashable] = field(default_factory=dict)
+
+    def token(self, value: Any) -> Hashable:
+        """What names an argument in a key: its value when hashable, else its identity (a copy
+        of a kept result is named as the result)."""
+        if isinstance(value, tuple):
+            return ("tuple", *(self.token(v) for v in value))
+        if id(value) in self.aliases and self.held.get(id(value)) is value:
+            return self.aliases[id(value)]
+        try:
+            hash(value)
+        except TypeError:
+            self.held[id(value)] = value
+            return ("id", id(value))
+        return (type(value), value)
+
+    def key(self, function: Callable, args: tuple, kwargs: dict) -> Hashable:
+        named = tuple(sorted((name, self.token(v)) for name, v in kwargs.items()))
+        return (function, tuple(self.token(v) for v in args), named)
+
+    def given(self, value: Any) -> Any:
+        """A kept result as a caller receives it: frames, lists and dicts as shallow copies (a
+        caller changing its copy changes no other), the copy named as the kept result."""
+        if isinstance(value, pd.DataFrame | pd.Series):
+            copy = value.copy(deep=False)
+        elif isinstance(value, list | dict):
+            copy = type(value)(value)
+        else:
+            return value
+        self.aliases[id(copy)] = self.token(value)
+        self.held[id(copy)] = copy
+        return copy
+
+
+_memo: ContextVar[_Memo | None] = ContextVar("qaanalysis_memo", default=None)
+
+
+@contextmanager
+def reusing() -> Iterator[None]:
+    """Keep the results of :func:`reusable` measures computed inside the block (one pack)."""
+    token = _memo.set(_Memo())
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def reusable(function: F) -> F:
+    """Mark a pure measure whose result may be reused within :func:`reusing` (see the module
+    docstring). Outside the block it is simply called."""
+
+    @functools.wraps(function)
+    def reused(*args, **kwargs):
+        memo = _memo.get()
+        if memo is None:
+            return function(*args, **kwargs)
+        key = memo.key(function, args, kwargs)
+        kept = memo.results.get(key)
+        if kept is not None and all(_decide(p, alpha) == d for _, p, alpha, d in kept[1]):
+            for test in kept[1]:
+                _note(test)
+            return memo.given(kept[0])
+        made: list[_Test] = []
+        token = _made.set(made)
+        try:
+            value = function(*args, **kwargs)
+        finally:
+            _made.reset(token)
+        outer = _made.get()
+        if outer is not None:
+            outer.extend(made)
+        memo.results[key] = (value, tuple(made))
+        return memo.given(value)
+
+    return reused  # type: ignore[return-value]

@@ -41,3 +41,60 @@ def test_a_pack_counts_a_test_once_and_judges_it_against_the_cutoff():
         assert not stats.compare_proportions(10, 40, 30, 40, alpha=0.05, min_n=10).significant
     # outside the blocks a test is judged alone again
     assert stats.compare_proportions(10, 40, 30, 40, alpha=0.05, min_n=10).significant
+
+
+# A pack computes its areas twice (noting p-values, then judged at the cutoff): a reusable measure
+# is computed again only when the cutoff decides one of its own tests differently.
+calls: list[str] = []
+
+
+@discovery.reusable
+def _change(k_previous: int, k_current: int):
+    calls.append(f"{k_previous}->{k_current}")
+    return stats.compare_proportions(k_previous, 40, k_current, 40, alpha=0.05, min_n=10)
+
+
+@discovery.reusable
+def _table(rows: int):
+    import pandas as pd
+
+    calls.append(f"table {rows}")
+    return pd.DataFrame({"n": range(rows)})
+
+
+def test_a_reusable_measure_is_computed_once_while_its_tests_are_decided_the_same_way():
+    calls.clear()
+    with discovery.reusing():
+        with discovery.recording() as tests:
+            weak = _change(20, 28)  # p = 0.1095 (above): not significant alone
+            strong = _change(10, 30)  # p = 1.5e-5: significant alone
+            _change(20, 28)  # the same measure again: reused, its test noted once
+        assert calls == ["20->28", "10->30"] and len(tests.p_values) == 2
+        assert not weak.significant and strong.significant
+        # at a cutoff of 0.12 the weak change's test is overturned: it alone is computed again
+        with discovery.judged_at(0.12):
+            assert _change(20, 28).significant and _change(10, 30).significant
+        assert calls == ["20->28", "10->30", "20->28"]
+        # at 0.0001 the weak change is decided otherwise than in the kept result (at 0.12):
+        # computed again; the strong one is decided as before: reused
+        with discovery.judged_at(1e-4):
+            assert not _change(20, 28).significant and _change(10, 30).significant
+        assert calls == ["20->28", "10->30", "20->28", "20->28"]
+        # a reused result notes its tests in the recording around it, as computing it would
+        with discovery.recording() as again:
+            _change(10, 30)
+        assert list(again.p_values.values()) == [strong.p_value]
+    # outside the block a measure is simply computed
+    _change(10, 30)
+    assert calls[-1] == "10->30" and len(calls) == 5
+
+
+def test_a_reused_frame_is_a_copy_that_its_caller_may_change():
+    calls.clear()
+    with discovery.reusing():
+        first = _table(3)
+        first["n"] = 0  # the caller changes its copy ...
+        first["extra"] = 1
+        second = _table(3)
+    assert calls == ["table 3"]  # ... the second caller is given the kept result, unchanged
+    assert second["n"].tolist() == [0, 1, 2] and list(second.columns) == ["n"]

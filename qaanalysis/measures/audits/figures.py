@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from ... import figures as fig
+from ... import stats
 from ...config import Config
 from ...figures import Figure
 from ...findings import Signal
@@ -70,6 +71,7 @@ def _domain_figure(
     )
 
 
+@stats.discovery.reusable
 def audit_figures(
     evidence: Evidence,
     period: Period,

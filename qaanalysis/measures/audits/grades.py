@@ -77,6 +77,7 @@ def grade_counts(
     return out
 
 
+@stats.discovery.reusable
 def grade_distribution(
     evidence: Evidence,
     period: Period,
@@ -101,6 +102,7 @@ def grade_distribution(
     return grade_counts(audits, config=evidence.config, grade=grade, by=by)
 
 
+@stats.discovery.reusable
 def domain_summary(evidence: Evidence, period: Period) -> pd.DataFrame:
     """Each configured domain: grade counts, good-or-better and inadequate shares, change.
 
@@ -167,6 +169,7 @@ def domain_summary(evidence: Evidence, period: Period) -> pd.DataFrame:
     return out
 
 
+@stats.discovery.reusable
 def domain_extremes(
     evidence: Evidence, period: Period, *, top: int = 2, summary: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -216,6 +219,7 @@ class DomainMatrix:
     min_n: int
 
 
+@stats.discovery.reusable
 def domain_service_matrix(
     evidence: Evidence,
     period: Period,
@@ -257,6 +261,7 @@ def domain_service_matrix(
 # ----------------------------------------------------------------------------- trend
 
 
+@stats.discovery.reusable
 def monthly_grades(evidence: Evidence, period: Period, *, months: int = 12) -> pd.DataFrame:
     """Overall grades month by month over the ``months`` months ending with the period.
 

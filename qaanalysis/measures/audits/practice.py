@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from ... import stats
 from ...config import Config
 from ...periods import Period
 from ...sources import Evidence
@@ -21,6 +22,7 @@ from .base import (
 # ----------------------------------------------------------------------------- immediate responses
 
 
+@stats.discovery.reusable
 def immediate_responses(evidence: Evidence, period: Period, *, by: str = "service") -> pd.DataFrame:
     """Immediate responses raised at audit in the period, by service (or another breakdown).
 
@@ -52,6 +54,7 @@ def immediate_responses(evidence: Evidence, period: Period, *, by: str = "servic
 # ----------------------------------------------------------------------------- good practice
 
 
+@stats.discovery.reusable
 def good_practice(evidence: Evidence, period: Period, *, by: str = "theme") -> pd.DataFrame:
     """Good and outstanding practice found at audit, by audit theme or by domain.
 
@@ -109,6 +112,7 @@ def good_practice(evidence: Evidence, period: Period, *, by: str = "theme") -> p
     return out.sort_values("good_or_better_count", ascending=False).reset_index(drop=True)
 
 
+@stats.discovery.reusable
 def good_practice_audits(evidence: Evidence, period: Period) -> pd.DataFrame:
     """The period's audits graded good or better overall, for "Make a Difference" summaries.
 
@@ -157,6 +161,7 @@ def _expected_per_role(config: Config) -> dict[str, tuple[int, int]]:
     }
 
 
+@stats.discovery.reusable
 def audit_programme(evidence: Evidence, period: Period, *, by_month: bool = False) -> pd.DataFrame:
     """Audits completed against the programme's quotas, by auditor role (and month).
 

@@ -53,6 +53,7 @@ def comparable(audits: pd.DataFrame, config: Config) -> pd.DataFrame:
     return audits[kinds.isin(config.audit_programme.comparable_types)]
 
 
+@stats.discovery.reusable
 def team_funnel(
     evidence: Evidence, period: Period, *, months: int = 12, named: bool = True
 ) -> TeamFunnel:
@@ -123,6 +124,7 @@ def team_funnel(
     return TeamFunnel(points, limits, centre, start, end)
 
 
+@stats.discovery.reusable
 def persistent_inadequate_teams(evidence: Evidence, period: Period) -> pd.DataFrame:
     """Teams with a persistently high share of inadequate audits (Sefton's repeat-concern rule).
 
@@ -199,6 +201,7 @@ def persistent_inadequate_teams(evidence: Evidence, period: Period) -> pd.DataFr
 # ----------------------------------------------------------------------------- repeat concern
 
 
+@stats.discovery.reusable
 def repeat_inadequate_practitioners(evidence: Evidence, period: Period) -> pd.DataFrame:
     """Practitioners with consecutive inadequate audits (Sefton: 2 or more in a row).
 

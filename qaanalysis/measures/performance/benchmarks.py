@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ... import stats
 from ...config import Config, Kpi
 from ...sources import Evidence
 
@@ -313,6 +314,7 @@ def _canonical_benchmarks(evidence: Evidence, kpi_ids: list[str]) -> list[dict]:
     return rows
 
 
+@stats.discovery.reusable
 def benchmarks(
     evidence: Evidence, *, kpi_ids: list[str] | None = None, units: tuple[str, ...] | None = None
 ) -> pd.DataFrame:

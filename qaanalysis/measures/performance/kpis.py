@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ... import figures as fig
+from ... import stats
 from ...config import Kpi
 from ...figures import Figure
 from ...periods import Period
@@ -40,6 +41,7 @@ def _flow_basis(evidence: Evidence, period: Period) -> str:
     return "events in the period" + (", " + " ".join(parts) if parts else "")
 
 
+@stats.discovery.reusable
 def period_value(evidence: Evidence, kpi_id: str, period: Period) -> PeriodValue | None:
     """A KPI's value for ``period``, or None when there is none.
 
@@ -111,6 +113,7 @@ def _has_data(evidence: Evidence, kpi_id: str, period: Period) -> PeriodValue | 
     return value if value is not None and value.value is not None else None
 
 
+@stats.discovery.reusable
 def kpi_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure | None:
     """``kpi.<id>`` for the period: value with count, the previous period (judged for percent flow
     KPIs by Fisher's exact test), and the target in the comparison and note. None without data."""

@@ -220,6 +220,7 @@ def _later_events(evidence: Evidence, kpi_id: str, as_at: pd.Timestamp) -> int |
     return int(later.sum())
 
 
+@stats.discovery.reusable
 def team_breakdown(
     evidence: Evidence, period: Period, *, kpi_ids: list[str] | None = None
 ) -> pd.DataFrame:
@@ -287,6 +288,7 @@ def team_breakdown(
     )
 
 
+@stats.discovery.reusable
 def exceptions(evidence: Evidence, period: Period, kpi_id: str) -> pd.DataFrame:
     """The records behind an Annex A KPI that miss its standard in the period (child-level).
 
@@ -314,6 +316,7 @@ def exceptions(evidence: Evidence, period: Period, kpi_id: str) -> pd.DataFrame:
     return flagged[columns].sort_values(["team", "child_id"]).reset_index(drop=True)
 
 
+@stats.discovery.reusable
 def kpi_availability(evidence: Evidence, period: Period) -> pd.DataFrame:
     """What could and could not be computed for each Annex A KPI, and why (never guessed).
 

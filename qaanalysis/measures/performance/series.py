@@ -60,6 +60,7 @@ def _scorecard_series(evidence: Evidence, kpi_id: str) -> tuple[pd.DataFrame, li
     return rows[["month", "numerator", "denominator", "value"]], notes
 
 
+@stats.discovery.reusable
 def kpi_series(evidence: Evidence, kpi_id: str, *, end: pd.Timestamp | None = None) -> pd.DataFrame:
     """A KPI by month, up to ``end`` (default the extract date).
 
@@ -149,6 +150,7 @@ def trend_months(period: Period, quarters: int) -> pd.PeriodIndex:
     return pd.period_range(first.start, last.end, freq="M")
 
 
+@stats.discovery.reusable
 def kpi_trend_figure(evidence: Evidence, kpi_id: str, period: Period) -> Figure | None:
     """``kpi_trend.<kpi_id>``: is the KPI rising or falling over the whole trend window, not only
     against the previous period?

@@ -35,6 +35,7 @@ class SpcResult:
     notes: tuple[str, ...] = ()
 
 
+@stats.discovery.reusable
 def kpi_spc(evidence: Evidence, kpi_id: str, period: Period) -> SpcResult | None:
     """XmR chart of a KPI's monthly series up to the period end (None with fewer than 2 points).
 

@@ -41,6 +41,7 @@ from .definitions import (
 )
 
 
+@stats.discovery.reusable
 def quarterly_volumes(
     complaints: pd.DataFrame, *, period: Period, quarters: int = 8
 ) -> pd.DataFrame:
@@ -76,6 +77,7 @@ def _stage_column(stage: str) -> str:
     return "ombudsman" if stage == "ombudsman" else f"stage_{stage}"
 
 
+@stats.discovery.reusable
 def stage_summary(complaints: pd.DataFrame, *, period: Period) -> pd.DataFrame:
     """Complaints received in the period by stage, and the escalation ratio to the next stage.
 
@@ -254,6 +256,7 @@ def _timescale_stages(timeliness: pd.DataFrame) -> list[str]:
     return [s for s in ("1", "2") if (timeliness["stage"] == s).any()] or ["1"]
 
 
+@stats.discovery.reusable
 def period_timeliness(evidence: Evidence, period: Period) -> pd.DataFrame:
     """:func:`complaint_timeliness` of the period's complaints, judged at the extract date (what
     the timeliness table, the late complaints and the Figures all read)."""
@@ -262,6 +265,7 @@ def period_timeliness(evidence: Evidence, period: Period) -> pd.DataFrame:
     )
 
 
+@stats.discovery.reusable
 def timeliness_table(
     evidence: Evidence, period: Period, *, timeliness: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -275,6 +279,7 @@ def timeliness_table(
     return timeliness_summary(timeliness, alpha=evidence.config.thresholds.significance_alpha)
 
 
+@stats.discovery.reusable
 def late_complaints(
     evidence: Evidence, period: Period, *, timeliness: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -289,6 +294,7 @@ def late_complaints(
     return table.sort_values("due_date", ascending=False).reset_index(drop=True)
 
 
+@stats.discovery.reusable
 def complaint_outcomes(complaints: pd.DataFrame, *, period: Period) -> pd.DataFrame:
     """Outcomes of complaints answered in the period, by stage.
 
@@ -374,6 +380,7 @@ CATEGORY_COLUMNS = [
 ]
 
 
+@stats.discovery.reusable
 def complaint_categories(
     complaints: pd.DataFrame,
     *,
@@ -430,6 +437,7 @@ def complaint_categories(
     return frame.sort_values(["complaints", "category"], ascending=[False, True], ignore_index=True)
 
 
+@stats.discovery.reusable
 def category_by_quarter(
     complaints: pd.DataFrame, *, period: Period, quarters: int = 8, record_type: str = "complaint"
 ) -> pd.DataFrame:
@@ -453,6 +461,7 @@ def category_by_quarter(
     return frame.rename_axis("quarter").reset_index()
 
 
+@stats.discovery.reusable
 def complainants(complaints: pd.DataFrame, *, period: Period) -> pd.DataFrame:
     """Complaints received in the period by who made them, and how many had an advocate.
 
@@ -487,6 +496,7 @@ def complainants(complaints: pd.DataFrame, *, period: Period) -> pd.DataFrame:
     )
 
 
+@stats.discovery.reusable
 def compliments_by_service(
     complaints: pd.DataFrame, *, period: Period, config: Config
 ) -> pd.DataFrame:
@@ -557,6 +567,7 @@ def open_caseload(annex_a: dict[str, pd.DataFrame], *, at: pd.Timestamp) -> int 
 # ----------------------------------------------------------------------------- complaint figures
 
 
+@stats.discovery.reusable
 def complaint_figures(
     evidence: Evidence,
     period: Period,

@@ -459,6 +459,7 @@ class VoiceCoverage:
     escalations: bool
 
 
+@stats.discovery.reusable
 def voice_coverage(evidence: Evidence, period: Period) -> VoiceCoverage:
     """:class:`VoiceCoverage` of the period (what the readings and signals call "absent")."""
     return VoiceCoverage(

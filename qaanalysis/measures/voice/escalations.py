@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from ... import stats
 from ...config import Config
 from ...figures import Figure, proportion
 from ...periods import Period, working_days_between
@@ -156,6 +157,7 @@ def escalation_categories(
     return frame.sort_values(["raised", "category"], ascending=[False, True], ignore_index=True)
 
 
+@stats.discovery.reusable
 def escalation_stages(escalations: pd.DataFrame, *, period: Period) -> pd.DataFrame:
     """Alerts raised in the period by stage (alert, formal, DRP stage...) as the log records it.
 
@@ -167,6 +169,7 @@ def escalation_stages(escalations: pd.DataFrame, *, period: Period) -> pd.DataFr
     return counts.rename_axis("stage").reset_index(name="raised")
 
 
+@stats.discovery.reusable
 def escalations_by_quarter(
     escalations: pd.DataFrame, *, period: Period, quarters: int = 8
 ) -> pd.DataFrame:
@@ -177,6 +180,7 @@ def escalations_by_quarter(
     return category_by_quarter(frame, period=period, quarters=quarters)
 
 
+@stats.discovery.reusable
 def escalation_figures(
     evidence: Evidence,
     period: Period,
@@ -325,6 +329,7 @@ def _open_past_figure(
     )
 
 
+@stats.discovery.reusable
 def period_status(evidence: Evidence, period: Period) -> pd.DataFrame:
     """:func:`escalation_status` at the period end (or the extract date, if earlier): what the
     escalation table and Figures read."""
@@ -343,6 +348,7 @@ def rising_escalations(escalations: pd.DataFrame, *, period: Period, config: Con
     )
 
 
+@stats.discovery.reusable
 def escalation_table(
     evidence: Evidence, period: Period, *, status: pd.DataFrame | None = None
 ) -> pd.DataFrame:

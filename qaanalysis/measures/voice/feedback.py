@@ -48,6 +48,7 @@ def positive_answers(feedback: pd.DataFrame, *, config: Config) -> pd.Series:
     return positive.where(scored, pd.NA).astype("boolean")
 
 
+@stats.discovery.reusable
 def feedback_responses(feedback: pd.DataFrame, *, period: Period) -> pd.DataFrame:
     """Answers in the period by channel (rows) and respondent type (columns), with totals.
 
@@ -71,6 +72,7 @@ def _positive_counts(answers: pd.DataFrame, config: Config) -> tuple[int, int]:
     return int(positive.fillna(False).sum()), int(positive.notna().sum())
 
 
+@stats.discovery.reusable
 def feedback_positive(
     feedback: pd.DataFrame, *, period: Period, config: Config, by: tuple[str, ...] = ("question",)
 ) -> pd.DataFrame:
@@ -159,6 +161,7 @@ def _change_words(direction: str, n0: int, n: int, min_n: int) -> str:
     return {"improving": "improving", "declining": "declining"}.get(direction, "broadly stable")
 
 
+@stats.discovery.reusable
 def feedback_by_group(feedback: pd.DataFrame, *, period: Period, config: Config) -> pd.DataFrame:
     """Positive share by question (rows) for each respondent group, children's and young people's
     views first and apart from parents', carers', staff and partners'.
@@ -182,6 +185,7 @@ def feedback_by_group(feedback: pd.DataFrame, *, period: Period, config: Config)
     return out
 
 
+@stats.discovery.reusable
 def feedback_figures(evidence: Evidence, period: Period) -> list[Figure]:
     """Figures for participation and feedback answers in the period.
 
@@ -323,6 +327,7 @@ def _id_columns() -> set[str]:
     return columns | set(IDENTIFIER_COLUMNS) | PERSON_COLUMNS
 
 
+@stats.discovery.reusable
 def collect_identifiers(evidence: Evidence) -> frozenset[str]:
     """Every child, practitioner, auditor and record id found in the inputs, for quote scrubbing.
 
@@ -338,11 +343,13 @@ def collect_identifiers(evidence: Evidence) -> frozenset[str]:
     for frame in frames:
         for column in frame.columns:
             if column in names or _ID_NAME.search(str(column).lower()):
-                values = frame[column].dropna().astype(str).str.strip()
+                distinct = frame[column].dropna().unique()  # each value read once
+                values = pd.Series(distinct, dtype=frame[column].dtype).astype(str).str.strip()
                 found.update(values[values != ""].unique().tolist())
     return frozenset(found)
 
 
+@stats.discovery.reusable
 def quotes(
     feedback: pd.DataFrame, *, period: Period, identifiers: frozenset[str] | set[str]
 ) -> pd.DataFrame:
