@@ -117,8 +117,8 @@ def freshness(evidence: Evidence, period: Period) -> pd.DataFrame:
             status = "none_in_period"
         else:
             status = "current"
-        months = dates.dt.to_period("M")
-        expected = pd.period_range(months.min(), months.max(), freq="M")
+        months = dates.dt.year * 12 + dates.dt.month  # a calendar month as one number
+        gaps = int(months.max() - months.min() + 1 - months.nunique())
         rows.append(
             {
                 "source": source_label(source),
@@ -127,7 +127,7 @@ def freshness(evidence: Evidence, period: Period) -> pd.DataFrame:
                 "latest": dates.max(),
                 "days_before_extract": int((evidence.extract_date - dates.max()).days),
                 "latest_record": latest_record,
-                "months_without_records": int(len(set(expected) - set(months))),
+                "months_without_records": gaps,
                 "status": status,
                 "withheld": withheld,
             }
@@ -320,14 +320,16 @@ def theme_gaps(evidence: Evidence) -> pd.DataFrame:
             }
         )
 
+    present = {}  # entry -> the codes the source's rows carry (judged when it has rows)
+    for entry, (source, column) in THEME_CODES.items():
+        frame = evidence.frames.get(source, pd.DataFrame())
+        if len(frame) and column in frame:
+            present[entry] = {str(code) for code in frame[column].dropna().unique()}
     for theme_id, theme in config.themes.items():
-        for entry, (source, column) in THEME_CODES.items():
-            frame = evidence.frames.get(source, pd.DataFrame())
-            if not len(frame) or column not in frame:
-                continue
-            present = set(frame[column].dropna().astype(str))
+        for entry, codes in present.items():
+            source, column = THEME_CODES[entry]
             for code in getattr(theme, entry):
-                if code not in present:
+                if code not in codes:
                     add(theme_id, entry, code, "no_row", f"no {source} row has {column} {code}")
         audits = evidence.frames.get("audits", pd.DataFrame())
         for domain in theme.audit_domains:

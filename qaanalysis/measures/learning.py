@@ -66,8 +66,12 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
 @cache
-def _pattern(keyword: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(keyword.translate(_APOSTROPHES).lower()))
+def _pattern(keywords: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern finding any of a theme's keywords at the start of a word (None: no keyword)."""
+    if not keywords:
+        return None
+    words = "|".join(re.escape(k.translate(_APOSTROPHES).lower()) for k in keywords)
+    return re.compile(rf"(?<!\w)(?:{words})")
 
 
 def theme_of(text: object, config: Config) -> str | None:
@@ -79,7 +83,8 @@ def theme_of(text: object, config: Config) -> str | None:
     if not words.strip():
         return None
     for theme_id, theme in config.learning.themes.items():
-        if any(_pattern(k).search(words) for k in theme.keywords):
+        pattern = _pattern(tuple(theme.keywords))
+        if pattern is not None and pattern.search(words):
             return theme_id
     return OTHER
 
@@ -91,7 +96,18 @@ def theme_labels(config: Config) -> dict[str, str]:
 
 def themed(texts: pd.Series, config: Config) -> pd.Series:
     """Each text's learning theme (None for a blank text); index kept."""
-    return texts.map(lambda t: theme_of(t, config)) if len(texts) else texts.astype(object)
+    if not len(texts):
+        return texts.astype(object)
+    seen: dict[str, str | None] = {}  # actions and learning repeat their words: each read once
+
+    def theme(text: object) -> str | None:
+        if not isinstance(text, str):
+            return theme_of(text, config)
+        if text not in seen:
+            seen[text] = theme_of(text, config)
+        return seen[text]
+
+    return texts.map(theme)
 
 
 def _by_theme(columns: dict[str, pd.Series], config: Config) -> pd.DataFrame:
