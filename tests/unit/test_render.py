@@ -23,6 +23,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from qaanalysis.pipeline import word_table
 from qaanalysis.pipeline.collect import blocks, figures_of, tables_of
 from qaanalysis.pipeline.render import (
     TemplateError,
@@ -523,3 +524,112 @@ def test_a_long_table_shows_its_first_rows_in_the_drafts_and_all_in_the_workbook
     write_xlsx(path, tables_of([nb]), figures_of([nb]))
     sheet = openpyxl.load_workbook(path)["long_list"]
     assert sheet.max_row == 1 + 250
+
+
+# ------------------------------------------------------------------ Word tables fit the page
+
+
+def test_column_needs_from_content_worked_by_hand():
+    # "Team": longest word "North"/"South" (5 characters), longest text "North East" (10);
+    # "Audits": its heading is the longest word (6), every value a number
+    table = word_table.plan(["Team", "Audits"], [["North East", "12"], ["South", "7"]])
+    pad, char = word_table.CELL_PAD_TWIPS, word_table.CHAR_TWIPS
+    assert table.least == [5 * char + pad, 6 * char + pad]
+    assert table.wanted == [10 * char + pad, 6 * char + pad]
+    assert table.numeric == [False, True]
+
+
+def test_widths_share_the_room_and_fill_the_width():
+    least, wanted = [594, 684], [1044, 684]
+    # room 222 (1500 - 1278) is less than "Team" wants beyond its least (450): all of it to Team
+    assert word_table.widths(least, wanted, 1500) == [816, 684]
+    # room 722: each column gets what it wants, the spare 272 shared in proportion to width:
+    # 272 x 1044 / 1728 = 164.3 and 272 x 684 / 1728 = 107.7, the rounding to the last column
+    assert word_table.widths(least, wanted, 2000) == [1208, 792]
+
+
+def test_column_groups_repeat_the_first_column():
+    table = word_table.Plan(["Team", "a", "b", "c"], [], [1000, 600, 600, 600], [0] * 4, [])
+    # Team + a + b = 2,200 fits 2,300; c starts a second group, behind Team again
+    assert word_table.column_groups(table, 2300) == [[0, 1, 2], [0, 3]]
+
+
+def _sections_of_tables(document) -> list[tuple[object, int, bool]]:
+    """(table element, usable width of its section in twips, landscape) for every table: a
+    section's properties close it, in a paragraph or at the end of the body."""
+    out, pending = [], []
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:tbl"):
+            pending.append(element)
+            continue
+        closing = (
+            element
+            if element.tag == qn("w:sectPr")
+            else element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        )
+        if closing is None:
+            continue
+        size, margins = closing.find(qn("w:pgSz")), closing.find(qn("w:pgMar"))
+        usable = (
+            int(size.get(qn("w:w")))
+            - int(margins.get(qn("w:left")))
+            - int(margins.get(qn("w:right")))
+        )
+        landscape = size.get(qn("w:orient")) == "landscape"
+        out += [(table, usable, landscape) for table in pending]
+        pending = []
+    return out
+
+
+def _wide_notebook() -> nbformat.NotebookNode:
+    # a scorecard of 12 columns (too wide for portrait, fits landscape), a list of 30 columns
+    # (too wide even for landscape) and a narrow table of a team and a count
+    scorecard = pd.DataFrame(
+        {"label": ["Re-referrals within 12 months", "Visits on time"]}
+        | {f"benchmark_measure_{i}": [0.25, 0.5] for i in range(11)}
+    )
+    very_wide = pd.DataFrame({f"column_number_{i}": [f"value{i}"] for i in range(30)})
+    narrow = pd.DataFrame({"team": ["Assessment Team North East"], "audits": [1234]})
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("s.show(...)")
+    code.outputs = [
+        table_output(scorecard, name="scorecard", title="Scorecard"),
+        table_output(very_wide, name="very_wide", title="Very wide"),
+    ]
+    nb.cells += [code, nbformat.v4.new_markdown_cell("## Teams")]
+    code = nbformat.v4.new_code_cell("s.show(...)")
+    code.outputs = [table_output(narrow, name="teams", title="Teams")]
+    nb.cells.append(code)
+    return nb
+
+
+def test_word_tables_fit_their_page_keep_rows_whole_and_split_only_when_too_wide():
+    document = render_docx([("20_performance.ipynb", _wide_notebook())], title="T", subtitle="S")
+    placed = _sections_of_tables(document)
+    assert len(placed) == len(document.tables) >= 4
+    for table, usable, _ in placed:
+        grid = [int(col.get(qn("w:w"))) for col in table.iter(qn("w:gridCol"))]
+        assert sum(grid) <= usable  # never wider than the page it is on
+        assert table.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        rows = table.findall(qn("w:tr"))
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(row.trPr.find(qn("w:cantSplit")) is not None for row in rows)
+    scorecard, *groups, teams = placed
+    assert scorecard[2] and not teams[2]  # landscape for the scorecard, portrait again after it
+    assert len(scorecard[0].findall(qn("w:tr"))[0].findall(qn("w:tc"))) == 12
+    # the 30-column list: column groups, each led by its first column, together every column
+    assert len(groups) >= 2
+    headers = [
+        [tc.xpath("string(.)") for tc in g.findall(qn("w:tr"))[0].findall(qn("w:tc"))]
+        for g, _, _ in groups
+    ]
+    assert all(h[0] == "Column number 0" for h in headers)
+    assert sum(len(h) - 1 for h in headers) == 29
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions[2] == f"Very wide (continued: part 2 of {len(groups)})"
+    # widths from content: the team's name wider than its count, the count right-aligned
+    team_cells = teams[0].findall(qn("w:tr"))[1].findall(qn("w:tc"))
+    name_width, count_width = (int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in team_cells)
+    assert name_width > count_width
+    alignment = [tc.find(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:jc')}") for tc in team_cells]
+    assert alignment[0] is None and alignment[1].get(qn("w:val")) == "right"
