@@ -324,3 +324,13 @@ def test_exact_dates_read_digit_by_digit_agree_with_the_formats():
         if not text.endswith(("1677", "2262")) and not text.startswith(("1677", "2262")):
             alone = _parse_dates_by_format(pd.Series([text], dtype=object)).iloc[0]
             assert (pd.isna(alone) and pd.isna(value)) or alone == value, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\nb\n", "a\r\nb\r\n", "a\rb\r", "a\r\nb\nc\rd", "a\n\r\nb", "\r\n\r\n", "a", "", "a\r"],
+)
+def test_lines_split_by_strings_as_by_the_expression(text):
+    from qaanalysis.sources.rawfile import _LINE_END, _split_lines
+
+    assert _split_lines(text) == _LINE_END.split(text)
