@@ -46,6 +46,8 @@ def normalise_label(value: str) -> str:
 
 
 def _tidy(value) -> str:
+    if type(value) is str and _is_tidy(value):
+        return value
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, (dt.datetime, pd.Timestamp)):
@@ -55,6 +57,12 @@ def _tidy(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel stores integer ids as floats
     return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+def _is_tidy(text: str) -> bool:
+    """Whether :func:`_tidy` leaves a text as it is: every whitespace character but the space is
+    unprintable, so a printable text with no space at either end and none doubled is tidy."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 # ---------------------------------------------------------------- reading files
@@ -639,9 +647,8 @@ def _tidy_any(column: pd.Series, *, limit: int) -> tuple[pd.Series, np.ndarray]:
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     tidied = [_tidy(u) for u in uniques]
     long = np.array([len(t) > limit for t in tidied], dtype=bool)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [_cut(t, limit) for t in tidied]
-    return pd.Series(mapped[codes], index=column.index, dtype="str"), long[codes]
+    held = pa.array([_cut(t, limit) for t in tidied], type=pa.large_string())
+    return pd.Series(held.take(codes), index=column.index, dtype="str"), long[codes]
 
 
 def map_unique(values: pd.Series, func) -> pd.Series:

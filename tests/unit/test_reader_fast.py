@@ -334,3 +334,45 @@ def test_lines_split_by_strings_as_by_the_expression(text):
     from qaanalysis.sources.rawfile import _LINE_END, _split_lines
 
     assert _split_lines(text) == _LINE_END.split(text)
+
+
+def test_tidy_shortcut_for_tidy_text_agrees_with_splitting_every_text():
+    import sys
+
+    spaces = [chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()]
+    texts = AWKWARD + [f"a{s}b" for s in spaces] + [f"{s}a" for s in spaces] + ["a\u200bb", "ok"]
+    for text in texts:
+        assert _tidy(text) == " ".join(text.replace("\u00a0", " ").split()), repr(text)
+
+
+def test_spreadsheet_cells_are_tidied_as_text():
+    import datetime as dt
+
+    from qaanalysis.sources.rawfile import _tidy_any
+
+    cells = pd.Series(
+        [
+            "A1",
+            " A1 ",
+            3.0,
+            3.5,
+            None,
+            dt.datetime(2025, 4, 1, 9, 30),
+            dt.date(2025, 4, 2),
+            "x" * 12,
+        ],
+        dtype=object,
+    )
+    tidied, long = _tidy_any(cells, limit=10)
+    assert tidied.tolist() == [
+        "A1",
+        "A1",
+        "3",
+        "3.5",
+        "",
+        "2025-04-01",
+        "2025-04-02",
+        "x" * 10 + "\u2026",
+    ]
+    assert str(tidied.dtype) == "str"
+    assert long.tolist() == [False] * 7 + [True]
