@@ -72,7 +72,7 @@ def _heading(document, text: str, level: int) -> None:
     names = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4"}
     fallback = {0: "Heading 1", 4: "Heading 3"}  # present in every accepted template
     style = _style(document, names[level]) or fallback[level]
-    paragraph = document.add_paragraph(style=style)
+    paragraph = _paragraph(document, style=style)
     paragraph.add_run(clean_text(text))
     recorded = getattr(document, "_qa_headings", None)
     if recorded is not None and 1 <= level <= 3:
@@ -93,7 +93,7 @@ def _add_markdown(document, text: str, refs: dict[str, int] | None = None) -> No
                 numbered = re.match(r"^\s*\d+\.", line)
                 style = "List Number" if numbered else "List Bullet"
                 item = re.sub(r"^\s*([-*]|\d+\.)\s+", "", line)
-                _add_inline(document.add_paragraph(style=_style(document, style)), item, refs)
+                _add_inline(_paragraph(document, style=_style(document, style)), item, refs)
             continue
         if lines[0].lstrip().startswith("|"):
             _add_pipe_table(document, lines)
@@ -102,6 +102,30 @@ def _add_markdown(document, text: str, refs: dict[str, int] | None = None) -> No
             _heading(document, heading_match[2].strip(), min(len(heading_match[1]), 4))
             lines = lines[1:]
         _add_inline(document.add_paragraph(), " ".join(line.strip() for line in lines), refs)
+
+
+def _paragraph(document, text: str = "", style: str | None = None):
+    """``document.add_paragraph(text, style)``, the style's id looked up once per document
+    (python-docx looks it up among all the styles for every paragraph)."""
+    paragraph = document.add_paragraph(text)
+    if style is not None:
+        paragraph._p.style = _style_id(document, style)
+    return paragraph
+
+
+def _style_id(document, name: str) -> str | None:
+    """The id of a style (None for the default style of its kind, as python-docx writes it)."""
+    ids = getattr(document, "_qa_style_ids", None)
+    if ids is None:
+        ids = document._qa_style_ids = {}
+    if name not in ids:
+        style = document.styles[name]
+        ids[name] = None if _is_default(style) else style.style_id
+    return ids[name]
+
+
+def _is_default(style) -> bool:
+    return style.element.get(qn("w:default")) in ("1", "true", "on")
 
 
 def _style(document, name: str) -> str | None:
@@ -142,7 +166,8 @@ def _place(document, table: word_table.Plan, caption=None) -> None:
         if caption:
             caption(part, len(groups))
         shown = word_table.subset(table, columns) if len(groups) > 1 else table
-        word_table.write(document, shown, width if shown.fits(width) else room, style)
+        at = width if shown.fits(width) else room
+        word_table.write(document, shown, at, _style_id(document, style))
 
 
 def _frame_rows(frame: pd.DataFrame, percent_columns: list[str]) -> list[list[str]]:
@@ -407,7 +432,7 @@ def _docx_block(document, block: Block, refs: dict, detail: Detail | None, table
     elif block.kind == "text":
         document.add_paragraph(clean_text(block.content))
     elif block.kind == "pointer":
-        paragraph = document.add_paragraph(style=NOTE_STYLE)
+        paragraph = _paragraph(document, style=NOTE_STYLE)
         paragraph.add_run("In the appendix: ")
         for i, moved in enumerate(block.content):
             internal_link(paragraph, moved.label, bookmark_name(moved.anchor))
@@ -421,18 +446,18 @@ def _docx_block(document, block: Block, refs: dict, detail: Detail | None, table
             if not caption and block.kind == "figures":
                 return
             text = caption if part == 0 else f"{caption} (continued: part {part + 1} of {parts})"
-            paragraph = document.add_paragraph(clean_text(text), style="Caption")
+            paragraph = _paragraph(document, clean_text(text), style="Caption")
             if detail and part == 0:
                 bookmark(paragraph, bookmark_name(detail.anchor))
 
         _place(document, plan, captions)
         for note in notes:
-            document.add_paragraph(clean_text(note), style=NOTE_STYLE)
+            _paragraph(document, clean_text(note), style=NOTE_STYLE)
     elif block.kind == "image":
         data = re.sub(r"\s+", "", "".join(block.content))
         if not _BASE64.match(data):
-            document.add_paragraph(
-                "[Chart not shown: its image data was not valid.]", style=NOTE_STYLE
+            _paragraph(
+                document, "[Chart not shown: its image data was not valid.]", style=NOTE_STYLE
             )
             return
         run = document.add_paragraph().add_run()

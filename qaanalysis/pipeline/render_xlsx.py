@@ -46,10 +46,14 @@ def _cell_value(
 ) -> tuple[object, str | None, str]:
     """(value to store, number format, text a reader sees) for one table cell; the text is only
     worked out when ``show`` (column widths read the first rows only)."""
-    if is_missing(value):
+    kind = type(value)
+    if kind is float and value != value:  # NaN, the commonest blank, without asking pandas
         return None, None, ""
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
+    if kind is not str and kind is not int and kind is not float:
+        if is_missing(value):
+            return None, None, ""
+        if hasattr(value, "item"):
+            value = value.item()
     shown = display_value(value, column=column, percent=percent) if show else ""
     if isinstance(value, bool):
         return value, None, shown
@@ -334,14 +338,15 @@ def write_xlsx(
             str(c) for c in frame.columns if str(c).endswith(("_pct", "_ci_low", "_ci_high"))
         }
         columns = [str(c) for c in frame.columns]
-        shares = [c in percent for c in columns]
-        rows = [
+        # column by column (a column's values as Python objects at once), then as rows
+        cells = [
             [
-                _cell_value(v, column=c, percent=p, show=i < EXCEL_WIDTH_SAMPLE)
-                for c, p, v in zip(columns, shares, record, strict=True)
+                _cell_value(v, column=c, percent=c in percent, show=i < EXCEL_WIDTH_SAMPLE)
+                for i, v in enumerate(frame.iloc[:, j].tolist())
             ]
-            for i, record in enumerate(frame.itertuples(index=False, name=None))
+            for j, c in enumerate(columns)
         ]
+        rows = [list(row) for row in zip(*cells, strict=True)] if columns else []
         _grid(sheet, [heading(c) for c in columns], rows, bodies)
     header, rows = _figure_rows(figures)
     _grid(workbook.create_sheet(figures_name), header, rows, bodies)

@@ -155,8 +155,9 @@ def orient(document, *, landscape: bool) -> None:
 # ------------------------------------------------------------------------------------ tables
 
 
-def write(document, table: Plan, width: int, style: str) -> None:
-    """A Word table of ``table`` at ``width`` twips (its least must fit), laid out fixed.
+def write(document, table: Plan, width: int, style: str | None) -> None:
+    """A Word table of ``table`` at ``width`` twips (its least must fit), laid out fixed, in the
+    table style whose id is ``style``.
 
     The body rows copy the XML of one row built by python-docx and set each cell's text, which is
     the same document as building every cell through python-docx, many times faster (a large
@@ -166,7 +167,7 @@ def write(document, table: Plan, width: int, style: str) -> None:
     columns = widths(table.least, table.wanted, width)
     header = table.header
     word = document.add_table(rows=1, cols=len(header))
-    word.style = style
+    word._tbl.tblStyle_val = style  # the style's id (python-docx's name lookup is slow)
     _fixed(word, columns)
     first = word.rows[0]
     properties = first._tr.get_or_add_trPr()
