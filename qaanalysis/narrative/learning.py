@@ -86,7 +86,11 @@ def follow_up_table(
     rows = []
     for m in messages.to_dict("records"):
         ids = [i for i in str(m.get("figure_ids") or "").split(", ") if i]
-        ids = [i for i in ids if "agreement" not in i and not i.endswith(".trend")]
+        ids = [  # a trend's statistic is for the methods appendix, not a measure then and now
+            i
+            for i in ids
+            if "agreement" not in i and not i.endswith(".trend") and not i.startswith("kpi_trend.")
+        ]
         base = {
             "kind": KIND_WORDS.get(m["kind"], m["kind"]),
             "rank": int(m["rank"]),
