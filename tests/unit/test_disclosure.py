@@ -236,6 +236,33 @@ def test_scrub_quote_does_not_strike_ordinary_phrases(text):
     assert scrub_quote(text) == text
 
 
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        # single ASCII words (a large authority's ids): lowered at once; under 4 characters
+        # ("W12", "x9") ignored, as they would strike ordinary numbers
+        ({"C000123", "AB12", "W12", "x9", ""}, {"c000123", "ab12"}),
+        # a name with a double space and padding: each id normalised on its own (the same rule)
+        ({"C000123", "Jane  Smith", "  X12345 ", "ab "}, {"c000123", "jane smith", "x12345"}),
+        # an id beyond ASCII: lowered on its own too
+        ({"C000123", "ÄB1234"}, {"c000123", "äb1234"}),
+        # a separator-like character inside an id does not split it
+        ({"A\x00BCD", "EFGH"}, {"a\x00bcd", "efgh"}),
+    ],
+)
+def test_identifiers_are_normalised_the_same_way_fast_or_not(ids, expected):
+    from qaanalysis.disclosure import _normalised
+
+    assert _normalised(frozenset(ids)) == expected
+
+
+def test_scrub_quote_with_many_single_word_ids_ignores_short_ones():
+    ids = {"C000123", "AB12", "W12"}
+    assert scrub_quote("ab12, w12 and C000123", identifiers=ids) == (
+        f"{REMOVED}, w12 and {REMOVED}"
+    )
+
+
 def test_suppress_text_withholds_small_shares_in_narrative():
     # 5 of 34: the count is small; 30 of 34: the complement (4) is small; 27 of 34 is safe.
     text = "downgraded 15% (5 of 34); agreed 88% (30 of 34); within one 79% (27 of 34)"

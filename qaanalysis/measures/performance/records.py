@@ -151,6 +151,7 @@ class AsAt:
     why: str = ""
 
 
+@stats.discovery.reusable
 def stock_as_at(evidence: Evidence, kpi_id: str, period: Period) -> AsAt:
     """The date a stock KPI is computed as at for ``period``, with its label.
 

@@ -17,6 +17,7 @@ from .definitions import KPI_DEFINITIONS
 from .records import _aggregate, _extract, _is_month_end, kpi_records
 
 
+@stats.discovery.reusable
 def _scorecard_series(evidence: Evidence, kpi_id: str) -> tuple[pd.DataFrame, list[str]]:
     """The ``kpis`` source's rows for one KPI, as a monthly series (percent values as fractions)."""
     notes: list[str] = []
