@@ -408,16 +408,19 @@ def _read_csv_text(text: str, *, delimiter: str = ",") -> pd.DataFrame:
     """A CSV as a grid of text, every row kept (title rows, blank rows, ragged rows)."""
     try:
         # The C parser is fast; it refuses a row longer than the first, which title rows cause.
-        # Handed as UTF-8 bytes, which the parser reads without encoding the text again.
-        return pd.read_csv(
+        # Handed as UTF-8 bytes, which the parser reads without encoding the text again; cells
+        # read as Python strings and handed to Arrow column by column (faster than the parser's
+        # own conversion to pandas strings, and the same strings).
+        grid = pd.read_csv(
             io.BytesIO(text.encode()),
             sep=delimiter,
             header=None,
-            dtype="str",
+            dtype=object,
             keep_default_na=False,
             skip_blank_lines=False,
             engine="c",
-        ).fillna("")
+        )
+        return pd.DataFrame({c: _as_text(grid[c]) for c in grid.columns}, index=grid.index)
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         limit = csv.field_size_limit()
         csv.field_size_limit(max(limit, len(text) + 1))  # a long cell is cut later, with a note
@@ -427,6 +430,16 @@ def _read_csv_text(text: str, *, delimiter: str = ",") -> pd.DataFrame:
             csv.field_size_limit(limit)
         width = max((len(r) for r in rows), default=0)
         return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """A column of Python strings (a missing cell of a short row: blank) as pandas strings."""
+    cells = column.fillna("").to_numpy(dtype=object)
+    try:
+        held = pa.array(cells, type=pa.string()).cast(pa.large_string())
+    except (pa.ArrowException, TypeError):  # pragma: no cover - not all strings, or over 2 GB
+        return pd.Series(cells, index=column.index, dtype="str")
+    return pd.Series(held, index=column.index, dtype="str")
 
 
 # -- spreadsheets

@@ -376,3 +376,13 @@ def test_spreadsheet_cells_are_tidied_as_text():
     ]
     assert str(tidied.dtype) == "str"
     assert long.tolist() == [False] * 7 + [True]
+
+
+def test_csv_grid_keeps_short_rows_blank_and_falls_back_for_long_ones():
+    from qaanalysis.sources.rawfile import _read_csv_text
+
+    short = _read_csv_text("a,b,c\n1,2\n,,\n")  # the C parser: a short row's cells are blank
+    assert short.values.tolist() == [["a", "b", "c"], ["1", "2", ""], ["", "", ""]]
+    assert all(str(d) == "str" for d in short.dtypes)
+    long = _read_csv_text("Title\na,b,c\n1,2,3\n")  # a row longer than the first: Python's reader
+    assert long.values.tolist() == [["Title", "", ""], ["a", "b", "c"], ["1", "2", "3"]]
