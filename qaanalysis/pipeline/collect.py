@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +27,42 @@ class Block:
     meta: dict
 
 
+# The blocks of notebooks read lately: a pack asks for each notebook's blocks five times (its
+# Figures, citations, tables, the HTML and the Word draft), and a large table's frame is costly
+# to build. An entry holds the notebook weakly and is dropped when the notebook is.
+_READ: dict[int, tuple[weakref.ref, tuple, list[Block]]] = {}
+
+
+def _stamp(notebook: nbformat.NotebookNode) -> tuple:
+    """What changes when a cell is added, removed or replaced, or gains or loses outputs."""
+    return tuple(
+        (id(cell), id(cell.get("source")), id(cell.get("outputs")), len(cell.get("outputs", ())))
+        for cell in notebook.cells
+    )
+
+
 def blocks(notebook: nbformat.NotebookNode) -> list[Block]:
     """The report content of an executed notebook, in reading order.
 
     Markdown cells are kept (except a cell tagged ``hide``); code is never shown; of each code
     cell's outputs, the tagged Figures, tables and charts, and Markdown text, are kept. Errors
-    and stray printed text are not report content.
+    and stray printed text are not report content. The blocks are shared by every caller that
+    reads the same notebook (unchanged since): treat them as read-only.
     """
+    key, stamp = id(notebook), _stamp(notebook)
+    known = _READ.get(key)
+    if known is not None and known[0]() is notebook and known[1] == stamp:
+        return list(known[2])
+    out = _blocks(notebook)
+    try:
+        held = weakref.ref(notebook, lambda _, key=key: _READ.pop(key, None))
+    except TypeError:  # a plain dict cannot be held weakly: not remembered
+        return out
+    _READ[key] = (held, stamp, out)
+    return list(out)
+
+
+def _blocks(notebook: nbformat.NotebookNode) -> list[Block]:
     out: list[Block] = []
     for cell in notebook.cells:
         tags = cell.get("metadata", {}).get("tags", [])

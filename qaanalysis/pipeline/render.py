@@ -33,11 +33,16 @@ from .layout import (
     APPENDIX_TITLE,
     Detail,
     arrange,
-    draft_rows,
     in_words,
-    reader_frame,
 )
-from .render_base import _BASE64, DEFAULT_ISSUED, LANGUAGE, _detail_caption, _figure
+from .render_base import (
+    _BASE64,
+    DEFAULT_ISSUED,
+    LANGUAGE,
+    _detail_caption,
+    _figure,
+    shown_table,
+)
 from .render_word import (
     NOTE_STYLE,
     REQUIRED_STYLES,
@@ -47,7 +52,7 @@ from .render_word import (
     save_docx,
 )
 from .render_xlsx import EXCEL_CELL_LIMIT, write_xlsx
-from .safe_text import clean_text, display_value, heading, html_text
+from .safe_text import clean_text, html_text
 
 __all__ = [
     "CSP",
@@ -156,17 +161,7 @@ def _figures_html(block: Block, caption: str | None = None, anchor: str = "") ->
 
 
 def _table_html(block: Block, view: dict, caption: str | None = None, anchor: str = "") -> str:
-    percent = set(block.meta.get("percent_columns", []))
-    rows, cut = draft_rows(block.content)
-    frame = reader_frame(rows, percent=percent, **view)
-    headings = [heading(c) for c in frame.columns]
-    cells = [
-        [
-            display_value(v, column=c, percent=c in percent)
-            for c, v in zip(frame.columns, record, strict=True)
-        ]
-        for record in frame.itertuples(index=False, name=None)
-    ]
+    headings, cells, cut = shown_table(block, view)
     head = "".join(f"<th>{html_text(h)}</th>" for h in headings)
     body = "".join(
         "<tr>" + "".join(f"<td>{html_text(text)}</td>" for text in texts) + "</tr>"

@@ -8,7 +8,9 @@ import re
 import zipfile
 
 from ..figures import Figure
-from .layout import Detail
+from .collect import Block
+from .layout import Detail, draft_rows, reader_frame
+from .safe_text import display_value, heading
 
 LANGUAGE = "en-GB"
 # A fixed document date when the caller gives none: a rerun must not change the file.
@@ -45,3 +47,27 @@ def _when(issued: dt.date | dt.datetime | None) -> dt.datetime:
     # a plain datetime, whole seconds, whatever came in (date, datetime, pandas Timestamp)
     parts = [getattr(issued, name, 0) for name in ("hour", "minute", "second")]
     return dt.datetime(issued.year, issued.month, issued.day, *parts)
+
+
+def shown_table(block: Block, view: dict) -> tuple[list[str], list[list[str]], str]:
+    """A table block as the HTML and Word drafts show it: its headings, every cell's text (the
+    rows a draft shows, ``layout.reader_frame``, ``display_value``) and the note saying what it
+    left to tables.xlsx. Worked out once per block and view, for both drafts."""
+    key = (view.get("labels"), view.get("refs"))
+    known = getattr(block, "_qa_shown", None)
+    if known is not None and known[0] == key:
+        return known[1]
+    percent = set(block.meta.get("percent_columns", []))
+    rows, cut = draft_rows(block.content)
+    frame = reader_frame(rows, percent=percent, **view)
+    shares = [c in percent for c in frame.columns]
+    cells = [
+        [
+            display_value(v, column=c, percent=share)
+            for c, share, v in zip(frame.columns, shares, record, strict=True)
+        ]
+        for record in frame.itertuples(index=False, name=None)
+    ]
+    shown = ([heading(c) for c in frame.columns], cells, cut)
+    block._qa_shown = (key, shown)
+    return shown

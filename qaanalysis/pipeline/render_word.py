@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -24,7 +23,7 @@ from ..session import _change, _interval
 from . import word_table
 from .collect import Block
 from .contents import bookmark, bookmark_name, internal_link, word_contents
-from .layout import APPENDIX_TITLE, Detail, arrange, draft_rows, reader_frame
+from .layout import APPENDIX_TITLE, Detail, arrange
 from .render_base import (
     _BASE64,
     DEFAULT_ISSUED,
@@ -33,8 +32,9 @@ from .render_base import (
     _figure,
     _fixed_zip,
     _when,
+    shown_table,
 )
-from .safe_text import clean_text, display_value, heading
+from .safe_text import clean_text
 
 # Word styles the draft cannot do without; a template lacking one stops the run.
 REQUIRED_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid")
@@ -168,17 +168,6 @@ def _place(document, table: word_table.Plan, caption=None) -> None:
         shown = word_table.subset(table, columns) if len(groups) > 1 else table
         at = width if shown.fits(width) else room
         word_table.write(document, shown, at, _style_id(document, style))
-
-
-def _frame_rows(frame: pd.DataFrame, percent_columns: list[str]) -> list[list[str]]:
-    percent = set(percent_columns)
-    return [
-        [
-            display_value(v, column=c, percent=c in percent)
-            for c, v in zip(frame.columns, record, strict=True)
-        ]
-        for record in frame.itertuples(index=False)
-    ]
 
 
 def check_template(document, template: Path | str) -> None:
@@ -384,12 +373,9 @@ def _table_plan(block: Block, view: dict) -> tuple[word_table.Plan, list[str]]:
             fig = _figure(f)
             rows.append([fig.label, format_value(fig), _interval(fig), _change(fig)])
         return word_table.plan(["Measure", "Value", "95% interval", "Change"], rows), []
-    percent = block.meta.get("percent_columns", [])
-    rows, cut = draft_rows(block.content)
-    frame = reader_frame(rows, percent=percent, **view)
-    percent = [c for c in percent if c in frame.columns]
+    headings, cells, cut = shown_table(block, view)
     notes = [n for n in (cut, block.meta.get("note")) if n]
-    return word_table.plan([heading(c) for c in frame.columns], _frame_rows(frame, percent)), notes
+    return word_table.plan(headings, cells), notes
 
 
 def _write_steps(document, steps: list[tuple[Block, Detail | None]], view: dict) -> None:

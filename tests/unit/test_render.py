@@ -633,3 +633,18 @@ def test_word_tables_fit_their_page_keep_rows_whole_and_split_only_when_too_wide
     assert name_width > count_width
     alignment = [tc.find(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:jc')}") for tc in team_cells]
     assert alignment[0] is None and alignment[1].get(qn("w:val")) == "right"
+
+
+def test_blocks_are_read_once_and_again_when_the_notebook_changes():
+    nb = hostile_notebook()
+    first = blocks(nb)
+    again = blocks(nb)
+    assert [b.content is c.content for b, c in zip(first, again, strict=True)] == [True] * len(
+        first
+    )  # the same frames: a pack's five readers build each table once
+    nb.cells.append(nbformat.v4.new_markdown_cell("## A later heading"))
+    changed = blocks(nb)
+    assert len(changed) == len(first) + 1 and changed[-1].content == "## A later heading"
+    nb.cells[-1] = nbformat.v4.new_markdown_cell("## Replaced")
+    assert blocks(nb)[-1].content == "## Replaced"
+    assert len(blocks(hostile_notebook())) == len(first)  # a new notebook is read afresh
