@@ -1,5 +1,6 @@
-"""How a measure table's columns are read, one rule for every area: share columns and the display
-options (:func:`table_options`) their names imply."""
+"""How a measure table's columns are read, one rule for every area: share columns, the display
+options (:func:`table_options`) their names imply, and a section's table shown with them
+(:func:`shown_table`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import math
 import pandas as pd
 
 from .. import stats
+from ..findings import Table
 
 #: The suffixes of a share's columns: the fraction and its Wilson interval.
 PERCENT_SUFFIXES = ("_pct", "_ci_low", "_ci_high")
@@ -74,3 +76,30 @@ def table_options(frame: pd.DataFrame) -> dict:
         elif PERCENT_OF_TOTAL.get(stem) in counts:
             percent_of[column] = PERCENT_OF_TOTAL[stem]
     return {"count_columns": counts, "percent_columns": percents, "percent_of": percent_of}
+
+
+def shown_table(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    title: str,
+    note: str = "",
+    rollup: Table | None = None,
+    detail: bool = False,
+    **options,
+) -> Table:
+    """A measure table as a section shows it, with the options its column names imply
+    (:func:`table_options`) unless ``options`` give them; ``detail`` tables go to the pack's
+    appendix of detailed tables."""
+    shown = {**table_options(frame), **options}
+    return Table(
+        name,
+        title,
+        frame,
+        count_columns=tuple(shown["count_columns"]),
+        percent_columns=tuple(shown["percent_columns"]),
+        percent_of=shown["percent_of"],
+        rollup=rollup,
+        note=note,
+        detail=detail,
+    )

@@ -12,37 +12,11 @@ from ..config import Config
 from ..disclosure import disclose_figures
 from ..findings import Chart, FigureSet, Item, Section, Table, Text
 from ..measures import actions, audits, moderation
-from ..measures.audits import table_options
+from ..measures.tables import shown_table
 from ..narrative import audits as words
 from ..periods import Period
 from ..sources import Evidence
 from .performance import CLINIC_NOTE, for_clinic
-
-
-def _table(
-    frame,
-    *,
-    name: str,
-    title: str,
-    note: str = "",
-    rollup: Table | None = None,
-    detail: bool = False,
-    **options,
-) -> Table:
-    """A measure table shown with the options its column names imply (unless given);
-    ``detail`` tables go to the pack's appendix of detailed tables."""
-    shown = {**table_options(frame), **options}
-    return Table(
-        name,
-        title,
-        frame,
-        count_columns=tuple(shown["count_columns"]),
-        percent_columns=tuple(shown["percent_columns"]),
-        percent_of=shown["percent_of"],
-        rollup=rollup,
-        note=note,
-        detail=detail,
-    )
 
 
 def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
@@ -79,7 +53,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         alt="Share of audits graded good or better each month, with 95% intervals and the "
         "aspiration line",
     )
-    items["grades_by_month"] = _table(
+    items["grades_by_month"] = shown_table(
         monthly,
         name="grades_by_month",
         title="Overall grades by month, last 12 months",
@@ -109,25 +83,25 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         },
         alt="Stacked bars of the share of each overall grade per service",
     )
-    items["grades_service"] = _table(
+    items["grades_service"] = shown_table(
         by_service,
         name="grades_service",
         title="Overall grades by service",
         detail=True,
     )
     by_team = audits.grade_distribution(evidence, period, by="team")
-    items["grades_team"] = _table(
+    items["grades_team"] = shown_table(
         by_team,
         name="grades_team",
         title="Overall grades by team",
         detail=True,
-        rollup=_table(by_service, name="grades_team", title="Overall grades by team"),
+        rollup=shown_table(by_service, name="grades_team", title="Overall grades by team"),
     )
     for by, name, title in (
         ("cohort", "grades_cohort", "Overall grades by cohort"),
         ("audit_type", "grades_type", "Overall grades by audit type"),
     ):
-        items[name] = _table(
+        items[name] = shown_table(
             audits.grade_distribution(evidence, period, by=by), name=name, title=title, detail=True
         )
 
@@ -138,7 +112,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "domains_reading",
         words.domains_reading(extremes, summary, config=config, audience=audience, trends=trends),
     )
-    items["domain_extremes"] = _table(
+    items["domain_extremes"] = shown_table(
         extremes, name="domain_extremes", title="Strongest and weakest domains", detail=True
     )
     items["domain_grades_chart"] = Chart(
@@ -147,7 +121,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         {"table": summary, "by": "domain_label", "grades": grades, "title": "Domain grades"},
         alt="Stacked bars of the share of each grade per practice domain",
     )
-    items["domains"] = _table(
+    items["domains"] = shown_table(
         summary,
         name="domains",
         title="Grades by practice domain",
@@ -212,7 +186,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "moderation_reading", _moderation_words(evidence, period, audience=audience, months=None)
     )
     coverage = moderation.moderation_coverage(evidence, period)
-    items["moderation_coverage"] = _table(
+    items["moderation_coverage"] = shown_table(
         coverage,
         name="moderation_coverage",
         title="Moderation by the auditor's grade",
@@ -237,7 +211,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     mod_quarters = _kappa_gated(
         moderation.moderation_by_quarter(evidence, period), n="moderated_count", config=config
     )
-    items["moderation_quarters"] = _table(
+    items["moderation_quarters"] = shown_table(
         mod_quarters,
         name="moderation_quarters",
         title="Moderation by quarter, last two years",
@@ -249,7 +223,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     by_role = _kappa_gated(
         moderation.moderation_by_role(evidence, period, months=24), n="moderated", config=config
     )
-    items["moderation_role"] = _table(
+    items["moderation_role"] = shown_table(
         by_role,
         name="moderation_role",
         title="Moderation by auditor role, last two years",
@@ -268,12 +242,12 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     )
     actions_team = actions.actions_by_team(evidence, period)
     actions_service = actions.actions_by_team(evidence, period, by="service")
-    items["actions_team"] = _table(
+    items["actions_team"] = shown_table(
         actions_team,
         name="actions_team",
         title="Audit actions by team",
         detail=True,
-        rollup=_table(actions_service, name="actions_team", title="Audit actions by team"),
+        rollup=shown_table(actions_service, name="actions_team", title="Audit actions by team"),
     )
     items["actions_on_time_chart"] = Chart(
         "actions_on_time",
@@ -299,7 +273,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
     )
 
     responses = audits.immediate_responses(evidence, period)
-    items["immediate_responses"] = _table(
+    items["immediate_responses"] = shown_table(
         responses,
         name="immediate_responses",
         title="Immediate responses raised at audit, by service",
@@ -320,12 +294,12 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "Pooled above tolerance: the lower 95% limit of the pooled share is above it.",
         detail=True,
     )
-    items["good_practice_theme"] = _table(
+    items["good_practice_theme"] = shown_table(
         audits.good_practice(evidence, period),
         name="good_practice_theme",
         title="Good and outstanding audits by audit theme",
     )
-    items["good_practice_domain"] = _table(
+    items["good_practice_domain"] = shown_table(
         audits.good_practice(evidence, period, by="domain"),
         name="good_practice_domain",
         title="Good and outstanding grades by domain",
@@ -344,7 +318,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         "percent_of": {"completed_pct": "completed"},
     }
     programme = audits.audit_programme(evidence, period)
-    items["programme"] = _table(
+    items["programme"] = shown_table(
         programme,
         name="programme",
         title="Audits completed against quota, by auditor role",
@@ -363,7 +337,7 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         },
         alt="Paired bars of audits expected and completed for each auditor role",
     )
-    items["programme_month"] = _table(
+    items["programme_month"] = shown_table(
         audits.audit_programme(evidence, period, by_month=True),
         name="programme_month",
         title="Audits completed against quota, by role and month",

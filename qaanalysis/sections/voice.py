@@ -9,11 +9,10 @@ and the alerts' status at the period end).
 
 from __future__ import annotations
 
-import pandas as pd
-
 from ..config import Config
 from ..findings import Chart, FigureSet, Item, Section, Table, Text
 from ..measures import voice
+from ..measures.tables import shown_table
 from ..narrative import voice as words
 from ..periods import Period
 from ..sources import Evidence
@@ -40,24 +39,6 @@ ESCALATIONS_NOTE = (
     "Open at end and Open past timescale are at the period end; Median (working days) is for "
     "alerts resolved in the period."
 )
-
-
-def _table(
-    frame: pd.DataFrame, *, name: str, title: str, note: str = "", detail: bool = False
-) -> Table:
-    """A voice table shown with the options its column names imply (``voice.table_options``);
-    ``detail`` tables go to the pack's appendix of detailed tables."""
-    shown = voice.table_options(frame)
-    return Table(
-        name,
-        title,
-        frame,
-        count_columns=tuple(shown["count_columns"]),
-        percent_columns=tuple(shown["percent_columns"]),
-        percent_of=shown["percent_of"],
-        note=note,
-        detail=detail,
-    )
 
 
 def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
@@ -114,20 +95,20 @@ def _complaints(
         alt="Bars of complaints, compliments and comments received in each of the last eight "
         "quarters",
     )
-    items["complaints_quarters"] = _table(
+    items["complaints_quarters"] = shown_table(
         volumes,
         name="complaints_quarters",
         title="Records received by quarter, and complaints by stage",
         detail=True,
     )
-    items["complaints_stages"] = _table(
+    items["complaints_stages"] = shown_table(
         voice.stage_summary(complaints, period=period),
         name="complaints_stages",
         title="Complaints received by stage",
         note=STAGES_NOTE,
         detail=True,
     )
-    items["complaints_timeliness"] = _table(
+    items["complaints_timeliness"] = shown_table(
         voice.timeliness_table(evidence, period, timeliness=timeliness),
         name="complaints_timeliness",
         title="Complaints answered within the statutory timescale, by stage",
@@ -140,12 +121,12 @@ def _complaints(
         child_level=True,
         detail=True,
     )
-    items["complaints_outcomes"] = _table(
+    items["complaints_outcomes"] = shown_table(
         voice.complaint_outcomes(complaints, period=period),
         name="complaints_outcomes",
         title="Outcomes of complaints answered in the period",
     )
-    items["complaints_categories"] = _table(
+    items["complaints_categories"] = shown_table(
         categories,
         name="complaints_categories",
         title="Complaints by category and practice theme",
@@ -164,19 +145,19 @@ def _complaints(
         },
         alt="Lines of complaints per quarter for each category, significant rises highlighted",
     )
-    items["complaints_cat_quarters"] = _table(
+    items["complaints_cat_quarters"] = shown_table(
         by_quarter,
         name="complaints_cat_quarters",
         title="Complaints by quarter and category",
         detail=True,
     )
-    items["complainants"] = _table(
+    items["complainants"] = shown_table(
         voice.complainants(complaints, period=period),
         name="complainants",
         title="Complaints by complainant and use of an advocate",
         detail=True,
     )
-    items["compliments"] = _table(
+    items["compliments"] = shown_table(
         voice.compliments_by_service(complaints, period=period, config=config),
         name="compliments",
         title="Compliments by service and practice theme",
@@ -196,13 +177,13 @@ def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *, aud
     items["feedback_reading"] = Text(
         "feedback_reading", words.feedback_reading(figs, config=config, audience=audience)
     )
-    items["feedback_channels"] = _table(
+    items["feedback_channels"] = shown_table(
         voice.feedback_responses(feedback, period=period),
         name="feedback_channels",
         title="Answers by channel and respondent",
         detail=True,
     )
-    items["feedback_groups"] = _table(
+    items["feedback_groups"] = shown_table(
         voice.feedback_by_group(feedback, period=period, config=config),
         name="feedback_groups",
         title="Positive answers by question and respondent group",
@@ -224,7 +205,7 @@ def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *, aud
         alt="Bars of the positive share for each feedback question with 95% intervals and the "
         "aspiration line",
     )
-    items["feedback_themes"] = _table(
+    items["feedback_themes"] = shown_table(
         voice.feedback_positive(feedback, period=period, config=config, by=("theme",)),
         name="feedback_themes",
         title="Positive answers by practice theme",
@@ -262,14 +243,14 @@ def _escalations(
         "escalations_reading",
         words.escalations_reading(figs, coverage=coverage, config=config, audience=audience),
     )
-    items["escalation_categories"] = _table(
+    items["escalation_categories"] = shown_table(
         table,
         name="escalation_categories",
         title="Alerts by category and practice theme",
         note=ESCALATIONS_NOTE,
         detail=True,
     )
-    items["escalation_stages"] = _table(
+    items["escalation_stages"] = shown_table(
         voice.escalation_stages(escalations, period=period),
         name="escalation_stages",
         title="Alerts raised by stage",

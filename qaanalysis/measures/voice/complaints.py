@@ -134,6 +134,7 @@ def _timescales(config: Config) -> dict[str, tuple[int, int]]:
     }
 
 
+@stats.discovery.reusable
 def complaint_timeliness(
     complaints: pd.DataFrame, *, period: Period, config: Config, as_at: pd.Timestamp
 ) -> pd.DataFrame:
@@ -538,6 +539,7 @@ OPEN_CASE_LISTS = {
 }
 
 
+@stats.discovery.reusable
 def open_caseload(annex_a: dict[str, pd.DataFrame], *, at: pd.Timestamp) -> int | None:
     """Children with a case open at ``at``: an open CIN episode (Annex A list 6), child protection
     plan (list 7) or period of care (list 8), each child counted once.
