@@ -76,6 +76,8 @@ def widths(least: list[int], wanted: list[int], width: int) -> list[int]:
     """Column widths that fill ``width``: each column its least, the room left shared out in
     proportion to what each wants beyond it, then any room still left in proportion to width.
     Columns are never narrower than their least (the caller checks that the least fit)."""
+    if not least:  # a table without columns
+        return []
     room = width - sum(least)
     extra = [w - n for n, w in zip(least, wanted, strict=True)]
     if sum(extra) >= room:
