@@ -19,7 +19,6 @@ import html
 import io
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -114,15 +113,8 @@ class Session:
             )
         return self._sections[name]
 
-    def show(self, item: Item, *, detail: bool | None = None) -> None:
-        """Show one computed item: a table, a chart (drawn now), text or a set of Figures.
-
-        ``detail`` (a table or Figures): True to show it in the pack's appendix of detailed
-        tables rather than the body, False to keep it in the body; by default as its builder
-        marked it. A notebook chooses what its report's body holds; the item is unchanged.
-        """
-        if detail is not None and isinstance(item, Table | FigureSet):
-            item = replace(item, detail=detail)
+    def show(self, item: Item) -> None:
+        """Show one computed item: a table, a chart (drawn now), text or a set of Figures."""
         if isinstance(item, Table):
             self.table(
                 item.frame,

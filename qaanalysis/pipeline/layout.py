@@ -14,6 +14,7 @@ labels beside it is left out.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import nbformat
 import pandas as pd
 
 from ..config import Config
+from ..session import FIGURES_MIME, TABLE_MIME
 from .collect import Block, blocks
 
 APPENDIX_TITLE = "Appendix: detailed tables"
@@ -30,6 +32,10 @@ APPENDIX_TITLE = "Appendix: detailed tables"
 # data-quality account is reference for analysts, not a reading for leaders.
 APPENDIX_NOTEBOOKS = ("00_data_quality",)
 APPENDIX_ANCHOR = "appendix-detailed-tables"
+# A notebook cell tagged so (Jupyter's cell tags, as ``parameters`` and ``hide``) shows its table
+# or Figures in the appendix of detailed tables whatever its builder marked: the notebook chooses
+# what its report's body holds, and an analyst still sees the table in place.
+APPENDIX_TAG = "appendix"
 
 # Codes the measures write into tables, in words (the configuration's own ids are labelled from
 # the configuration: :func:`reader_labels`).
@@ -291,17 +297,43 @@ def _opens_appendix(block: Block) -> str | None:
 _APPENDIX_HEADING = re.compile(r"^#\s+(Appendix:\s.+)$", re.MULTILINE)
 
 
+def _tagged_as_detail(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with the tables and Figures of its cells tagged :data:`APPENDIX_TAG` marked
+    detail (a copy of those cells; the notebook given is not changed)."""
+
+    def tagged(cell) -> bool:
+        return APPENDIX_TAG in cell.get("metadata", {}).get("tags", [])
+
+    if not any(tagged(cell) for cell in notebook.cells):
+        return notebook
+    cells = []
+    for cell in notebook.cells:
+        if tagged(cell):
+            cell = copy.deepcopy(cell)
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if TABLE_MIME in data:
+                    data[TABLE_MIME] = {**data[TABLE_MIME], "detail": True}
+                elif FIGURES_MIME in data:
+                    output.setdefault("metadata", {}).setdefault("qaanalysis", {})["detail"] = True
+        cells.append(cell)
+    shown = copy.copy(notebook)
+    shown["cells"] = cells
+    return shown
+
+
 def arrange(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> tuple[list[Part], list[Detail]]:
     """The pack's parts (a part per notebook, in order; those of :data:`APPENDIX_NOTEBOOKS`
     marked ``appendix``) and its appendix of detailed tables.
 
     A level-one heading "# Appendix: <title>" part-way through a notebook ends its body there:
     what follows is an appendix part of its own (the report's methods, say), shown after the
-    appendix of detailed tables like the data-quality account.
+    appendix of detailed tables like the data-quality account. A cell tagged
+    :data:`APPENDIX_TAG` sends its table to the appendix of detailed tables.
     """
     parts, details = [], []
     for name, notebook in notebooks:
-        content = blocks(notebook)
+        content = blocks(_tagged_as_detail(notebook))
         stem = Path(name).stem
         part = Part(stem, title_of(content, stem), appendix=stem in APPENDIX_NOTEBOOKS)
         if part.appendix:

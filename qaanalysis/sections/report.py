@@ -95,8 +95,8 @@ def _messages(findings: Findings, evidence: Evidence, inputs: NarrativeInputs) -
 
 def _front(findings: Findings, evidence: Evidence, messages: list) -> dict[str, Item]:
     """The key messages (shown, with the QA lead's edits), their record (for the history of
-    runs) and the same as a sheet a QA lead can edit (``tables.xlsx``; the appendix of detailed
-    tables, not the body)."""
+    runs) and the same as a sheet a QA lead can edit (``tables.xlsx``; the reports show it in an
+    appendix of their own, not the body)."""
     config = evidence.config
     text = words.key_messages_text(messages, config=config, period_label=findings.period.label)
     return {
@@ -110,7 +110,6 @@ def _front(findings: Findings, evidence: Evidence, messages: list) -> dict[str, 
             _sheet(messages, ["rank", "text", "kind", "evidence", "meaning", "action"]).rename(
                 columns={"text": "finding"}
             ),
-            detail=True,
         ),
     }
 
@@ -140,7 +139,6 @@ def _recommendations(findings: Findings, evidence: Evidence, messages: list) -> 
             "recommendations",
             "Recommendations, to edit",
             _sheet(recs, ["rank", "text", "evidence"]).rename(columns={"text": "action"}),
-            detail=True,
         ),
     }
 

@@ -121,6 +121,8 @@ def notebook(cells: list[tuple[str, object, dict]]) -> nbformat.NotebookNode:
             data = {FIGURES_MIME: content, "text/plain": ""}
             metadata = {"qaanalysis": {"detail": True}} if meta.get("detail") else {}
         cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=metadata)]
+        if meta.get("tags"):
+            cell.metadata["tags"] = list(meta["tags"])
         nb.cells.append(cell)
     return nb
 
@@ -183,25 +185,35 @@ def test_an_appendix_heading_part_way_through_a_notebook_opens_an_appendix_part(
     assert len(parts) == 1 and parts[0].appendix
 
 
-def test_a_notebook_moves_a_table_to_the_appendix_without_changing_the_item(monkeypatch):
-    from qaanalysis import session as session_module
-    from qaanalysis.findings import FigureSet
-    from qaanalysis.findings import Table as Item
-
-    shown = []
-    monkeypatch.setattr(
-        session_module, "_display", lambda b, metadata=None: shown.append((b, metadata))
+def test_a_cell_tagged_appendix_sends_its_table_to_the_appendix_and_changes_no_notebook():
+    small = pd.DataFrame({"team": ["A"], "audits": [3]})
+    nb = notebook(
+        [
+            ("md", "# Voice\n\n## Complaints", {}),
+            ("table", small, {"name": "kept", "title": "Kept"}),
+            ("table", small, {"name": "moved", "title": "Moved", "tags": ["appendix"]}),
+            ("figs", [], {"tags": ["appendix"]}),
+            ("table", small, {"name": "other", "title": "Other tag", "tags": ["hide-input"]}),
+        ]
     )
-    s = session_module.Session(CONFIG, "2026-27-Q2")
-    table = Item("t", "A table", pd.DataFrame({"team": ["A"], "audits": [3]}))
-    s.show(table, detail=True)
-    s.show(table)
-    assert [b[TABLE_MIME]["detail"] for b, _ in shown] == [True, False]
-    assert table.detail is False  # the builder's item is unchanged
-    figures = FigureSet("f", "Figures", (), detail=True)
-    s.show(figures, detail=False)
-    s.show(figures)
-    assert [m for _, m in shown[2:]] == [None, {"qaanalysis": {"detail": True}}]
+    parts, details = arrange([("30_voice.ipynb", nb)])
+    assert [d.title for d in details] == ["Moved", ""]
+    assert [b.kind for b in parts[0].blocks] == ["markdown", "table", "table", "pointer"]
+    assert [b.meta["title"] for b in parts[0].blocks if b.kind == "table"] == ["Kept", "Other tag"]
+    # the executed notebook itself still shows the table in place (an analyst reads it there)
+    assert nb.cells[2].outputs[0]["data"][TABLE_MIME]["detail"] is False
+    assert "qaanalysis" not in nb.cells[3].outputs[0]["metadata"]
+    # the repository's notebooks tag the tables their body leaves to the appendix
+    tagged = {
+        name: [
+            "".join(c["source"])
+            for c in nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
+            if "appendix" in c.get("metadata", {}).get("tags", [])
+        ]
+        for name in ("10_audits", "20_performance", "30_voice")
+    }
+    assert 's.show(voice["feedback_themes"])' in tagged["30_voice"]  # its p values: a statistic
+    assert 's.show(performance["scorecard_summary"])' in tagged["20_performance"]
 
 
 # ----------------------------------------------------------------------------- the gates
