@@ -193,17 +193,8 @@ def _identifier_spans(text: str, identifiers: set[str]) -> list[tuple[int, int]]
     return spans
 
 
-_SPACE = re.compile(r"[\s\x1c-\x1f]")  # what str.split() splits on
-
-
 def _normalised(identifiers: frozenset[str] | set[str]) -> frozenset[str]:
     """The identifiers in lower case with single spaces, those of four characters or more."""
-    # A large authority has over half a million ids, nearly always single ASCII words: then
-    # normalising is lowering, done at once on the ids joined by a character none holds.
-    joined = "\x00".join(identifiers)
-    if joined.isascii() and joined.count("\x00") == len(identifiers) - 1:
-        if not _SPACE.search(joined):
-            return frozenset(i for i in joined.lower().split("\x00") if len(i) >= 4)
     return frozenset(" ".join(i.lower().split()) for i in identifiers if len(i.strip()) >= 4)
 
 
