@@ -332,7 +332,8 @@ def scan_records(text: str, *, delimiter: str = ",") -> RecordScan:
         (3, [(2, 1, 2, 1)])
     """
     if '"' not in text:
-        records = text.count("\n") + text.count("\r") - text.count("\r\n")
+        returns = text.count("\r")
+        records = text.count("\n") + returns - (text.count("\r\n") if returns else 0)
         if text and not text.endswith(("\n", "\r")):
             records += 1
         return RecordScan(records)
@@ -434,12 +435,14 @@ def _read_csv_text(text: str, *, delimiter: str = ",") -> pd.DataFrame:
 
 def _as_text(column: pd.Series) -> pd.Series:
     """A column of Python strings (a missing cell of a short row: blank) as pandas strings."""
-    cells = column.fillna("").to_numpy(dtype=object)
+    cells = column.to_numpy(dtype=object)
     try:
-        held = pa.array(cells, type=pa.string()).cast(pa.large_string())
+        held = pa.array(cells, type=pa.string(), from_pandas=True)  # NaN: null
     except (pa.ArrowException, TypeError):  # pragma: no cover - not all strings, or over 2 GB
-        return pd.Series(cells, index=column.index, dtype="str")
-    return pd.Series(held, index=column.index, dtype="str")
+        return pd.Series(column.fillna("").to_numpy(dtype=object), index=column.index, dtype="str")
+    if held.null_count:
+        held = pc.fill_null(held, "")
+    return pd.Series(held.cast(pa.large_string()), index=column.index, dtype="str")
 
 
 # -- spreadsheets
