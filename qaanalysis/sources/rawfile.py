@@ -178,10 +178,13 @@ def read_text(
     body = grid.iloc[header_index + 1 :]
     # Drop trailing wholly blank rows (spreadsheets often carry them); inner blank rows are kept so
     # that row numbers stay true, and are rejected as blank.
-    filled = np.zeros(len(body), dtype=bool)
-    for i in range(body.shape[1]):
-        filled |= (body.iloc[:, i] != "").to_numpy(dtype=bool)
-    last = len(filled) - int(filled[::-1].argmax()) if filled.any() else 0
+    if len(body) and any(body.iloc[-1].to_numpy() != ""):
+        last = len(body)  # the last row is filled (as in most exports): nothing to drop
+    else:
+        filled = np.zeros(len(body), dtype=bool)
+        for i in range(body.shape[1]):
+            filled |= (body.iloc[:, i] != "").to_numpy(dtype=bool)
+        last = len(filled) - int(filled[::-1].argmax()) if filled.any() else 0
     columns = dedupe_headers(names)
     frame = body.iloc[:last].copy()
     frame.columns = columns

@@ -386,3 +386,19 @@ def test_csv_grid_keeps_short_rows_blank_and_falls_back_for_long_ones():
     assert all(str(d) == "str" for d in short.dtypes)
     long = _read_csv_text("Title\na,b,c\n1,2,3\n")  # a row longer than the first: Python's reader
     assert long.values.tolist() == [["Title", "", ""], ["a", "b", "c"], ["1", "2", "3"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "rows"),
+    [
+        ("1,2\n,\n3,4\n", [["1", "2"], ["", ""], ["3", "4"]]),  # an inner blank row stays
+        ("1,2\n,\n,\n", [["1", "2"]]),  # trailing blank rows go
+        ("1,2\n,\n,4\n", [["1", "2"], ["", ""], ["", "4"]]),  # a last row filled only at its end
+        (",\n,\n", []),
+    ],
+)
+def test_trailing_blank_rows_are_dropped_and_inner_ones_kept(tmp_path, body, rows):
+    path = tmp_path / "export.csv"
+    path.write_text("a,b\n" + body, encoding="utf-8")
+    frame, _ = read_text(path, expected=["a"])
+    assert frame.values.tolist() == rows
