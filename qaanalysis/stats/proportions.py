@@ -21,6 +21,7 @@ from .base import (
     _check_polarity,
     judge_direction,
 )
+from .discovery import reusable
 from .discovery import significant as judged_significant
 
 
@@ -122,6 +123,7 @@ def newcombe_interval(
     return (low, high)
 
 
+@reusable
 def compare_proportions(
     k_previous: int,
     n_previous: int,

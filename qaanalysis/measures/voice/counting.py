@@ -46,6 +46,7 @@ class CountComparison:
     change: str
 
 
+@stats.discovery.reusable
 def compare_counts(
     current: int,
     previous: int,
