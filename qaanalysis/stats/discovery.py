@@ -176,7 +176,15 @@ def reusing() -> Iterator[None]:
 
 def reusable(function: F) -> F:
     """Mark a pure measure whose result may be reused within :func:`reusing` (see the module
-    docstring). Outside the block it is simply called."""
+    docstring). Outside the block it is simply called.
+
+    Only for a function whose result depends on nothing but its arguments and the decisions of the
+    tests made while computing it (no clock, no file, no global setting), and that changes none of
+    its arguments. An argument is matched by value when it can be hashed, else by identity: a
+    frame or list changed in place between two calls would be taken for the same one, so measures
+    never change their inputs (a reused frame, list or dict is handed out as a shallow copy, which
+    its caller may change freely).
+    """
 
     @functools.wraps(function)
     def reused(*args, **kwargs):

@@ -93,8 +93,10 @@ def test_a_reused_frame_is_a_copy_that_its_caller_may_change():
     calls.clear()
     with discovery.reusing():
         first = _table(3)
-        first["n"] = 0  # the caller changes its copy ...
+        first.loc[1, "n"] = 99  # the caller changes its copy in place ...
         first["extra"] = 1
         second = _table(3)
-    assert calls == ["table 3"]  # ... the second caller is given the kept result, unchanged
-    assert second["n"].tolist() == [0, 1, 2] and list(second.columns) == ["n"]
+        second["n"] = 0
+        third = _table(3)
+    assert calls == ["table 3"]  # ... each later caller is given the kept result, unchanged
+    assert third["n"].tolist() == [0, 1, 2] and list(third.columns) == ["n"]
