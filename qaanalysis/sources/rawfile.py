@@ -585,7 +585,8 @@ def _tidy_text(column: pd.Series, *, limit: int) -> tuple[pd.Series, np.ndarray]
         The tidied column (pandas strings) and, per cell, whether it was cut to ``limit``
         characters.
     """
-    column = column.fillna("").astype("str")
+    if str(column.dtype) != "str" or column.hasnans:
+        column = column.fillna("").astype("str")
     arrow = _arrow(column)
     if arrow is not None:
         needs, longest = _untidy_cells(arrow)

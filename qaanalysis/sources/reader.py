@@ -649,7 +649,7 @@ def read_source(
     raw.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(raw), name="row")
     report.rows_read = len(raw)
 
-    out = pd.DataFrame(index=raw.index)
+    out: dict[str, pd.Series] = {}
     index = raw.index.to_numpy()
     rejected_reason = np.array(_whole_row_problems(raw, report, label=label), dtype=object)
     whole_row = rejected_reason != ""
@@ -712,7 +712,8 @@ def read_source(
     rejected.insert(0, "reason", reasons)
     rejected.insert(0, "file", label)
     rejected.insert(0, "source", name)
-    return out[~is_rejected], report, rejected
+    out = pd.DataFrame(out, index=raw.index)
+    return (out[~is_rejected] if is_rejected.any() else out), report, rejected
 
 
 def _check_duplicate_headers(
