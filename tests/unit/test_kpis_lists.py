@@ -8,6 +8,7 @@ month by month; never copied from the code's output.
 from pathlib import Path
 
 import pandas as pd
+from test_performance import evidence, value  # the hand-made Annex A evidence, shared
 
 from qaanalysis.config import Config, default_settings
 from qaanalysis.measures import performance as perf
@@ -90,12 +91,10 @@ EARLY_HELP = [
 ]
 
 
-def test_early_help_assessments_within_45_working_days_count_bank_holidays(
-    annex_evidence, kpi_value
-):
-    ev = annex_evidence("2024-03-29", list_2=EARLY_HELP)
+def test_early_help_assessments_within_45_working_days_count_bank_holidays():
+    ev = evidence("2024-03-29", list_2=EARLY_HELP)
     # January to March 2024: E1, E2, E6 completed and counted; E1 and E6 in timescale.
-    assert kpi_value(ev, "early_help_assessment_in_timescale", "2023-24-Q4") == (2, 3)
+    assert value(ev, "early_help_assessment_in_timescale", "2023-24-Q4") == (2, 3)
     records = perf.kpi_records(ev, "early_help_assessment_in_timescale").set_index("child_id")
     assert records.loc["E1", "working_days"] == 45 and records.loc["E2", "working_days"] == 46
     assert records.loc["E4", "excluded"] == "no assessment start date"
@@ -105,12 +104,12 @@ def test_early_help_assessments_within_45_working_days_count_bank_holidays(
     assert records.loc["E6", "team"] == "Family hub"
 
 
-def test_early_help_timescale_comes_from_configuration(annex_evidence, kpi_value):
-    ev = annex_evidence(
+def test_early_help_timescale_comes_from_configuration():
+    ev = evidence(
         "2024-03-29", list_2=EARLY_HELP, config=make_config(early_help_assessment_working_days=20)
     )
     # Only E6 (day 20) is within 20 working days.
-    assert kpi_value(ev, "early_help_assessment_in_timescale", "2023-24-Q4") == (1, 3)
+    assert value(ev, "early_help_assessment_in_timescale", "2023-24-Q4") == (1, 3)
     definitions = perf.kpi_definitions(ev.config).set_index("kpi_id")
     assert (
         "within 20 working days"
@@ -185,10 +184,10 @@ CIN = [
 ]
 
 
-def test_children_in_need_seen_within_six_weeks_as_at_the_extract(annex_evidence, kpi_value):
-    ev = annex_evidence("2024-03-15", list_6=CIN)
+def test_children_in_need_seen_within_six_weeks_as_at_the_extract():
+    ev = evidence("2024-03-15", list_6=CIN)
     # Open and counted: C1, C2, C3, C4, C8; in timescale: C1, C3.
-    assert kpi_value(ev, "cin_seen_in_timescale", "2023-24-Q4") == (2, 5)
+    assert value(ev, "cin_seen_in_timescale", "2023-24-Q4") == (2, 5)
     records = perf.kpi_records(ev, "cin_seen_in_timescale", as_at=pd.Timestamp("2024-03-15"))
     records = records.set_index("child_id")
     assert set(records.index) == {"C1", "C2", "C3", "C4", "C7", "C8"}
@@ -200,7 +199,7 @@ def test_children_in_need_seen_within_six_weeks_as_at_the_extract(annex_evidence
     assert by_team.loc["South"].tolist() == [1, 3]  # C3 of C3, C4, C8
 
 
-def test_children_in_need_position_at_the_period_end_or_the_extract_date(annex_evidence, kpi_value):
+def test_children_in_need_position_at_the_period_end_or_the_extract_date():
     rows = [
         {"child_id": "P1", "cin_start_date": "2023-06-01", "last_seen_date": "2024-03-01"},
         # at 31 March: due 12 April, in timescale; at 10 April: still in timescale
@@ -208,25 +207,25 @@ def test_children_in_need_position_at_the_period_end_or_the_extract_date(annex_e
         # due 23 March: overdue at 31 March and at 10 April
     ]
     period = parse_period("2023-24-Q4")
-    ev = annex_evidence("2024-04-10", list_6=rows)
+    ev = evidence("2024-04-10", list_6=rows)
     as_at = perf.stock_as_at(ev, "cin_seen_in_timescale", period)
     assert as_at.date == pd.Timestamp("2024-03-31") and "the period end" in as_at.label
-    assert kpi_value(ev, "cin_seen_in_timescale", "2023-24-Q4") == (1, 2)
+    assert value(ev, "cin_seen_in_timescale", "2023-24-Q4") == (1, 2)
     # A child seen after the period end hides the position at 31 March: the extract date's.
     later = rows + [
         {"child_id": "P3", "cin_start_date": "2023-01-01", "last_seen_date": "2024-04-05"}
     ]
-    ev = annex_evidence("2024-04-10", list_6=later)
+    ev = evidence("2024-04-10", list_6=later)
     as_at = perf.stock_as_at(ev, "cin_seen_in_timescale", period)
     assert as_at.date == pd.Timestamp("2024-04-10") and "the extract date" in as_at.label
-    assert kpi_value(ev, "cin_seen_in_timescale", "2023-24-Q4") == (2, 3)  # P1 and P3 of 3
+    assert value(ev, "cin_seen_in_timescale", "2023-24-Q4") == (2, 3)  # P1 and P3 of 3
 
 
-def test_children_in_need_visiting_standard_comes_from_configuration(annex_evidence, kpi_value):
-    ev = annex_evidence("2024-03-15", list_6=CIN, config=make_config(cin_visit_weeks=8))
+def test_children_in_need_visiting_standard_comes_from_configuration():
+    ev = evidence("2024-03-15", list_6=CIN, config=make_config(cin_visit_weeks=8))
     # 8 weeks (56 days): C1 and C2 (43 days) in timescale, C3 not due; C4 due 6 March, overdue;
     # C8 due 27 October 2023, overdue.
-    assert kpi_value(ev, "cin_seen_in_timescale", "2023-24-Q4") == (3, 5)
+    assert value(ev, "cin_seen_in_timescale", "2023-24-Q4") == (3, 5)
 
 
 # ------------------------------------------------------------------------------- adoption (List 10)
@@ -288,41 +287,41 @@ ADOPTION = [
 ]
 
 
-def test_adoption_entering_care_to_moving_in_within_426_days(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-03-31", list_10=ADOPTION)
+def test_adoption_entering_care_to_moving_in_within_426_days():
+    ev = evidence("2023-03-31", list_10=ADOPTION)
     # January to March 2023, placed for adoption: D1, D2, D3 counted (D4 left out); D1 and D3 in time.
-    assert kpi_value(ev, "adoption_care_to_placement", "2022-23-Q4") == (2, 3)
+    assert value(ev, "adoption_care_to_placement", "2022-23-Q4") == (2, 3)
     records = perf.kpi_records(ev, "adoption_care_to_placement").set_index("child_id")
     assert records.loc["D1", "days"] == 426 and records.loc["D2", "days"] == 427
     assert records.loc["D3", "days"] == 111
     assert records.loc["D4", "excluded"] == "no date of entering care"
 
 
-def test_adoption_placement_order_to_match_within_121_days(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-03-31", list_10=ADOPTION)
+def test_adoption_placement_order_to_match_within_121_days():
+    ev = evidence("2023-03-31", list_10=ADOPTION)
     # Matched January to March 2023: M1 (day 121) and M2 (day 122) counted; M3, M4 left out.
-    assert kpi_value(ev, "adoption_order_to_match", "2022-23-Q4") == (1, 2)
+    assert value(ev, "adoption_order_to_match", "2022-23-Q4") == (1, 2)
     records = perf.kpi_records(ev, "adoption_order_to_match").set_index("child_id")
     assert records.loc["M3", "excluded"].startswith("no placement order")
     assert records.loc["M4", "excluded"] == "matched before the placement order"
     # 122 days allowed by the configuration: M2 too.
-    ev = annex_evidence(
+    ev = evidence(
         "2023-03-31", list_10=ADOPTION, config=make_config(adoption_order_to_match_days=122)
     )
-    assert kpi_value(ev, "adoption_order_to_match", "2022-23-Q4") == (2, 2)
+    assert value(ev, "adoption_order_to_match", "2022-23-Q4") == (2, 2)
 
 
-def test_adoption_placed_within_12_months_of_the_decision(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-03-31", list_10=ADOPTION)
+def test_adoption_placed_within_12_months_of_the_decision():
+    ev = evidence("2023-03-31", list_10=ADOPTION)
     # Placed January to March 2023 with a decision date: D1 (12 months to the day), D2 (a day
     # over), D4 (8 months); D3 has no decision date and is left out.
-    assert kpi_value(ev, "adoption_decision_to_placement", "2022-23-Q4") == (2, 3)
+    assert value(ev, "adoption_decision_to_placement", "2022-23-Q4") == (2, 3)
     records = perf.kpi_records(ev, "adoption_decision_to_placement").set_index("child_id")
     assert records.loc["D3", "excluded"] == "no decision date"
 
 
-def test_adoption_figure_states_the_count_and_source(annex_evidence):
-    ev = annex_evidence("2023-03-31", list_10=ADOPTION)
+def test_adoption_figure_states_the_count_and_source():
+    ev = evidence("2023-03-31", list_10=ADOPTION)
     figure = perf.kpi_figure(ev, "adoption_order_to_match", parse_period("2022-23-Q4"))
     assert figure.id == "kpi.adoption_order_to_match"
     assert (figure.numerator, figure.denominator) == (1, 2)
@@ -378,10 +377,10 @@ ADOPTERS = [
 ]
 
 
-def test_adoptive_households_approved_within_six_months_counted_once(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-03-31", list_11=ADOPTERS)
+def test_adoptive_households_approved_within_six_months_counted_once():
+    ev = evidence("2023-03-31", list_11=ADOPTERS)
     # Approved January to March 2023: households F1, F2 and AD6; F1 and AD6 within 6 months.
-    assert kpi_value(ev, "adopters_approved_in_timescale", "2022-23-Q4") == (2, 3)
+    assert value(ev, "adopters_approved_in_timescale", "2022-23-Q4") == (2, 3)
     records = perf.kpi_records(ev, "adopters_approved_in_timescale")
     excluded = dict(zip(records["household"], records["excluded"], strict=False))
     assert sorted(records["excluded"].loc[records["excluded"] != ""]) == [
@@ -389,10 +388,8 @@ def test_adoptive_households_approved_within_six_months_counted_once(annex_evide
         "second adopter of the same household",
     ]
     assert excluded["F3"] == "no stage 1 start date"
-    ev = annex_evidence(
-        "2023-03-31", list_11=ADOPTERS, config=make_config(adopter_approval_months=7)
-    )
-    assert kpi_value(ev, "adopters_approved_in_timescale", "2022-23-Q4") == (3, 3)
+    ev = evidence("2023-03-31", list_11=ADOPTERS, config=make_config(adopter_approval_months=7))
+    assert value(ev, "adopters_approved_in_timescale", "2022-23-Q4") == (3, 3)
 
 
 # ------------------------------------------------------------------------------- the catalogue
@@ -420,8 +417,8 @@ def test_new_kpis_are_declared_with_theme_source_and_a_definition():
     assert "6 weeks" in table.loc["cin_seen_in_timescale", "numerator"]
 
 
-def test_without_the_lists_the_kpis_say_why_and_make_no_figure(annex_evidence):
-    ev = annex_evidence("2024-03-15")
+def test_without_the_lists_the_kpis_say_why_and_make_no_figure():
+    ev = evidence("2024-03-15")
     period = parse_period("2023-24-Q4")
     availability = perf.kpi_availability(ev, period).set_index("kpi_id")
     for kpi_id in NEW_KPIS:

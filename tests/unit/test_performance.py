@@ -17,7 +17,8 @@ from qaanalysis.measures import performance as perf
 from qaanalysis.narrative.performance import spc_reading
 from qaanalysis.periods import parse_period
 from qaanalysis.sources import Evidence, LoadReport
-from qaanalysis.sources.annex_a import load_annex_a
+from qaanalysis.sources.annex_a import ANNEX_A_LISTS, LIST_IDS, empty_list, load_annex_a
+from qaanalysis.sources.published import load_published
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SAMPLE = Path(__file__).parents[2] / "data_samples"
@@ -27,6 +28,44 @@ def make_config(**overrides) -> Config:
     """The shared test configuration, reading its files from ``tests/fixtures``."""
     authority = {"name": "Testshire", "slug": "testshire", **overrides.pop("authority", {})}
     return support.make_config(authority=authority, base_dir=FIXTURES, **overrides)
+
+
+def annex(list_id: str, rows: list[dict]) -> pd.DataFrame:
+    """A list with its canonical columns and types, from a few hand-made rows."""
+    frame = pd.DataFrame(rows, index=pd.RangeIndex(2, 2 + len(rows), name="row"))
+    out = empty_list(list_id).reindex(frame.index)
+    for column in ANNEX_A_LISTS[list_id]:
+        if column.name not in frame:
+            continue
+        values = frame[column.name]
+        if column.kind == "date":
+            values = pd.to_datetime(values)
+        elif column.kind == "yesno":
+            values = values.astype("boolean")
+        elif column.kind == "integer":
+            values = values.astype("Int64")
+        out[column.name] = values
+    return out
+
+
+def evidence(
+    extract: str,
+    *,
+    config: Config | None = None,
+    kpis: pd.DataFrame | None = None,
+    **lists: list[dict],
+) -> Evidence:
+    frames = {list_id: empty_list(list_id) for list_id in LIST_IDS}
+    frames.update({list_id: annex(list_id, rows) for list_id, rows in lists.items()})
+    other = {"kpis": kpis} if kpis is not None else {}
+    config = config or make_config()
+    published, _ = load_published(config)  # the published files the configuration names
+    return Evidence(config, pd.Timestamp(extract), other, frames, LoadReport(), published)
+
+
+def value(ev: Evidence, kpi_id: str, period: str) -> tuple[int, int]:
+    v = perf.period_value(ev, kpi_id, parse_period(period))
+    return (int(v.numerator), int(v.denominator))
 
 
 # ----------------------------------------------------------------------------- assessments
@@ -76,26 +115,21 @@ ASSESSMENTS = [
 ]
 
 
-def test_assessments_within_45_working_days_counts_bank_holidays_and_weekends(
-    annex_evidence, kpi_value
-):
-    ev = annex_evidence("2023-07-31", list_4=ASSESSMENTS)
+def test_assessments_within_45_working_days_counts_bank_holidays_and_weekends():
+    ev = evidence("2023-07-31", list_4=ASSESSMENTS)
     records = perf.kpi_records(ev, "assessments_within_45wd").set_index("child_id")
     assert records.loc[["A", "B", "C", "D"], "working_days"].tolist() == [45, 46, 45, 43]
-    assert kpi_value(ev, "assessments_within_45wd", "2023-07") == (3, 4)  # A, C, D of A-D
+    assert value(ev, "assessments_within_45wd", "2023-07") == (3, 4)  # A, C, D of A-D
     # E: June 2 (1), 5-9 (6), 12-16 (11), 19-23 (16), 26-30 (21): on time
-    assert kpi_value(ev, "assessments_within_45wd", "2023-06") == (1, 1)
+    assert value(ev, "assessments_within_45wd", "2023-06") == (1, 1)
 
 
-def test_child_seen_counts_blank_as_not_seen(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-07-31", list_4=ASSESSMENTS)
-    assert kpi_value(ev, "assessments_child_seen", "2023-07") == (
-        2,
-        4,
-    )  # A and D seen; C blank; B no
+def test_child_seen_counts_blank_as_not_seen():
+    ev = evidence("2023-07-31", list_4=ASSESSMENTS)
+    assert value(ev, "assessments_child_seen", "2023-07") == (2, 4)  # A and D seen; C blank; B no
 
 
-def test_referral_anchor_uses_the_latest_referral_before_the_assessment(annex_evidence, kpi_value):
+def test_referral_anchor_uses_the_latest_referral_before_the_assessment():
     config = make_config(timescales={"assessment_anchor": "referral"})
     referrals = [
         # Wednesday 3 May: Thursday 4 and Friday 5 May are days 1 and 2, so 11 July is day 47: late
@@ -103,11 +137,11 @@ def test_referral_anchor_uses_the_latest_referral_before_the_assessment(annex_ev
         {"child_id": "A", "referral_date": "2022-01-10"},  # an older referral: not the anchor
         {"child_id": "D", "referral_date": "2023-05-05"},  # same day as the start: day 43, on time
     ]
-    ev = annex_evidence("2023-07-31", config=config, list_3=referrals, list_4=ASSESSMENTS[:4])
+    ev = evidence("2023-07-31", config=config, list_3=referrals, list_4=ASSESSMENTS[:4])
     records = perf.kpi_records(ev, "assessments_within_45wd").set_index("child_id")
     assert records.loc["A", "working_days"] == 47
     assert records.loc["B", "excluded"] == "no referral date"  # B and C have no referral on List 3
-    assert kpi_value(ev, "assessments_within_45wd", "2023-07") == (1, 2)  # D on time of A, D
+    assert value(ev, "assessments_within_45wd", "2023-07") == (1, 2)  # D on time of A, D
 
 
 # ----------------------------------------------------------------------------- section 47
@@ -139,19 +173,16 @@ S47 = [
 ]
 
 
-def test_icpc_within_15_working_days(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-05-31", list_5=S47)
+def test_icpc_within_15_working_days():
+    ev = evidence("2023-05-31", list_5=S47)
     records = perf.kpi_records(ev, "s47_icpc_within_15wd").set_index("child_id")
     assert records.loc[["A", "B", "D"], "working_days"].tolist() == [15, 16, 12]
-    assert kpi_value(ev, "s47_icpc_within_15wd", "2023-05") == (2, 3)
+    assert value(ev, "s47_icpc_within_15wd", "2023-05") == (2, 3)
 
 
-def test_s47_leading_to_icpc_counts_enquiries_starting_in_the_month(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-05-31", list_5=S47)
-    assert kpi_value(ev, "s47_to_icpc", "2023-04") == (
-        3,
-        4,
-    )  # all four started in April; C has none
+def test_s47_leading_to_icpc_counts_enquiries_starting_in_the_month():
+    ev = evidence("2023-05-31", list_5=S47)
+    assert value(ev, "s47_to_icpc", "2023-04") == (3, 4)  # all four started in April; C has none
 
 
 # ----------------------------------------------------------------------------- child protection
@@ -195,21 +226,21 @@ CP = [
 ]
 
 
-def test_cp_visits_within_the_standard_as_at_the_extract_date(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-05-30", list_7=CP)
+def test_cp_visits_within_the_standard_as_at_the_extract_date():
+    ev = evidence("2023-05-30", list_7=CP)
     records = perf.kpi_records(ev, "cp_visit_in_timescale").set_index("child_id")
     assert sorted(records.index) == ["A", "B", "D", "E"]  # C's plan had ended
     assert records["met"].to_dict() == {"A": True, "B": False, "D": True, "E": False}
-    assert kpi_value(ev, "cp_visit_in_timescale", "2023-05") == (2, 4)
+    assert value(ev, "cp_visit_in_timescale", "2023-05") == (2, 4)
 
 
-def test_cp_reviews_and_seen_alone(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-05-30", list_7=CP)
+def test_cp_reviews_and_seen_alone():
+    ev = evidence("2023-05-30", list_7=CP)
     records = perf.kpi_records(ev, "cp_review_in_timescale").set_index("child_id")
     # A: reviewed 30 Nov 2022, next due 30 May 2023 (today): in time. B: first due 1 June.
     # D: first due 24 August. E: the November review predates the plan; first due 28 May: late.
     assert records["met"].to_dict() == {"A": True, "B": True, "D": True, "E": False}
-    assert kpi_value(ev, "cp_seen_alone", "2023-05") == (1, 4)  # only A recorded as seen alone
+    assert value(ev, "cp_seen_alone", "2023-05") == (1, 4)  # only A recorded as seen alone
 
 
 # Plans for the as-at rule: May 2023 ends on Wednesday 31 May; the 29 May bank holiday and
@@ -238,10 +269,8 @@ AS_AT_CP = [
 ]
 
 
-def test_stock_kpi_of_a_period_just_ended_is_as_at_the_period_end_where_the_records_allow(
-    annex_evidence,
-):
-    ev = annex_evidence("2023-06-09", list_7=AS_AT_CP)
+def test_stock_kpi_of_a_period_just_ended_is_as_at_the_period_end_where_the_records_allow():
+    ev = evidence("2023-06-09", list_7=AS_AT_CP)
     may = parse_period("2023-05")
     # Open at 31 May: A, B and C; each one's latest visit is on or before it. A and C in time.
     v = perf.period_value(ev, "cp_visit_in_timescale", may)
@@ -255,9 +284,7 @@ def test_stock_kpi_of_a_period_just_ended_is_as_at_the_period_end_where_the_reco
     assert perf.exceptions(ev, may, "cp_visit_in_timescale")["child_id"].tolist() == ["B"]
 
 
-def test_stock_kpi_falls_back_to_the_extract_date_labelled_when_a_later_visit_hides_the_period_end(
-    annex_evidence,
-):
+def test_stock_kpi_falls_back_to_the_extract_date_labelled_when_a_later_visit_hides_the_period_end():
     # F is open at 31 May but was visited on 2 June: the visit before it is not in Annex A, so
     # the position at 31 May cannot be rebuilt. As at Friday 9 June instead: open are A, B, D
     # and F (C ended on 5 June). A (16 May) and B (15 May) are late; D (visit Monday 5 June: 4
@@ -265,7 +292,7 @@ def test_stock_kpi_falls_back_to_the_extract_date_labelled_when_a_later_visit_hi
     rows = AS_AT_CP + [
         {"child_id": "F", "cp_plan_start_date": "2023-04-03", "last_visit_date": "2023-06-02"}
     ]
-    ev = annex_evidence("2023-06-09", list_7=rows)
+    ev = evidence("2023-06-09", list_7=rows)
     v = perf.period_value(ev, "cp_visit_in_timescale", parse_period("2023-05"))
     assert (v.numerator, v.denominator) == (2, 4)
     assert v.basis == (
@@ -275,23 +302,23 @@ def test_stock_kpi_falls_back_to_the_extract_date_labelled_when_a_later_visit_hi
     )
 
 
-def test_stock_kpi_that_only_the_extract_date_can_give_is_labelled_with_it(annex_evidence):
+def test_stock_kpi_that_only_the_extract_date_can_give_is_labelled_with_it():
     # Placement counts cover the 12 months to the extract, so they describe 9 June, never 31 May.
     # In care at 9 June: G (3 placements, counted) and H (1): 1 of 2.
     children = [
         {"child_id": "G", "cla_start_date": "2022-01-10", "placements_12m": 3},
         {"child_id": "H", "cla_start_date": "2021-06-01", "placements_12m": 1},
     ]
-    ev = annex_evidence("2023-06-09", list_8=children)
+    ev = evidence("2023-06-09", list_8=children)
     v = perf.period_value(ev, "cla_3plus_placements", parse_period("2023-05"))
     assert (v.numerator, v.denominator) == (1, 2)
     assert v.basis.startswith("as at 09/06/2023 (the extract date, 9 days after the period end")
     assert v.basis.endswith("as Annex A holds only each child's latest 12-month placement count)")
 
 
-def test_stock_measures_are_not_rebuilt_for_a_period_ended_beyond_the_window(annex_evidence):
+def test_stock_measures_are_not_rebuilt_for_a_period_ended_beyond_the_window():
     # 31 March to 30 May is 60 days, more than the default 6 weeks (42 days).
-    ev = annex_evidence("2023-05-30", list_7=CP)
+    ev = evidence("2023-05-30", list_7=CP)
     march = parse_period("2023-03")
     assert perf.period_value(ev, "cp_visit_in_timescale", march) is None
     availability = perf.kpi_availability(ev, march).set_index("kpi_id")
@@ -303,7 +330,7 @@ def test_stock_measures_are_not_rebuilt_for_a_period_ended_beyond_the_window(ann
     )
 
 
-def test_the_as_at_window_is_configurable(monkeypatch, annex_evidence):
+def test_the_as_at_window_is_configurable(monkeypatch):
     # With a 1-week window, an extract 9 days after the period end is too late for May.
     from qaanalysis.config import Thresholds
     from qaanalysis.measures.performance import definitions
@@ -313,11 +340,11 @@ def test_the_as_at_window_is_configurable(monkeypatch, annex_evidence):
         config = make_config(thresholds={"stock_as_at_window_weeks": 1})
     else:  # until the configuration declares it: the measures' own default
         monkeypatch.setattr(definitions, "STOCK_AS_AT_WINDOW_WEEKS", 1)
-    ev = annex_evidence("2023-06-09", config=config, list_7=AS_AT_CP)
+    ev = evidence("2023-06-09", config=config, list_7=AS_AT_CP)
     assert perf.period_value(ev, "cp_visit_in_timescale", parse_period("2023-05")) is None
 
 
-def test_subsequent_plans_and_plans_lasting_two_years(annex_evidence, kpi_value):
+def test_subsequent_plans_and_plans_lasting_two_years():
     plans = [
         {"child_id": "A", "cp_plan_start_date": "2023-06-05", "previous_cp_plans": 0},
         {
@@ -342,9 +369,9 @@ def test_subsequent_plans_and_plans_lasting_two_years(annex_evidence, kpi_value)
             "previous_cp_plans": 0,
         },
     ]
-    ev = annex_evidence("2023-06-30", list_7=plans)
-    assert kpi_value(ev, "cp_subsequent_plan", "2023-06") == (2, 3)
-    assert kpi_value(ev, "cp_plans_2y_plus", "2023-06") == (1, 2)
+    ev = evidence("2023-06-30", list_7=plans)
+    assert value(ev, "cp_subsequent_plan", "2023-06") == (2, 3)
+    assert value(ev, "cp_plans_2y_plus", "2023-06") == (1, 2)
 
 
 # ----------------------------------------------------------------------------- children in care
@@ -410,10 +437,8 @@ CLA = [
 ]
 
 
-def test_health_assessments_six_months_under_five_twelve_months_from_five(
-    annex_evidence, kpi_value
-):
-    ev = annex_evidence("2023-06-30", list_8=CLA)
+def test_health_assessments_six_months_under_five_twelve_months_from_five():
+    ev = evidence("2023-06-30", list_8=CLA)
     records = perf.kpi_records(ev, "cla_health_assessment_in_date").set_index("child_id")
     assert records.loc["F", "excluded"] == "age unknown (no date of birth or age)"
     counted = records[records["excluded"] == ""]
@@ -425,11 +450,11 @@ def test_health_assessments_six_months_under_five_twelve_months_from_five(
         "E": True,
         "H": True,
     }
-    assert kpi_value(ev, "cla_health_assessment_in_date", "2023-06") == (4, 6)
+    assert value(ev, "cla_health_assessment_in_date", "2023-06") == (4, 6)
 
 
-def test_cla_visits_six_weeks_and_first_visit_within_a_week(annex_evidence):
-    ev = annex_evidence("2023-06-30", list_8=CLA)
+def test_cla_visits_six_weeks_and_first_visit_within_a_week():
+    ev = evidence("2023-06-30", list_8=CLA)
     records = perf.kpi_records(ev, "cla_visit_in_timescale").set_index("child_id")
     # A visited 42 days ago (in time), B 43 days (late); C, D, F never visited since long ago
     # starts; E's first visit was due 26 June; H's is due 3 July
@@ -444,7 +469,7 @@ def test_cla_visits_six_weeks_and_first_visit_within_a_week(annex_evidence):
     }
 
 
-def test_cla_reviews_first_within_20_working_days_then_3_then_6_months(annex_evidence):
+def test_cla_reviews_first_within_20_working_days_then_3_then_6_months():
     rows = [
         # in care from Thursday 1 June, not yet reviewed: June 2 (1), 5-9 (6), 12-16 (11),
         # 19-23 (16), 26-29 (20), 30 (21): overdue on 30 June
@@ -457,18 +482,18 @@ def test_cla_reviews_first_within_20_working_days_then_3_then_6_months(annex_evi
         # in care since 2022, reviewed 1 January 2023 (a later review): next due 1 July: in time
         {"child_id": "D", "cla_start_date": "2022-01-01", "latest_review_date": "2023-01-01"},
     ]
-    ev = annex_evidence("2023-06-30", list_8=rows)
+    ev = evidence("2023-06-30", list_8=rows)
     records = perf.kpi_records(ev, "cla_review_in_timescale").set_index("child_id")
     assert records["met"].to_dict() == {"A": False, "B": True, "C": False, "D": True}
 
 
-def test_placements_and_missing(annex_evidence, kpi_value):
-    ev = annex_evidence("2023-06-30", list_8=CLA)
-    assert kpi_value(ev, "cla_3plus_placements", "2023-06") == (2, 3)  # B (3) and C (4) of A, B, C
-    assert kpi_value(ev, "cla_missing", "2023-06") == (1, 2)  # B of A, B; blanks left out
+def test_placements_and_missing():
+    ev = evidence("2023-06-30", list_8=CLA)
+    assert value(ev, "cla_3plus_placements", "2023-06") == (2, 3)  # B (3) and C (4) of A, B, C
+    assert value(ev, "cla_missing", "2023-06") == (1, 2)  # B of A, B; blanks left out
 
 
-def test_care_leavers(annex_evidence, kpi_value):
+def test_care_leavers():
     # As at 30 June 2023; DfE's care leaver ages are 17 to 21.
     rows = [
         {
@@ -504,36 +529,31 @@ def test_care_leavers(annex_evidence, kpi_value):
             "activity_status": "f4_full_time_in_employment",
         },
     ]
-    ev = annex_evidence("2023-06-30", list_9=rows)
+    ev = evidence("2023-06-30", list_9=rows)
     records = perf.kpi_records(ev, "care_leavers_in_touch").set_index("child_id")
     assert records.loc["F", "excluded"] == "not aged 17 to 21 at the extract date"
-    assert kpi_value(ev, "care_leavers_in_touch", "2023-06") == (2, 4)  # A, E of A, B, D, E
-    assert kpi_value(ev, "care_leavers_suitable_accommodation", "2023-06") == (1, 4)
-    assert kpi_value(ev, "care_leavers_eet", "2023-06") == (2, 4)  # F1 and P3 are EET; G5 is not
+    assert value(ev, "care_leavers_in_touch", "2023-06") == (2, 4)  # A, E of A, B, D, E
+    assert value(ev, "care_leavers_suitable_accommodation", "2023-06") == (1, 4)
+    assert value(ev, "care_leavers_eet", "2023-06") == (2, 4)  # F1 and P3 are EET; G5 is not
 
 
 # ----------------------------------------------------------------------------- referrals
 
 
-def test_rereferrals_and_nfa(annex_evidence, kpi_value):
+def test_rereferrals_and_nfa():
     rows = [
         {"child_id": "A", "referral_date": "2023-10-02", "referrals_12m": 1, "referral_nfa": False},
         {"child_id": "B", "referral_date": "2023-10-03", "referrals_12m": 2, "referral_nfa": True},
         {"child_id": "C", "referral_date": "2023-10-04", "referrals_12m": 3, "referral_nfa": False},
         {"child_id": "D", "referral_date": "2023-10-05"},  # number blank: left out; NFA blank too
     ]
-    ev = annex_evidence("2023-10-31", list_3=rows)
-    assert kpi_value(ev, "referrals_rereferral_12m", "2023-10") == (
-        2,
-        3,
-    )  # 2 and 3 include this one
-    assert kpi_value(ev, "referrals_nfa", "2023-10") == (1, 3)
+    ev = evidence("2023-10-31", list_3=rows)
+    assert value(ev, "referrals_rereferral_12m", "2023-10") == (2, 3)  # 2 and 3 include this one
+    assert value(ev, "referrals_nfa", "2023-10") == (1, 3)
 
 
-def test_what_cannot_be_computed_is_reported(annex_evidence):
-    ev = annex_evidence(
-        "2023-06-30", list_4=[{"child_id": "A", "assessment_start_date": "2023-05-05"}]
-    )
+def test_what_cannot_be_computed_is_reported():
+    ev = evidence("2023-06-30", list_4=[{"child_id": "A", "assessment_start_date": "2023-05-05"}])
     availability = perf.kpi_availability(ev, parse_period("2023-06")).set_index("kpi_id")
     assert availability.loc["assessments_within_45wd", "status"] == "not computable"
     assert "assessment_authorised_date" in availability.loc["assessments_within_45wd", "reason"]
@@ -544,7 +564,7 @@ def test_what_cannot_be_computed_is_reported(annex_evidence):
 # ----------------------------------------------------------------------------- series, SPC
 
 
-def test_monthly_series_has_gaps_for_months_without_events(annex_evidence):
+def test_monthly_series_has_gaps_for_months_without_events():
     rows = [
         {
             "child_id": "A",
@@ -557,7 +577,7 @@ def test_monthly_series_has_gaps_for_months_without_events(annex_evidence):
             "assessment_authorised_date": "2023-06-30",
         },
     ]
-    ev = annex_evidence("2023-07-15", list_4=rows)
+    ev = evidence("2023-07-15", list_4=rows)
     series = perf.kpi_series(ev, "assessments_within_45wd")
     assert [str(m) for m in series["month"]] == ["2023-04", "2023-05", "2023-06"]
     assert series["denominator"].tolist() == [1, 0, 1]
@@ -577,7 +597,7 @@ def scorecard_rows(kpi_id: str, values: list[float], start: str = "2023-04") -> 
     )
 
 
-def test_spc_shift_is_special_cause_improvement_with_hand_worked_limits(annex_evidence):
+def test_spc_shift_is_special_cause_improvement_with_hand_worked_limits():
     # 12 baseline months alternating 70% and 74%: mean 72%, every moving range 4 points, so the
     # process limits are 72% -/+ 2.66 x 4 = 61.36% to 82.64%. Then 8 months at 90%: beyond the
     # upper limit (rule 1). Target 80% lies inside the limits: hit and miss.
@@ -593,7 +613,7 @@ def test_spc_shift_is_special_cause_improvement_with_hand_worked_limits(annex_ev
             }
         }
     )
-    ev = annex_evidence(
+    ev = evidence(
         "2024-11-30", config=config, kpis=scorecard_rows("assessments_within_45wd", values)
     )
     result = perf.kpi_spc(ev, "assessments_within_45wd", parse_period("2024-11"))
@@ -607,7 +627,7 @@ def test_spc_shift_is_special_cause_improvement_with_hand_worked_limits(annex_ev
     assert "special cause improvement" in reading
 
 
-def test_spc_under_15_points_is_a_run_chart_and_missing_months_are_gaps(annex_evidence):
+def test_spc_under_15_points_is_a_run_chart_and_missing_months_are_gaps():
     kpis = scorecard_rows("caseload_average", [18, 19, 20, 21, 22])
     kpis = kpis.drop(index=2)  # June missing
     config = make_config(
@@ -615,7 +635,7 @@ def test_spc_under_15_points_is_a_run_chart_and_missing_months_are_gaps(annex_ev
             "caseload_average": {"label": "Average caseload", "unit": "number", "polarity": "lower"}
         }
     )
-    ev = annex_evidence("2023-08-31", config=config, kpis=kpis)
+    ev = evidence("2023-08-31", config=config, kpis=kpis)
     result = perf.kpi_spc(ev, "caseload_average", parse_period("2023-08"))
     assert result.is_run_chart and result.variation is None and result.assurance is None
     assert [str(m) for m in result.points.index] == [
@@ -629,9 +649,9 @@ def test_spc_under_15_points_is_a_run_chart_and_missing_months_are_gaps(annex_ev
     assert pd.isna(result.points["upper_limit"]).all()
 
 
-def test_scorecard_percentages_written_as_whole_numbers_are_read_as_fractions(annex_evidence):
+def test_scorecard_percentages_written_as_whole_numbers_are_read_as_fractions():
     config = make_config(kpis={"supervision_in_timescale": {"label": "Supervision", "target": 85}})
-    ev = annex_evidence(
+    ev = evidence(
         "2023-05-31", config=config, kpis=scorecard_rows("supervision_in_timescale", [72.0, 81.0])
     )
     v = perf.period_value(ev, "supervision_in_timescale", parse_period("2023-05"))
@@ -642,7 +662,7 @@ def test_scorecard_percentages_written_as_whole_numbers_are_read_as_fractions(an
 # ----------------------------------------------------------------------------- figures, signals
 
 
-def test_kpi_figure_compares_with_the_previous_period_and_target(annex_evidence):
+def test_kpi_figure_compares_with_the_previous_period_and_target():
     # April: 10 assessments started 3 January and authorised 28 April (about 80 working days: late)
     # and 2 started 3 April and authorised 5 April (2 days): 2 of 12 on time. May: 12 started
     # 2 May and authorised 31 May (19 working days, the 8 and 29 May holidays excluded): 12 of 12.
@@ -681,7 +701,7 @@ def test_kpi_figure_compares_with_the_previous_period_and_target(annex_evidence)
             }
         }
     )
-    ev = annex_evidence("2023-05-31", config=config, list_4=rows)
+    ev = evidence("2023-05-31", config=config, list_4=rows)
     figure = perf.kpi_figure(ev, "assessments_within_45wd", parse_period("2023-05"))
     assert figure.id == "kpi.assessments_within_45wd"
     assert (figure.numerator, figure.denominator) == (12, 12)
@@ -690,7 +710,7 @@ def test_kpi_figure_compares_with_the_previous_period_and_target(annex_evidence)
     assert figure.comparison["target_status"] == "meeting target"
 
 
-def test_signals_negative_when_failing_target(annex_evidence):
+def test_signals_negative_when_failing_target():
     config = make_config(
         kpis={
             "cp_visit_in_timescale": {
@@ -701,7 +721,7 @@ def test_signals_negative_when_failing_target(annex_evidence):
             }
         }
     )
-    ev = annex_evidence("2023-05-30", config=config, list_7=CP)
+    ev = evidence("2023-05-30", config=config, list_7=CP)
     period = parse_period("2023-05")
     figures = perf.kpi_figures(ev, period)
     signals = {s.theme: s for s in perf.signals(figures, evidence=ev, period=period)}
@@ -738,14 +758,14 @@ def published_config(**kpis) -> Config:
     )
 
 
-def test_benchmarks_from_published_statistics_and_the_neighbour_model(annex_evidence):
+def test_benchmarks_from_published_statistics_and_the_neighbour_model():
     config = published_config(
         filters={
             "care_leaver_age": "19 to 21 years",
             "breakdown": "Accommodation considered suitable",
         }
     )
-    ev = annex_evidence("2025-09-30", config=config)
+    ev = evidence("2025-09-30", config=config)
     table = perf.benchmarks(ev).set_index("kpi_id")
     # Re-referrals 2025: Calderdale 20.4%, England 22.6%, Yorkshire and The Humber 21.7%; the ten
     # neighbours 20, 20.5, 21.5, 24.2, 17.9, 17.1, 16.6, 46.7, 22.6, 19.7: sum 226.8, mean 22.68%.
@@ -766,8 +786,8 @@ def test_benchmarks_from_published_statistics_and_the_neighbour_model(annex_evid
     assert row["authority"] == pytest.approx(0.93) and row["vs_england"] == "better"
 
 
-def test_published_filters_that_match_several_rows_are_reported_not_guessed(annex_evidence):
-    ev = annex_evidence(
+def test_published_filters_that_match_several_rows_are_reported_not_guessed():
+    ev = evidence(
         "2025-09-30", config=published_config(filters={"care_leaver_age": "19 to 21 years"})
     )
     row = perf.benchmarks(ev).set_index("kpi_id").loc["care_leavers_suitable_accommodation"]
@@ -798,7 +818,7 @@ def test_every_catalogued_annex_a_kpi_is_declared_once():
     assert "45 working days" in table.loc["assessments_within_45wd", "numerator"]
 
 
-def test_flow_counts_start_at_the_annex_a_window(annex_evidence):
+def test_flow_counts_start_at_the_annex_a_window():
     referrals = [
         # the earliest referral is on 16 September: the window began mid-month, so counting
         # starts on 1 October
@@ -810,7 +830,7 @@ def test_flow_counts_start_at_the_annex_a_window(annex_evidence):
         {"child_id": "A", "cp_plan_start_date": "2023-06-01", "previous_cp_plans": 1},
         {"child_id": "B", "cp_plan_start_date": "2023-10-10", "previous_cp_plans": 0},
     ]
-    ev = annex_evidence("2023-10-31", list_3=referrals, list_7=plans)
+    ev = evidence("2023-10-31", list_3=referrals, list_7=plans)
     assert perf.window_start(ev) == pd.Timestamp("2023-10-01")
     series = perf.kpi_series(ev, "cp_subsequent_plan")
     assert [str(m) for m in series["month"]] == ["2023-10"]
@@ -864,7 +884,7 @@ def test_sample_authority_shows_the_planted_rise_in_assessment_timeliness():
         ([], "special_cause_improvement"),
     ],
 )
-def test_spc_recalculation_dates_come_from_configuration(recalc, expected, annex_evidence):
+def test_spc_recalculation_dates_come_from_configuration(recalc, expected):
     values = [0.5, 0.6] * 6 + [0.8, 0.9] * 5
     config = make_config(
         kpis={
@@ -875,7 +895,7 @@ def test_spc_recalculation_dates_come_from_configuration(recalc, expected, annex
             }
         }
     )
-    ev = annex_evidence(
+    ev = evidence(
         "2025-01-31", config=config, kpis=scorecard_rows("supervision_in_timescale", values)
     )
     result = perf.kpi_spc(ev, "supervision_in_timescale", parse_period("2025-01"))
@@ -885,7 +905,7 @@ def test_spc_recalculation_dates_come_from_configuration(recalc, expected, annex
         assert result.points["upper_limit"].iloc[-1] == pytest.approx(0.85 + 0.266)
 
 
-def test_recalculation_date_outside_the_data_is_ignored_with_a_note(annex_evidence):
+def test_recalculation_date_outside_the_data_is_ignored_with_a_note():
     config = make_config(
         kpis={
             "supervision_in_timescale": {
@@ -895,7 +915,7 @@ def test_recalculation_date_outside_the_data_is_ignored_with_a_note(annex_eviden
             }
         }
     )
-    ev = annex_evidence(
+    ev = evidence(
         "2023-08-31",
         config=config,
         kpis=scorecard_rows("supervision_in_timescale", [0.7, 0.8, 0.75]),
@@ -909,7 +929,7 @@ def test_recalculation_date_outside_the_data_is_ignored_with_a_note(annex_eviden
 # ----------------------------------------------------------------------------- the section, once
 
 
-def test_spc_reading_of_a_run_chart_gives_the_latest_month_with_its_count(annex_evidence):
+def test_spc_reading_of_a_run_chart_gives_the_latest_month_with_its_count():
     # Three scorecard months with their counts: 6 of 10, 7 of 10, 9 of 12. Three points are fewer
     # than the default 15 for limits, so a run chart; the latest month is June, 9 of 12 = 75%.
     kpis = pd.DataFrame(
@@ -922,7 +942,7 @@ def test_spc_reading_of_a_run_chart_gives_the_latest_month_with_its_count(annex_
         }
     )
     config = make_config(kpis={"supervision_in_timescale": {"label": "Supervision in timescale"}})
-    ev = annex_evidence("2023-06-30", config=config, kpis=kpis)
+    ev = evidence("2023-06-30", config=config, kpis=kpis)
     result = perf.kpi_spc(ev, "supervision_in_timescale", parse_period("2023-06"))
     kpi = config.kpis["supervision_in_timescale"]
     assert spc_reading(result, kpi=kpi, config=config) == (
@@ -945,9 +965,7 @@ def counting(monkeypatch, module, name: str, calls: list[str]) -> None:
     monkeypatch.setattr(module, name, counted)
 
 
-def test_section_computes_each_kpi_figure_and_chart_once_and_reads_them(
-    monkeypatch, annex_evidence
-):
+def test_section_computes_each_kpi_figure_and_chart_once_and_reads_them(monkeypatch):
     from qaanalysis.sections import performance as section
 
     # The package's functions share names with its modules (scorecard, signals): by module path.
@@ -966,7 +984,7 @@ def test_section_computes_each_kpi_figure_and_chart_once_and_reads_them(
             }
         }
     )
-    ev = annex_evidence("2023-05-30", config=config, list_7=CP)
+    ev = evidence("2023-05-30", config=config, list_7=CP)
     figure_calls, chart_calls = [], []
     counting(monkeypatch, kpis_module, "kpi_figure", figure_calls)
     for module in (spc_module, scorecard_module, signals_module):
