@@ -14,7 +14,6 @@ labels beside it is left out.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -297,29 +296,29 @@ def _opens_appendix(block: Block) -> str | None:
 _APPENDIX_HEADING = re.compile(r"^#\s+(Appendix:\s.+)$", re.MULTILINE)
 
 
-def _tagged_as_detail(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with the tables and Figures of its cells tagged :data:`APPENDIX_TAG` marked
-    detail (a copy of those cells; the notebook given is not changed)."""
-
-    def tagged(cell) -> bool:
-        return APPENDIX_TAG in cell.get("metadata", {}).get("tags", [])
-
-    if not any(tagged(cell) for cell in notebook.cells):
-        return notebook
-    cells = []
+def _tagged_outputs(notebook: nbformat.NotebookNode) -> set[int]:
+    """The tables and Figures shown by the cells tagged :data:`APPENDIX_TAG`, by identity: the
+    payloads that ``collect.blocks`` makes their blocks of (its blocks are shared, so they are
+    matched rather than read again from a changed copy)."""
+    out = set()
     for cell in notebook.cells:
-        if tagged(cell):
-            cell = copy.deepcopy(cell)
-            for output in cell.get("outputs", []):
-                data = output.get("data", {})
-                if TABLE_MIME in data:
-                    data[TABLE_MIME] = {**data[TABLE_MIME], "detail": True}
-                elif FIGURES_MIME in data:
-                    output.setdefault("metadata", {}).setdefault("qaanalysis", {})["detail"] = True
-        cells.append(cell)
-    shown = copy.copy(notebook)
-    shown["cells"] = cells
-    return shown
+        if APPENDIX_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime in (TABLE_MIME, FIGURES_MIME):
+                if mime in data:
+                    out.add(id(data[mime]))
+    return out
+
+
+def _as_detail(block: Block, tagged: set[int]) -> Block:
+    """A block of a cell tagged :data:`APPENDIX_TAG` marked detail (a new block; the shared one
+    is not changed)."""
+    shown = block.meta if block.kind == "table" else block.content
+    if block.kind in ("table", "figures") and id(shown) in tagged:
+        return Block(block.kind, block.content, {**block.meta, "detail": True})
+    return block
 
 
 def arrange(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> tuple[list[Part], list[Detail]]:
@@ -333,7 +332,8 @@ def arrange(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> tuple[list[Pa
     """
     parts, details = [], []
     for name, notebook in notebooks:
-        content = blocks(_tagged_as_detail(notebook))
+        tagged = _tagged_outputs(notebook)
+        content = [_as_detail(block, tagged) for block in blocks(notebook)]
         stem = Path(name).stem
         part = Part(stem, title_of(content, stem), appendix=stem in APPENDIX_NOTEBOOKS)
         if part.appendix:
