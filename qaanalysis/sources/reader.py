@@ -183,7 +183,8 @@ def parse_dates(text: pd.Series) -> pd.Series:
     """
     uniques = pd.Series(pd.unique(text.to_numpy()), dtype=object)
     parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
-    exact, dates = _exact_dates(uniques)
+    texts_only = isinstance(text.dtype, pd.StringDtype) and not text.hasnans
+    exact, dates = _exact_dates(uniques, texts_only=texts_only)
     if exact.any():
         parsed[exact] = dates
     rest = uniques[~exact]
@@ -215,7 +216,7 @@ def _parse_dates_by_format(uniques: pd.Series) -> pd.Series:
 _DIGITS = {"iso": r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "uk": r"[0-9]{2}/[0-9]{2}/[0-9]{4}"}
 
 
-def _exact_dates(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _exact_dates(uniques: pd.Series, *, texts_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The fast path of :func:`parse_dates`: texts written exactly ``2025-04-01`` or
     ``01/04/2025`` (most of any export), read digit by digit.
 
@@ -227,8 +228,11 @@ def _exact_dates(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     exact = np.zeros(len(uniques), dtype=bool)
     if not len(uniques):
         return exact, np.zeros(0, dtype="datetime64[ns]")
-    is_text = np.fromiter((isinstance(u, str) for u in uniques), dtype=bool, count=len(uniques))
-    text = pd.Series(uniques.where(is_text, ""), dtype="str")
+    if texts_only:  # from a column of pandas strings with none missing
+        text = pd.Series(uniques, dtype="str")
+    else:
+        is_text = np.fromiter((isinstance(u, str) for u in uniques), bool, count=len(uniques))
+        text = pd.Series(uniques.where(is_text, ""), dtype="str")
     found = []
     for form, pattern in _DIGITS.items():
         match = text.str.fullmatch(pattern).to_numpy(dtype=bool)
