@@ -431,7 +431,8 @@ def _docx_block(document, block: Block, refs: dict, detail: Detail | None, table
         def captions(part: int, parts: int) -> None:
             if not caption and block.kind == "figures":
                 return
-            text = caption if part == 0 else f"{caption} (continued: part {part + 1} of {parts})"
+            # "part 2", never "2 of 3": a public pack states no count from 1 to 5
+            text = caption if part == 0 else f"{caption} (continued: part {part + 1}, more columns)"
             paragraph = _paragraph(document, clean_text(text), style="Caption")
             if detail and part == 0:
                 bookmark(paragraph, bookmark_name(detail.anchor))
