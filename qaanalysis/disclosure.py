@@ -13,6 +13,8 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import Suppression
 from .figures import Figure, with_suppression
@@ -198,13 +200,65 @@ def _normalised(identifiers: frozenset[str] | set[str]) -> frozenset[str]:
     return frozenset(" ".join(i.lower().split()) for i in identifiers if len(i.strip()) >= 4)
 
 
-def quote_scrubber(identifiers: frozenset[str] | set[str] = frozenset()):
+def _candidates(texts) -> set[str]:
+    """Every run of up to :data:`MAX_ID_WORDS` words with nothing but white space between them,
+    in lower case and joined by one space: what :func:`_identifier_spans` may look up."""
+    found = set()
+    for text in texts:
+        tokens = list(_TOKEN.finditer(text))
+        for i in range(len(tokens)):
+            for width in range(1, min(MAX_ID_WORDS, len(tokens) - i) + 1):
+                window = tokens[i : i + width]
+                if width > 1 and text[window[-2].end() : window[-1].start()].strip():
+                    break  # a wider window holds the same gap
+                found.add(" ".join(t.group() for t in window).lower())
+    return found
+
+
+# What str.split() splits on among ASCII characters.
+_ASCII_SPACE = "[\t\n\x0b\x0c\r \x1c\x1d\x1e\x1f]"
+
+
+def _known_among(values: pd.Series, candidates: set[str]) -> frozenset[str]:
+    """The normalised ids (as :func:`_normalised`) of ``values`` that are among ``candidates``.
+
+    The ids that are one ASCII word (nearly all) are lowered and looked up column-wise; the rest
+    are normalised one by one.
+    """
+    ids = pa.array(values.array).drop_null() if len(values) else pa.array([], pa.string())
+    if not candidates or not len(ids):
+        return frozenset()
+    simple = pc.and_(
+        pc.string_is_ascii(ids), pc.invert(pc.match_substring_regex(ids, _ASCII_SPACE))
+    )
+    lowered = pc.ascii_lower(ids.filter(simple))
+    wanted = pa.array(sorted(candidates), type=lowered.type)
+    hit = pc.and_(pc.greater_equal(pc.binary_length(lowered), 4), pc.is_in(lowered, wanted))
+    found = set(lowered.filter(hit).to_pylist())
+    rest = (i for i in ids.filter(pc.invert(simple)).to_pylist() if len(i.strip()) >= 4)
+    found.update(n for n in (" ".join(i.lower().split()) for i in rest) if n in candidates)
+    return frozenset(found)
+
+
+def quote_scrubber(identifiers: frozenset[str] | set[str] | pd.Series = frozenset(), *, texts=()):
     """A scrubber for many quotes: the identifiers are normalised once (a large authority has
-    over half a million), then each quote costs only its own words. See :func:`scrub_quote`."""
-    known = _normalised(identifiers)
+    over half a million), then each quote costs only its own words. See :func:`scrub_quote`.
+
+    ``identifiers`` may also be the distinct ids as a column of pandas strings; then only those
+    among the words of ``texts`` (the quotes to be scrubbed) are read, and a quote outside them
+    has its own words looked up.
+    """
+    if isinstance(identifiers, pd.Series):
+        known = set(_known_among(identifiers, _candidates(texts)))
+        seen = set(texts)
+    else:
+        known, seen = _normalised(identifiers), None
 
     def scrub(text: str) -> str:
         out = text
+        if seen is not None and text not in seen:
+            known.update(_known_among(identifiers, _candidates([text])))
+            seen.add(text)
         if known:
             for start, end in reversed(_identifier_spans(out, known)):
                 out = out[:start] + REMOVED + out[end:]

@@ -210,7 +210,7 @@ def _feedback(evidence: Evidence, period: Period, items: dict[str, Item], *, aud
         name="feedback_themes",
         title="Positive answers by practice theme",
     )
-    quotes = voice.quotes(feedback, period=period, identifiers=voice.collect_identifiers(evidence))
+    quotes = voice.quotes(feedback, period=period, identifiers=voice.identifier_values(evidence))
     items["quotes"] = Table(
         "quotes",
         "What children and families told us",

@@ -442,3 +442,45 @@ def test_the_gate_removes_machine_paths_for_leadership_and_public_only():
         shown.signals[0].reason,
     ]
     assert all("/var/lib" not in w and "d3.csv" in w for w in words), words
+
+
+# The quotes of a large authority are scrubbed against its ids given as one column of distinct
+# values: only the ids among the quotes' words are read. Each quote must come out as it does from
+# the whole set of ids.
+IDS = [
+    "C000123",
+    "Jane Smith",  # two words
+    "  X12345 ",  # padded
+    "ÄB1234",  # beyond ASCII
+    "AB12",
+    "W12",  # under four characters: never struck
+    "CH/0042",
+    "REC-2024-0001",
+    "Tab\tName",  # white space inside: normalised to "tab name"
+    "Sep\x1cX",  # a separator str.split() splits on: "sep x"
+]
+QUOTES = [
+    "Seen by C000123 and again by c000123.",
+    "jane   smith visited, then JANE SMITH rang",
+    "ref CH/0042 and REC-2024-0001; x12345 too",
+    "äb1234 wrote; ab12 and w12 did not",
+    "tab name and sep x came",
+    "nothing to see here",
+]
+
+
+def test_a_column_of_ids_scrubs_quotes_as_the_whole_set_does():
+    from qaanalysis.disclosure import quote_scrubber
+
+    by_set = quote_scrubber(frozenset(IDS))
+    by_column = quote_scrubber(pd.Series(IDS, dtype="str"), texts=QUOTES[:-2])
+    # the last two quotes were not named in texts: their own words are looked up when met
+    assert [by_column(q) for q in QUOTES] == [by_set(q) for q in QUOTES]
+    assert [by_set(q) for q in QUOTES] == [
+        f"Seen by {REMOVED} and again by {REMOVED}.",
+        f"{REMOVED} visited, then {REMOVED} rang",
+        f"ref {REMOVED} and {REMOVED}; {REMOVED} too",
+        f"{REMOVED} wrote; {REMOVED} and w12 did not",
+        f"{REMOVED} and {REMOVED} came",
+        "nothing to see here",
+    ]

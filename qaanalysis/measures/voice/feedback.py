@@ -328,15 +328,10 @@ def _id_columns() -> set[str]:
 
 
 @stats.discovery.reusable
-def collect_identifiers(evidence: Evidence) -> frozenset[str]:
-    """Every child, practitioner, auditor and record id found in the inputs, for quote scrubbing.
-
-    Reads, in every source and every Annex A list, the columns declared as identifiers (kind
-    ``id`` in the schemas: ``child_id``, ``audit_id``, ``record_id``, ``family_id``,
-    ``adopter_id`` ...), the disclosure module's identifier columns, the columns naming a
-    practitioner or placement (``worker``, ``personal_advisor``, ``placement_urn``), and any
-    other column whose name marks an identifier (``..._id``, ``..._identifier``).
-    """
+def identifier_values(evidence: Evidence) -> pd.Series:
+    """Every child, practitioner, auditor and record id found in the inputs, for quote scrubbing:
+    the distinct values, stripped, none blank, as a column of pandas strings (a large authority
+    has over half a million; see :func:`collect_identifiers` for which columns are read)."""
     names = _id_columns()
     found = []
     frames = list(evidence.frames.values()) + list(evidence.annex_a.values())
@@ -347,20 +342,33 @@ def collect_identifiers(evidence: Evidence) -> frozenset[str]:
                 values = pd.Series(distinct, dtype=frame[column].dtype).astype(str).str.strip()
                 found.append(values[values != ""])
     if not found:
-        return frozenset()
-    # one list of distinct values across the columns: half a million ids, not 1.3 million
-    return frozenset(pd.concat(found, ignore_index=True).unique().tolist())
+        return pd.Series([], dtype=str)
+    return pd.concat(found, ignore_index=True).drop_duplicates(ignore_index=True)
+
+
+@stats.discovery.reusable
+def collect_identifiers(evidence: Evidence) -> frozenset[str]:
+    """Every child, practitioner, auditor and record id found in the inputs, for quote scrubbing.
+
+    Reads, in every source and every Annex A list, the columns declared as identifiers (kind
+    ``id`` in the schemas: ``child_id``, ``audit_id``, ``record_id``, ``family_id``,
+    ``adopter_id`` ...), the disclosure module's identifier columns, the columns naming a
+    practitioner or placement (``worker``, ``personal_advisor``, ``placement_urn``), and any
+    other column whose name marks an identifier (``..._id``, ``..._identifier``).
+    """
+    return frozenset(identifier_values(evidence).tolist())
 
 
 @stats.discovery.reusable
 def quotes(
-    feedback: pd.DataFrame, *, period: Period, identifiers: frozenset[str] | set[str]
+    feedback: pd.DataFrame, *, period: Period, identifiers: frozenset[str] | set[str] | pd.Series
 ) -> pd.DataFrame:
     """'What children and families told us': comments in the period that may be quoted.
 
     Only answers with ``consent_to_quote`` recorded as yes and a comment are used; each comment is
     scrubbed by :func:`qaanalysis.disclosure.scrub_quote` of email addresses, phone numbers,
-    postcodes, dates and every identifier in ``identifiers`` (:func:`collect_identifiers`). The
+    postcodes, dates and every identifier in ``identifiers`` (:func:`collect_identifiers`, or
+    :func:`identifier_values`, of which only the ids among the comments' words are read). The
     table has no identifier column, but it is still one row per respondent: show it to the
     internal audience only (``Session.table(..., child_level=True)``), never to the public.
 
@@ -374,7 +382,8 @@ def quotes(
     chosen = answers[consent & (text != "")]
     group = respondent_group(chosen["respondent"])
     order = {g: i for i, g in enumerate(RESPONDENT_GROUPS)}
-    scrub = quote_scrubber(identifiers)  # identifiers normalised once, not once per quote
+    quoted = text[chosen.index]
+    scrub = quote_scrubber(identifiers, texts=quoted)  # ids normalised once, not once per quote
     frame = pd.DataFrame(
         {
             "date": chosen["date"],
@@ -382,7 +391,7 @@ def quotes(
             "respondent": chosen["respondent"].map(lambda r: str(r).replace("_", " ")),
             "channel": chosen["channel"].map(_label),
             "question": chosen["question"].map(_label),
-            "quote": text[chosen.index].map(scrub),
+            "quote": quoted.map(scrub),
             "_order": group.map(order),
         }
     )
