@@ -183,16 +183,22 @@ def path_for(kind: str, key: str, *, folder: Path | None = None) -> Path:
     return folder / f"{kind}-{key}{ENTRY_SUFFIX}"
 
 
-def store(kind: str, key: str, obj: object, *, folder: Path | None = None) -> Path | None:
+def store(
+    kind: str, key: str, obj: object, *, folder: Path | None = None, always: bool = False
+) -> Path | None:
     """Pickle and sign ``obj`` and write it (mode 0600, atomically) as the entry ``kind``/``key``.
 
+    Args:
+        always: write it even when the cache is turned off (a run handing its findings to its
+            notebooks through a private folder of its own, deleted when the run ends).
+
     Returns:
-        The entry's path, or None when the cache is turned off.
+        The entry's path, or None when the cache is turned off (and not ``always``).
 
     Raises:
         CacheError: the cache folder is not the user's own and private.
     """
-    if not enabled():
+    if not (enabled() or always):
         return None
     folder = ensure_folder(folder)
     path = path_for(kind, key, folder=folder)

@@ -94,20 +94,12 @@ class Session:
         return self._findings
 
     def section(self, name: str) -> Section:
-        """One area's section: from the pack's findings when the runner gave them, else only this
-        area is computed (a notebook opened on its own)."""
-        if self._findings is not None and name in self._findings.sections:
-            return self._findings[name]
+        """One area's section, from the pack's findings (the runner's, or computed here for the
+        whole report, so that a notebook opened on its own judges the pack's change tests together
+        and says what the pack says); an area outside the period's report is computed alone."""
+        if name in self.findings.sections:
+            return self.findings[name]
         if name not in self._sections:
-            handed = _handed_findings()
-            if (
-                handed is not None
-                and handed.period == self.period
-                and handed.audience == self.audience
-                and name in handed.sections
-            ):
-                self._findings = handed
-                return handed[name]
             self._sections[name] = build_area(
                 name, self.evidence, self.period, audience=self.audience
             )

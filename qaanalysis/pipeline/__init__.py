@@ -18,6 +18,7 @@ import json
 import platform
 import re
 import shutil
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -331,9 +332,19 @@ def _run(
     final = pack_folder(config, period, report, audience, out)
     handed = None
     storing = None
+    # With the cache off the findings are still handed over (through a private folder of this run,
+    # deleted when it ends): notebooks computing their own would not judge the pack's change tests
+    # together, nor read the history, so a --no-cache pack would say other things.
+    private = None if cache.enabled() else Path(tempfile.mkdtemp(prefix="qaanalysis-findings-"))
     try:
-        with write_faults(cache.cache_dir()):
-            handed = cache.store("findings", f"{key}-{period}-{report}-{audience}", findings)
+        with write_faults(private or cache.cache_dir()):
+            handed = cache.store(
+                "findings",
+                f"{key}-{period}-{report}-{audience}",
+                findings,
+                folder=private,
+                always=private is not None,
+            )
         if fresh and cache.enabled():
             # A fresh load is kept for the next run while the notebooks run (the processor this
             # process would otherwise leave idle); the pack is written only once it is stored.
@@ -392,6 +403,8 @@ def _run(
             storing.shutdown(wait=True)  # never leave a half-written entry behind a failure
         if handed is not None:
             handed.unlink(missing_ok=True)  # the findings were for this run only
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)
     progress(f"Pack written to {final}")
     return PackResult(final, figures, timings)
 
@@ -422,8 +435,8 @@ def _build(
         "period": period,
         "audience": audience,
     }
-    # The handed findings are named to each kernel before its notebook; with the cache off there
-    # are none, and each notebook computes its own section.
+    # The handed findings are named to each kernel before its notebook (without them, as in
+    # JupyterLab, a notebook computes the pack's findings itself).
     environment = {FINDINGS_ENV: str(handed) if handed is not None else None}
     executed: dict[str, Path] = {}
     failures: list[str] = []

@@ -192,6 +192,20 @@ def test_internal_pack_outputs_hold_no_live_formula(quarterly):
     assert leak_scan.word_fields(quarterly / "report.docx") == []
 
 
+def test_a_pack_built_without_the_cache_says_what_the_cached_pack_says(
+    quarterly, tmp_path, monkeypatch
+):
+    # With the cache off the runner used to hand its notebooks nothing: each computed its own area,
+    # its change tests not judged with the pack's others, and six Figures of the sample's quarter
+    # were called significant that the cached pack did not call so.
+    monkeypatch.setenv("QAANALYSIS_NO_CACHE", "1")
+    folder = build(tmp_path, period="2026-27-Q2")
+    cached = json.loads((quarterly / "figures.json").read_text())
+    uncached = json.loads((folder / "figures.json").read_text())
+    assert [f["id"] for f in uncached] == [f["id"] for f in cached]
+    assert uncached == cached
+
+
 @pytest.mark.parametrize(("report", "period"), [("annual", "2025-26"), ("monthly", "2026-09")])
 def test_annual_and_monthly_packs_build(tmp_path, report, period):
     folder = build(tmp_path, period=period, report=report)
