@@ -15,6 +15,8 @@ every paragraph this module writes.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Mapping
 from importlib import resources
@@ -38,8 +40,7 @@ def templates(config: Config | None = None) -> dict:
     Every value is a template string except ``for_children`` (theme id -> what good practice in
     the theme means for a child), which an authority's file extends theme by theme.
     """
-    text = resources.files("qaanalysis").joinpath("templates/narrative.yaml").read_text("utf-8")
-    found = yaml.safe_load(text)
+    found = copy.deepcopy(_package_templates())
     if config is not None and config.narrative_templates:
         own = yaml.safe_load(config.path(config.narrative_templates).read_text("utf-8")) or {}
         unknown = set(own) - set(found)
@@ -48,6 +49,13 @@ def templates(config: Config | None = None) -> dict:
         children = {**found["for_children"], **(own.pop("for_children", None) or {})}
         found.update(own, for_children=children)
     return found
+
+
+@functools.cache
+def _package_templates() -> dict:
+    """The package's templates, read once (a pack asks for them some 30 times)."""
+    text = resources.files("qaanalysis").joinpath("templates/narrative.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
 
 
 def cite(figure: Figure, text: str | None = None) -> str:
