@@ -27,7 +27,6 @@ from docx.text.paragraph import Paragraph
 from qaanalysis import charts
 from qaanalysis.config import load_config
 from qaanalysis.figures import proportion
-from qaanalysis.pipeline import run_pack
 from qaanalysis.pipeline.collect import Block
 from qaanalysis.pipeline.layout import APPENDIX_TITLE, arrange, reader_frame
 from qaanalysis.sections.audits import AGREEMENT_STATISTICS, _agreement_gated, _kappa_gated
@@ -320,21 +319,6 @@ def test_funnel_names_only_teams_outside_the_limits_and_no_labels_overlap():
 # ----------------------------------------------------------------------------- the sample packs
 
 pytestmark_packs = pytest.mark.skipif(not CONFIG.is_file(), reason="data_samples/ is absent")
-
-
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory):
-    out = tmp_path_factory.mktemp("drafts")
-    built = {}
-    for report, period in (
-        ("quarterly", "2026-27-Q2"),
-        ("annual", "2025-26"),
-        ("monthly", "2026-09"),
-    ):
-        built[report] = run_pack(
-            CONFIG, period=period, report=report, out=out, log=lambda *_: None
-        ).folder
-    return built
 
 
 class _Text(HTMLParser):

@@ -19,7 +19,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from qaanalysis.pipeline import run_pack, word_table
+from qaanalysis.pipeline import word_table
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "data_samples" / "la.yaml"
@@ -27,19 +27,6 @@ NUMBER = re.compile(r"^(?:[<>]\s?)?-?\d[\d,]*(?:\.\d+)?%?$")
 CONTINUED = re.compile(r" \(continued: part \d+, more columns\)$")
 
 pytestmark = pytest.mark.skipif(not CONFIG.is_file(), reason="data_samples/ is absent")
-
-
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory):
-    out = tmp_path_factory.mktemp("word_layout")
-    return {
-        report: run_pack(CONFIG, period=period, report=report, out=out, log=lambda *_: None).folder
-        for report, period in (
-            ("quarterly", "2026-27-Q2"),
-            ("annual", "2025-26"),
-            ("monthly", "2026-09"),
-        )
-    }
 
 
 def _text(element) -> str:
