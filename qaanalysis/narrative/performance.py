@@ -8,7 +8,7 @@ the Session withholds small shares in the text when it is shown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ..config import Config, Kpi
 from ..figures import Figure, format_count, format_percent
@@ -138,7 +138,13 @@ def month_words(code: str) -> str:
     return f"{names[int(month) - 1]} {year}"
 
 
-def trends_reading(trends: Sequence[Figure], *, config: Config, audience: str = "internal") -> str:
+def trends_reading(
+    trends: Sequence[Figure],
+    *,
+    config: Config,
+    audience: str = "internal",
+    read_above: Collection[str] = (),
+) -> str:
     """Every KPI whose trend over the configured window is significant, in plain English.
 
     Args:
@@ -147,20 +153,25 @@ def trends_reading(trends: Sequence[Figure], *, config: Config, audience: str = 
             other change and trend tests.
         config: the configuration (the KPI catalogue and ``thresholds.trend_quarters``).
         audience: the pack's audience (the public reading leaves out monthly counts).
+        read_above: the KPIs whose trend the chapter has already read (beside their charts): not
+            said again.
     """
     quarters = config.thresholds.trend_quarters
-    sentences = []
+    sentences, said_above = [], 0
     for trend in trends:
         kpi_id = trend.id.removeprefix("kpi_trend.")
         kpi = config.kpis.get(kpi_id, Kpi(label=kpi_id))
         sentence = trend_sentence(trend, kpi=kpi, audience=audience)
-        if sentence:
+        if sentence and kpi_id in read_above:
+            said_above += 1
+        elif sentence:
             sentences.append(sentence)
     if not trends:
         return f"No KPI has a monthly series over the last {quarters} quarters to read a trend."
     if not sentences:
+        other = " other" if said_above else ""
         return (
-            f"No KPI rose or fell significantly over the last {quarters} quarters "
+            f"No{other} KPI rose or fell significantly over the last {quarters} quarters "
             f"({len(trends)} read)."
         )
     return " ".join(sentences)

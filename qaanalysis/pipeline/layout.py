@@ -328,7 +328,8 @@ def arrange(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> tuple[list[Pa
     A level-one heading "# Appendix: <title>" part-way through a notebook ends its body there:
     what follows is an appendix part of its own (the report's methods, say), shown after the
     appendix of detailed tables like the data-quality account. A cell tagged
-    :data:`APPENDIX_TAG` sends its table to the appendix of detailed tables.
+    :data:`APPENDIX_TAG` sends its table to the appendix of detailed tables; a detail table shown
+    in an appendix part (the methods' KPI definitions) stays where it is shown.
     """
     parts, details = [], []
     for name, notebook in notebooks:
@@ -340,7 +341,7 @@ def arrange(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> tuple[list[Pa
             content = _as_appendix(content)
         pending: list[Detail] = []
         for block in content:
-            if is_detail(block):
+            if is_detail(block) and not part.appendix:  # an appendix keeps its own tables
                 pending.append(Detail(len(details) + 1, part.title, block))
                 details.append(pending[-1])
                 continue

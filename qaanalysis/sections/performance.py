@@ -128,7 +128,10 @@ def build(evidence: Evidence, period: Period, *, audience: str) -> Section:
         detail=True,
     )
     items["kpi_trends_reading"] = Text(
-        "kpi_trends_reading", words.trends_reading(trends, config=config, audience=audience)
+        "kpi_trends_reading",
+        words.trends_reading(
+            trends, config=config, audience=audience, read_above=set(SPC_CHARTS.values())
+        ),
     )
 
     items["kpi_teams"] = Table(

@@ -75,6 +75,9 @@ def test_a_steady_fall_over_the_window_is_a_declining_trend():
     assert "a significant trend over 24 months" in text and "Kendall" not in text
     public = trends_reading([trend], config=ev.config, audience="public")
     assert "of 100" not in public and "a concern" in public
+    # a trend the chapter has read beside its chart is not said again
+    above = trends_reading([trend], config=ev.config, read_above={"supervision_in_timescale"})
+    assert above == "No other KPI rose or fell significantly over the last 8 quarters (1 read)."
 
 
 def test_months_before_the_window_are_not_read():
