@@ -126,16 +126,17 @@ class _Memo:
     results: dict[Hashable, tuple[Any, tuple[_Test, ...]]] = field(default_factory=dict)
     # Objects named in keys by identity, kept alive so that no other object takes their id.
     held: dict[int, Any] = field(default_factory=dict)
-    # A kept result's copy given to a caller -> the token of the kept result.
-    aliases: dict[int, Hashable] = field(default_factory=dict)
+    # A kept result's copy given to a caller -> the token of the kept result, and the result.
+    aliases: dict[int, tuple[Hashable, Any]] = field(default_factory=dict)
 
     def token(self, value: Any) -> Hashable:
         """What names an argument in a key: its value when hashable, else its identity (a copy
-        of a kept result is named as the result)."""
+        of a kept result is named as the result while it is unchanged)."""
         if isinstance(value, tuple):
             return ("tuple", *(self.token(v) for v in value))
-        if id(value) in self.aliases and self.held.get(id(value)) is value:
-            return self.aliases[id(value)]
+        alias = self.aliases.get(id(value))
+        if alias is not None and self.held.get(id(value)) is value and _unchanged(value, alias[1]):
+            return alias[0]
         try:
             hash(value)
         except TypeError:
@@ -156,9 +157,21 @@ class _Memo:
             copy = type(value)(value)
         else:
             return value
-        self.aliases[id(copy)] = self.token(value)
+        self.aliases[id(copy)] = (self.token(value), value)
         self.held[id(copy)] = copy
         return copy
+
+
+def _unchanged(copy: Any, kept: Any) -> bool:
+    """Whether a caller's copy of a kept result still holds what the result holds (a caller may
+    change its copy, and then hand it to another measure)."""
+    if isinstance(copy, pd.DataFrame | pd.Series):
+        return copy.equals(kept) and (
+            not isinstance(copy, pd.DataFrame) or list(copy.columns) == list(kept.columns)
+        )
+    if isinstance(copy, dict):
+        return list(copy) == list(kept) and all(copy[k] is kept[k] for k in copy)
+    return len(copy) == len(kept) and all(a is b for a, b in zip(copy, kept, strict=True))
 
 
 _memo: ContextVar[_Memo | None] = ContextVar("qaanalysis_memo", default=None)

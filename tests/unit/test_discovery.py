@@ -1,5 +1,6 @@
 """A pack's change and trend tests judged together (Benjamini-Hochberg), worked by hand."""
 
+import pandas as pd
 import pytest
 
 from qaanalysis import stats
@@ -100,3 +101,26 @@ def test_a_reused_frame_is_a_copy_that_its_caller_may_change():
         third = _table(3)
     assert calls == ["table 3"]  # ... each later caller is given the kept result, unchanged
     assert third["n"].tolist() == [0, 1, 2] and list(third.columns) == ["n"]
+
+
+@discovery.reusable
+def _total(frame: pd.DataFrame) -> int:
+    calls.append("total")
+    return int(frame["n"].sum())
+
+
+def test_a_copy_changed_by_its_caller_is_not_taken_for_the_kept_result():
+    # A caller changes its copy of a kept table, then hands it to another measure: the measure
+    # reads the changed copy (0 + 1 + 2 + 100), not the kept table's answer (3). An unchanged
+    # copy is still taken for the kept table, so the measure is not computed again for it.
+    calls.clear()
+    with discovery.reusing():
+        assert _total(_table(3)) == 3
+        unchanged = _table(3)
+        assert _total(unchanged) == 3
+        changed = _table(3)
+        changed.loc[len(changed)] = [100]
+        assert _total(changed) == 103
+        listed = list(range(3))
+        assert _total(pd.DataFrame({"n": listed})) == 3
+    assert calls == ["table 3", "total", "total", "total"]
