@@ -663,8 +663,18 @@ def _arrow(column: pd.Series) -> pa.ChunkedArray | None:
 
 
 def _tidy_any(column: pd.Series, *, limit: int) -> tuple[pd.Series, np.ndarray]:
-    """Tidy a spreadsheet column: numbers, dates and text, each distinct value once."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    """Tidy a spreadsheet column: numbers, dates and text, each distinct value once.
+
+    A yes/no cell (TRUE) equals the number 1 in Python, so a column holding one is told apart by
+    kind first: otherwise an id 1 and a TRUE would be read as one value.
+    """
+    values = column.to_numpy(dtype=object)
+    if any(isinstance(v, bool | np.bool_) for v in values):
+        keyed = pd.Series([(isinstance(v, bool | np.bool_), v) for v in values], dtype=object)
+        codes, uniques = pd.factorize(keyed, use_na_sentinel=False)
+        uniques = [value for _, value in uniques]
+    else:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
     tidied = [_tidy(u) for u in uniques]
     long = np.array([len(t) > limit for t in tidied], dtype=bool)
     held = pa.array([_cut(t, limit) for t in tidied], type=pa.large_string())

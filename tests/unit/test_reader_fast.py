@@ -402,3 +402,15 @@ def test_trailing_blank_rows_are_dropped_and_inner_ones_kept(tmp_path, body, row
     path.write_text("a,b\n" + body, encoding="utf-8")
     frame, _ = read_text(path, expected=["a"])
     assert frame.values.tolist() == rows
+
+
+def test_a_yes_no_cell_is_not_read_as_the_number_it_equals():
+    # In Python True == 1 and False == 0, so reading each distinct value once took an id 1 and a
+    # TRUE cell of the same workbook column for one value (both "1", or both "True").
+    from qaanalysis.sources.rawfile import _tidy_any
+
+    cells = pd.Series([1, True, 1.0, False, 0, "1", None], dtype=object)
+    tidied, _ = _tidy_any(cells, limit=10)
+    assert tidied.tolist() == ["1", "True", "1", "False", "0", "1", ""]
+    first_true, _ = _tidy_any(pd.Series([True, 1], dtype=object), limit=10)
+    assert first_true.tolist() == ["True", "1"]
