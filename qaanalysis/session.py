@@ -37,10 +37,20 @@ FIGURES_MIME = "application/vnd.qaanalysis.figures+json"
 TABLE_MIME = "application/vnd.qaanalysis.table+json"
 FINDINGS_ENV = "QAANALYSIS_FINDINGS"
 
-# A notebook shows the first rows of a long table (a data-quality list of 30,000 flagged rows made
-# a notebook of 24 MB, half of it HTML no draft reads); the table's payload keeps every row for
-# tables.xlsx and the drafts.
-PREVIEW_ROWS = 200
+SHOWN_ROWS = 200
+"""The most rows of one table a notebook, the HTML or the Word draft shows (about five pages);
+the table's payload and tables.xlsx hold every row. A data-quality list of 30,000 flagged rows is
+a spreadsheet's job, not a report's (it made a notebook of 24 MB, half of it HTML)."""
+
+
+def first_rows(frame: pd.DataFrame, *, limit: int = SHOWN_ROWS) -> tuple[pd.DataFrame, str]:
+    """The rows of a table that are shown, and a note saying what is left to tables.xlsx."""
+    if len(frame) <= limit:
+        return frame, ""
+    note = f"The first {limit:,} of {len(frame):,} rows are shown here; tables.xlsx has every row."
+    return frame.head(limit), note
+
+
 WITHHELD = "Withheld for this audience: child-level and identifiable detail appears in the internal pack only."
 
 
@@ -239,20 +249,15 @@ class Session:
                     lambda v: disclosure.suppress_text(v, rule) if isinstance(v, str) else v
                 )
             )
-        formatted = shown.head(PREVIEW_ROWS).copy()  # the payload below carries every row
+        preview, cut = first_rows(shown)  # the payload below carries every row
+        formatted = preview.copy()
         for column in percent_columns:
             if column in formatted:
                 formatted[column] = formatted[column].map(_percent)
         formatted.columns = [humanise(c) for c in formatted.columns]
         html_table = formatted.to_html(index=False, na_rep="", classes="qa-table", border=0)
         caption = f"<p class='qa-caption'><strong>{html.escape(title)}</strong></p>"
-        shown_note = note
-        if len(shown) > PREVIEW_ROWS:
-            shown_note += (
-                f" The first {PREVIEW_ROWS:,} of {len(shown):,} rows are shown here; "
-                "tables.xlsx has every row."
-            )
-        shown_note = shown_note.strip()
+        shown_note = f"{note} {cut}".strip()
         note_html = f"<p class='qa-note'>{html.escape(shown_note)}</p>" if shown_note else ""
         payload = {
             "name": name,

@@ -28,3 +28,23 @@ def make_config(**overrides) -> Config:
         else:
             settings[key] = value
     return Config.model_validate(settings)
+
+
+def closed_section(element) -> tuple[int, bool] | None:
+    """The page of the Word section that ``element`` of a document's body closes: its usable
+    width between the margins (twips) and whether it is landscape; None when it closes none (a
+    section's properties close it in a paragraph, or at the end of the body)."""
+    from docx.oxml.ns import qn
+
+    closing = (
+        element
+        if element.tag == qn("w:sectPr")
+        else element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+    )
+    if closing is None:
+        return None
+    size, margins = closing.find(qn("w:pgSz")), closing.find(qn("w:pgMar"))
+    usable = int(size.get(qn("w:w"))) - sum(
+        int(margins.get(qn(f"w:{side}"))) for side in ("left", "right")
+    )
+    return usable, size.get(qn("w:orient")) == "landscape"

@@ -132,19 +132,6 @@ def reader_value(value: object, *, labels: Mapping[str, str], refs: Mapping[str,
     return value
 
 
-DRAFT_ROWS = 200
-"""The most rows of one table the HTML and Word drafts show (about five pages); tables.xlsx holds
-every row. A data-quality list of 1,700 flagged rows is a spreadsheet's job, not a report's."""
-
-
-def draft_rows(frame: pd.DataFrame, *, limit: int = DRAFT_ROWS) -> tuple[pd.DataFrame, str]:
-    """The rows of a table a draft shows, and a note saying what it leaves to tables.xlsx."""
-    if len(frame) <= limit:
-        return frame, ""
-    note = f"The first {limit:,} of {len(frame):,} rows are shown here; tables.xlsx has every row."
-    return frame.head(limit), note
-
-
 def reader_frame(
     frame: pd.DataFrame,
     *,

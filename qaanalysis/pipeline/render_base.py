@@ -8,8 +8,9 @@ import re
 import zipfile
 
 from ..figures import Figure
+from ..session import first_rows
 from .collect import Block
-from .layout import Detail, draft_rows, reader_frame
+from .layout import Detail, reader_frame
 from .safe_text import display_value, heading
 
 LANGUAGE = "en-GB"
@@ -58,7 +59,7 @@ def shown_table(block: Block, view: dict) -> tuple[list[str], list[list[str]], s
     if known is not None and known[0] == key:
         return known[1]
     percent = set(block.meta.get("percent_columns", []))
-    rows, cut = draft_rows(block.content)
+    rows, cut = first_rows(block.content)
     frame = reader_frame(rows, percent=percent, **view)
     shares = [c in percent for c in frame.columns]
     cells = [

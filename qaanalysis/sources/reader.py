@@ -440,28 +440,18 @@ def _coerce(
         are None when every row was read on its own (identifiers and free text, whose values
         rarely repeat and need no reading).
     """
+    options = {
+        "grades": grades,
+        "extract_date": extract_date,
+        "reading": reading,
+        "excel_serials": excel_serials,
+    }
     if column.kind in ("id", "text"):
-        values, reason = _coerce_values(
-            raw,
-            column,
-            config,
-            grades=grades,
-            extract_date=extract_date,
-            reading=reading,
-            excel_serials=excel_serials,
-        )
+        values, reason = _coerce_values(raw, column, config, **options)
         return values, np.zeros(len(raw), dtype=bool), reason, None
     codes, uniques = pd.factorize(raw, use_na_sentinel=False)
     distinct = pd.Series(uniques, dtype=raw.dtype)
-    values, reason = _coerce_values(
-        distinct,
-        column,
-        config,
-        grades=grades,
-        extract_date=extract_date,
-        reading=reading,
-        excel_serials=excel_serials,
-    )
+    values, reason = _coerce_values(distinct, column, config, **options)
     bad = (reason != "").to_numpy(dtype=bool)[codes]
     if isinstance(values.dtype, np.dtype):
         spread = pd.Series(values.to_numpy()[codes], index=raw.index, dtype=values.dtype)

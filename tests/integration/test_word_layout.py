@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from support import closed_section
 
 from qaanalysis.pipeline import word_table
 
@@ -55,20 +56,11 @@ def placed_tables(path: Path) -> list[dict]:
             continue
         if element.tag == qn("w:p") and CONTINUED.search(_text(element)):
             continued = True
-        closing = (
-            element
-            if element.tag == qn("w:sectPr")
-            else element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
-        )
-        if closing is None:
+        page = closed_section(element)
+        if page is None:
             continue
-        size, margins = closing.find(qn("w:pgSz")), closing.find(qn("w:pgMar"))
-        usable = int(size.get(qn("w:w"))) - sum(
-            int(margins.get(qn(f"w:{side}"))) for side in ("left", "right")
-        )
         for table in pending:
-            table["usable"] = usable
-            table["landscape"] = size.get(qn("w:orient")) == "landscape"
+            table["usable"], table["landscape"] = page
         out += pending
         pending = []
     return out

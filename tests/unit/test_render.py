@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from support import closed_section
 
 from qaanalysis.pipeline import word_table
 from qaanalysis.pipeline.collect import blocks, figures_of, tables_of
@@ -562,21 +563,10 @@ def _sections_of_tables(document) -> list[tuple[object, int, bool]]:
         if element.tag == qn("w:tbl"):
             pending.append(element)
             continue
-        closing = (
-            element
-            if element.tag == qn("w:sectPr")
-            else element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
-        )
-        if closing is None:
+        page = closed_section(element)
+        if page is None:
             continue
-        size, margins = closing.find(qn("w:pgSz")), closing.find(qn("w:pgMar"))
-        usable = (
-            int(size.get(qn("w:w")))
-            - int(margins.get(qn("w:left")))
-            - int(margins.get(qn("w:right")))
-        )
-        landscape = size.get(qn("w:orient")) == "landscape"
-        out += [(table, usable, landscape) for table in pending]
+        out += [(table, *page) for table in pending]
         pending = []
     return out
 

@@ -5,7 +5,7 @@ import pytest
 from support import FIXTURES
 
 from qaanalysis import session as session_module
-from qaanalysis.session import PREVIEW_ROWS, TABLE_MIME, Session
+from qaanalysis.session import TABLE_MIME, Session
 
 
 @pytest.fixture
@@ -35,4 +35,3 @@ def test_a_long_table_is_previewed_and_its_payload_keeps_every_row(shown, rows, 
     assert payload["note"] == "Flagged rows."  # the drafts say their own cut
     cut = f"The first 200 of {rows:,} rows are shown here; tables.xlsx has every row."
     assert (cut in html) == (rows > 200)
-    assert PREVIEW_ROWS == 200
