@@ -615,11 +615,12 @@ def _change_words(f: Figure) -> tuple[str, str]:
 # A key message's evidence names at most this many measures of one source; the rest are counted
 # and left to the evidence appendix (every Figure the message rests on is still cited there).
 EVIDENCE_MEASURES_MOST = 3
-# Asides a key message's evidence leaves to the evidence appendix: a share's 95% interval (the
-# words "below the 70% aspiration" already say how it stands) and a comparison without counts.
+# Asides a key message's evidence leaves to the evidence appendix: a share's interval, at whatever
+# level the configured alpha gives (the words "below the 70% aspiration" already say how it
+# stands), and a comparison without counts.
 _EVIDENCE_ASIDES = (
-    re.compile(r" \(95% interval [\d.]+% to [\d.]+%\)"),
-    re.compile(r"; (?:95% interval [\d.]+% to [\d.]+%|no counts to judge how clearly)"),
+    re.compile(r" \([\d.]+% interval [\d.]+% to [\d.]+%\)"),
+    re.compile(r"; (?:[\d.]+% interval [\d.]+% to [\d.]+%|no counts to judge how clearly)"),
 )
 
 

@@ -800,3 +800,7 @@ def test_key_message_evidence_leaves_intervals_and_a_fourth_measure_to_the_appen
         "one 50% (5 of 10); two 40% (4 of 10)",
         "",
     )
+    # an authority whose alpha is 0.10 reads 90% intervals: they leave the evidence too
+    assert words._brief_reason(
+        "visits 80% (40 of 50) (below the 85% target (90% interval 70% to 87%))"
+    )[0] == ("visits 80% (40 of 50) (below the 85% target)")
